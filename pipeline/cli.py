@@ -1,0 +1,149 @@
+"""The ``commitments`` command (also ``python -m pipeline``). It only composes stages.
+
+Every user-facing failure is one line on stderr and a non-zero exit; ``--debug`` shows the traceback.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from pipeline.config import MAX_DOC_BYTES
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Turn multilingual news reports into structured data about government commitments.",
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+_DEBUG = {"on": False}
+
+
+class UserError(Exception):
+    """A failure the user can fix; printed as one line."""
+
+
+@app.callback()
+def _main(debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors.")) -> None:
+    _DEBUG["on"] = debug
+
+
+# ----------------------------------------------------------------------------- extract
+@app.command()
+def extract(
+    corpus: Path = typer.Argument(Path("corpora"), help="Folder (walked recursively) or file of articles: .txt, .html, .jsonl."),
+    out_dir: Path = typer.Option(Path("outputs"), "--out", "-o", help="Folder for the JSONL outputs, schemas and run.json."),
+    cache_dir: Path = typer.Option(Path(".cache"), "--cache", help="Cache folder (translations, embeddings, per-document results)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Process everything afresh; read and write no cache."),
+    models_dir: Path = typer.Option(Path("models"), "--models", help="Folder holding NMT models (see `commitments models`)."),
+    max_bytes: int = typer.Option(MAX_DOC_BYTES, "--max-bytes", help="Largest accepted document in bytes; larger inputs are rejected, never truncated."),
+    workers: int = typer.Option(1, "--workers", "-j", help="Worker processes for the per-document stages (0 = one per core)."),
+    engine: str = typer.Option("local", "--engine", help="Execution engine: local, or dask (needs the `dask` extra)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster."),
+    batch_size: int = typer.Option(64, "--batch-size", help="Documents per batch handed to a worker."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no engine notes; only the summary line."),
+) -> None:
+    """Run the pipeline on CORPUS and write outputs/ (documents, commitments, clusters, …)."""
+    import os
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pipeline.ingest import CorpusError
+    from pipeline.run import Settings, count_inputs, run
+
+    if workers == 0:
+        workers = os.cpu_count() or 1
+    settings = Settings(corpus=corpus, out=out_dir, cache_dir=None if no_cache else cache_dir, models_dir=models_dir,
+                        max_bytes=max_bytes, workers=workers, engine=engine, scheduler=scheduler,
+                        batch_size=batch_size)
+    try:
+        total = count_inputs(corpus)
+    except CorpusError as exc:
+        raise UserError(str(exc)) from exc
+    if not quiet:
+        _engine_notes(settings)
+    if quiet or not sys.stderr.isatty() and total < 50:
+        info = run(settings)
+    else:
+        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, transient=True) as progress:
+            task = progress.add_task("documents", total=total)
+            settings.progress = lambda n: progress.advance(task, n)
+            info = run(settings)
+    per_lang = ", ".join(f"{k} {v}" for k, v in info.languages.items()) or "none"
+    out.print(f"{info.documents} documents read, {info.ok} ok, {info.rejected} rejected ({per_lang}); "
+              f"{info.statements} statements, {info.clusters} clusters -> {out_dir}/ in {info.seconds:.1f}s",
+              soft_wrap=True,
+              highlight=False)
+
+
+def _engine_notes(settings) -> None:
+    """One line per language saying which translation engine will run."""
+    try:
+        from pipeline.translate import engine_notes
+    except ImportError:
+        return
+    for line in engine_notes(settings):
+        err.print(line, highlight=False, markup=False)
+
+
+# ----------------------------------------------------------------------------- schema / validate
+@app.command()
+def schema(out_dir: Path = typer.Option(Path("outputs"), "--out", "-o", help="Outputs folder; schemas go to OUT/schema/.")) -> None:
+    """Write the JSON Schema of every output file into OUT/schema/."""
+    from pipeline.io import write_schemas
+
+    for p in write_schemas(out_dir):
+        out.print(str(p), highlight=False)
+
+
+@app.command()
+def validate(out_dir: Path = typer.Argument(Path("outputs"), help="Outputs folder to check.")) -> None:
+    """Check every output file in a folder against the published JSON Schema."""
+    from pipeline.validate import validate_outputs
+
+    problems, counts = validate_outputs(out_dir)
+    for fname, n in counts.items():
+        out.print(f"{fname}: {n} records", highlight=False)
+    for p in problems[:50]:
+        err.print(p, highlight=False, markup=False)
+    if problems:
+        raise UserError(f"{len(problems)} invalid record(s) in {out_dir}")
+    out.print("all records valid", highlight=False)
+
+
+# ----------------------------------------------------------------------------- entry point
+def main() -> None:
+    """Console entry point: user errors as one line, tracebacks only with --debug."""
+    debug = "--debug" in sys.argv
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err.print("interrupted: previous outputs left intact")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the one place that turns errors into messages
+        import click
+
+        if isinstance(exc, click.exceptions.UsageError):
+            exc.show()
+            sys.exit(2)
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if debug:
+            raise
+        msg = str(exc) or type(exc).__name__
+        if not isinstance(exc, (UserError, OSError)):
+            msg = f"{type(exc).__name__}: {msg} (run with --debug for the traceback)"
+        err.print(f"error: {msg}", highlight=False, markup=False)
+        sys.exit(2)

@@ -1,0 +1,161 @@
+"""Readers per input format. Each turns one input (a file, or one JSONL line) into a Document.
+
+A reader never raises for bad content: it returns a Document with ``status="rejected"`` and a
+reason. Language detection happens afterwards (``pipeline.lang``) on the cleaned body.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Iterator
+
+from pipeline.config import MAX_DOC_BYTES, MIN_TEXT_CHARS
+from pipeline.ingest.chrome import CleanPage, clean_text_page, is_caption
+from pipeline.ingest.decode import Rejected, decode
+from pipeline.ingest.metadata import date_from_url, normalise_date, outlet_of
+from pipeline.records import Document, Span
+
+
+def rejected(doc_id: str, path: str, reason: str, **meta) -> Document:
+    return Document(doc_id=doc_id, path=path, status="rejected", reason=reason, **meta)
+
+
+def _finish(doc_id: str, path: str, page: CleanPage, **override) -> Document:
+    text, caps = page.text_and_captions()
+    url = override.get("url") or page.url
+    meta = dict(
+        url=url,
+        outlet=override.get("outlet") or (outlet_of(url) if override.get("url") else None) or page.outlet
+        or outlet_of(url),
+        title=override.get("title") or page.title,
+        published=normalise_date(override.get("published")) or page.published or date_from_url(url),
+    )
+    body_chars = sum(b - a for a, b in _non_caption(text, caps))
+    if body_chars < MIN_TEXT_CHARS:
+        return rejected(doc_id, path, "no article text after cleaning"
+                        + (f" ({body_chars} characters left)" if body_chars else ""), **meta)
+    return Document(doc_id=doc_id, path=path, status="ok", text=text,
+                    captions=[Span(start=a, end=b) for a, b in caps],
+                    content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                    lang=override.get("lang"), **meta)
+
+
+def _non_caption(text: str, caps: list[tuple[int, int]]):
+    pos = 0
+    for a, b in caps:
+        yield pos, a
+        pos = b
+    yield pos, len(text)
+
+
+def read_text(doc_id: str, path: str, raw: str, **override) -> Document:
+    return _finish(doc_id, path, clean_text_page(raw), **override)
+
+
+def read_html(doc_id: str, path: str, raw: str, **override) -> Document:
+    """Main text via trafilatura; metadata (canonical URL, title, date) via its metadata extractor."""
+    import trafilatura
+    from trafilatura.metadata import extract_metadata
+
+    try:
+        body = trafilatura.extract(raw, output_format="txt", include_comments=False, include_tables=False,
+                                   include_images=False, favor_precision=True, deduplicate=False)
+        meta = extract_metadata(raw)
+    except (RecursionError, ValueError, TypeError) as exc:  # pathological markup
+        return rejected(doc_id, path, f"HTML could not be parsed ({type(exc).__name__})")
+    if not body:
+        return rejected(doc_id, path, "no article text after cleaning (HTML has no main body)",
+                        url=override.get("url") or (meta.url if meta else None),
+                        title=override.get("title") or (meta.title if meta else None))
+    page = clean_text_page(body)
+    # trafilatura has already separated the title; a first short line left over is body here.
+    if page.title and meta and meta.title:
+        page.paragraphs.insert(0, page.title)
+        page.caption_flags.insert(0, is_caption(page.title))
+        page.title = None
+    if meta:
+        override.setdefault("url", meta.url)
+        override.setdefault("title", meta.title)
+        override.setdefault("published", meta.date)
+        if meta.sitename and not override.get("outlet") and not meta.url:
+            override["outlet"] = outlet_of(meta.sitename)
+    return _finish(doc_id, path, page, **{k: v for k, v in override.items() if v})
+
+
+def read_file(root: Path, file: Path, max_bytes: int = MAX_DOC_BYTES) -> Iterator[Document]:
+    """Documents from one input file (several for JSONL), rejected ones included."""
+    rel = file.relative_to(root).as_posix() if file != root else file.name
+    doc_id = file.stem
+    suffix = file.suffix.lower()
+    try:
+        size = file.stat().st_size
+        if suffix == ".jsonl":
+            yield from read_jsonl(file, rel, max_bytes)
+            return
+        if size > max_bytes:
+            yield rejected(doc_id, rel, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB "
+                           "limit for one document (raise it with --max-bytes)")
+            return
+        data = file.read_bytes()
+    except FileNotFoundError:
+        yield rejected(doc_id, rel, "file disappeared before it could be read")
+        return
+    except OSError as exc:
+        yield rejected(doc_id, rel, f"file could not be read ({exc.strerror or exc})")
+        return
+    try:
+        raw, _enc = decode(data)
+    except Rejected as exc:
+        yield rejected(doc_id, rel, str(exc))
+        return
+    if suffix in (".html", ".htm") or (suffix not in (".txt", ".text") and _looks_html(raw)):
+        yield read_html(doc_id, rel, raw)
+    else:
+        yield read_text(doc_id, rel, raw)
+
+
+def _looks_html(raw: str) -> bool:
+    head = raw[:2000].lower()
+    return "<html" in head or "<!doctype html" in head or ("<body" in head and "</" in head)
+
+
+def read_jsonl(file: Path, rel: str, max_bytes: int) -> Iterator[Document]:
+    """One Document per line; a broken line becomes a rejected record, the others still count."""
+    stem = file.stem
+    seen: set[str] = set()
+    with open(file, "rb") as fh:
+        for lineno, bline in enumerate(fh, start=1):
+            where = f"{rel}#{lineno}"
+            fallback_id = f"{stem}#{lineno}"
+            if not bline.strip():
+                continue
+            if len(bline) > max_bytes:
+                yield rejected(fallback_id, where, f"line {lineno}: {len(bline) / 1e6:.1f} MB, over the "
+                               f"{max_bytes / 1e6:.0f} MB limit for one document")
+                continue
+            try:
+                line, _ = decode(bline)
+                obj = json.loads(line)
+            except Rejected as exc:
+                yield rejected(fallback_id, where, f"line {lineno}: {exc}")
+                continue
+            except json.JSONDecodeError as exc:
+                yield rejected(fallback_id, where, f"line {lineno}: invalid JSON at column {exc.colno} ({exc.msg})")
+                continue
+            if not isinstance(obj, dict):
+                yield rejected(fallback_id, where, f"line {lineno}: expected a JSON object, got {type(obj).__name__}")
+                continue
+            doc_id = str(obj.get("id") or fallback_id)
+            if doc_id in seen:
+                doc_id = f"{doc_id}#{lineno}"
+            seen.add(doc_id)
+            meta = {k: obj.get(k) for k in ("url", "title", "published", "outlet", "lang")
+                    if isinstance(obj.get(k), str) and obj.get(k)}
+            if isinstance(obj.get("html"), str) and obj["html"].strip():
+                yield read_html(doc_id, where, obj["html"], **meta)
+            elif isinstance(obj.get("text"), str) and obj["text"].strip():
+                yield read_text(doc_id, where, obj["text"], **meta)
+            else:
+                yield rejected(doc_id, where, f"line {lineno}: no `text` or `html` field with content",
+                               url=meta.get("url"), title=meta.get("title"))

@@ -1,0 +1,111 @@
+"""JSONL reading and atomic writing, and JSON Schema export.
+
+Writers stream records into a temp file beside the target and rename it into place on success,
+so an interrupted run never leaves a half-written output (the previous file stays intact).
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from pydantic import BaseModel
+
+
+def dumps(record: BaseModel | dict) -> str:
+    """One JSONL line: stable key order (the model's field order), UTF-8, no trailing spaces."""
+    data = record.model_dump(mode="json") if isinstance(record, BaseModel) else record
+    return json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
+
+
+class AtomicWriter:
+    """Context manager writing a text file atomically: temp file + fsync + rename."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self._fh = None
+        self._tmp: str | None = None
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        return self._fh
+
+    def __exit__(self, exc_type, exc, tb):
+        assert self._fh is not None and self._tmp is not None
+        if exc_type is None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+            os.replace(self._tmp, self.path)
+        else:
+            self._fh.close()
+            try:
+                os.unlink(self._tmp)
+            except OSError:
+                pass
+        return False
+
+
+def write_jsonl(path: str | os.PathLike, records: Iterable[BaseModel | dict]) -> int:
+    n = 0
+    with AtomicWriter(path) as fh:
+        for rec in records:
+            fh.write(dumps(rec))
+            fh.write("\n")
+            n += 1
+    return n
+
+
+def write_json(path: str | os.PathLike, data: Any) -> None:
+    if isinstance(data, BaseModel):
+        data = data.model_dump(mode="json")
+    with AtomicWriter(path) as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=2, sort_keys=False)
+        fh.write("\n")
+
+
+def read_jsonl(path: str | os.PathLike) -> Iterator[dict]:
+    """Stream dicts from a JSONL file written by this project (blank lines ignored)."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if line:
+                yield json.loads(line)
+
+
+# Output file -> record model. The schema export and `commitments validate` use this table.
+def output_models() -> dict[str, type[BaseModel]]:
+    from pipeline import records
+
+    models: dict[str, type[BaseModel]] = {
+        "documents.jsonl": records.Document,
+        "commitments.jsonl": records.Statement,
+        "clusters.jsonl": records.Cluster,
+    }
+    try:  # later stages register their own records
+        from pipeline.records import MeetingCommitment, TrackingLink  # type: ignore[attr-defined]
+
+        models["meetings.jsonl"] = MeetingCommitment
+        models["tracking.jsonl"] = TrackingLink
+    except ImportError:
+        pass
+    return models
+
+
+def write_schemas(out_dir: str | os.PathLike) -> list[Path]:
+    """Write one JSON Schema (draft 2020-12) per output file into ``out_dir/schema/``."""
+    written = []
+    schema_dir = Path(out_dir) / "schema"
+    for fname, model in output_models().items():
+        schema = model.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = f"{fname.replace('.jsonl', '')}.schema.json"
+        schema.setdefault("description", f"One line of {fname}.")
+        target = schema_dir / f"{fname.replace('.jsonl', '')}.schema.json"
+        write_json(target, schema)
+        written.append(target)
+    return written

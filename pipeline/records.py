@@ -1,0 +1,139 @@
+"""Typed records: the only things passed between stages, and the output contract.
+
+Every output file is a stream of one of these models, serialised with ``model_dump(mode="json")``.
+The JSON Schema in ``outputs/schema/`` is generated from them (``commitments schema``), never by hand.
+Field order here is the key order in the JSONL files, so keep it stable.
+"""
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["ok", "rejected"]
+Kind = Literal["commitment", "progress"]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(_Record):
+    """Character offsets ``[start, end)`` into a document's cleaned ``text``."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Sentence(_Record):
+    """One source sentence beside its English translation (provenance for every statement)."""
+
+    start: int = Field(ge=0, description="offset of the source sentence in Document.text")
+    end: int = Field(ge=0)
+    source: str = Field(description="the sentence verbatim, in the document's language")
+    english: str = Field(description="English text (the source itself for English documents)")
+    engine: str = Field(description="engine that produced `english`: identity, lexicon, marian, ctranslate2")
+    model: Optional[str] = Field(default=None, description="model name/version, e.g. lexicon-vi@1 or opus-mt-de-en")
+    caption: bool = Field(default=False, description="sentence comes from a photo caption")
+    warnings: list[str] = Field(default_factory=list, description="fidelity warnings (figures lost or invented)")
+
+
+class Translation(_Record):
+    engine: str
+    model: Optional[str] = None
+    sentences: list[Sentence] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Document(_Record):
+    """One input article (or one rejected input), as written to ``documents.jsonl``."""
+
+    doc_id: str = Field(description="file name without extension; for JSONL the line's `id` or `<file>#<line>`")
+    path: str = Field(description="input path relative to the corpus root (with `#line` for JSONL lines)")
+    status: Status
+    reason: Optional[str] = Field(default=None, description="why the input was rejected, for a person to read")
+    lang: Optional[str] = Field(default=None, description="ISO 639-1 language of the body (en, de, vi)")
+    published: Optional[str] = Field(default=None, description="publication date, ISO YYYY-MM-DD, or null")
+    url: Optional[str] = None
+    outlet: Optional[str] = Field(default=None, description="host name of the source, without www.")
+    title: Optional[str] = None
+    text: str = Field(default="", description="cleaned article body; paragraphs separated by blank lines")
+    captions: list[Span] = Field(default_factory=list, description="spans of `text` that are photo captions")
+    content_hash: Optional[str] = Field(default=None, description="sha256 of the cleaned text (cache key)")
+    cluster_id: Optional[str] = Field(default=None, description="meeting cluster (see clusters.jsonl)")
+    duplicate_of: Optional[str] = Field(default=None, description="doc_id of the earlier article this one copies or translates")
+    translation: Optional[Translation] = Field(default=None, description="sentence-aligned English; null for English documents")
+
+
+class Figure(_Record):
+    value: float
+    unit: Optional[str] = Field(default=None, description="normalised unit: '%', 'VND', 'tasks', 'administrative procedures', …")
+    text: str = Field(description="the figure as written in the English text")
+    qualifier: Optional[str] = Field(default=None, description="over, more than, nearly, about, at least, …")
+    start: Optional[int] = Field(default=None, description="offset in the statement's English `text`")
+    end: Optional[int] = None
+
+
+class DateSpan(_Record):
+    text: str
+    start: Optional[str] = Field(default=None, description="ISO date, first day of the expressed period")
+    end: Optional[str] = Field(default=None, description="ISO date, last day (the deadline / as-of date)")
+
+
+class Actor(_Record):
+    name: str = Field(description="canonical English name from the gazetteer, or the surface name if unknown")
+    text: str = Field(description="the mention as it appears in the English text")
+    known: bool = Field(default=True, description="false when found by NER but not in the gazetteer")
+
+
+class Statement(_Record):
+    """One commitment or progress statement, as written to ``commitments.jsonl``."""
+
+    id: str = Field(description="stable id: hash of doc_id, source span and clause index")
+    doc_id: str
+    cluster_id: Optional[str] = None
+    kind: Kind
+    action: Optional[str] = Field(default=None, description="short phrase of what is to be done / was done")
+    text: str = Field(description="the English sentence (or clause)")
+    source_text: str = Field(description="the sentence verbatim in the document's language")
+    lang: str
+    actors: list[Actor] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    date: Optional[DateSpan] = None
+    start: int = Field(ge=0, description="offset of source_text in the document's text")
+    end: int = Field(ge=0)
+    engine: str = Field(default="identity", description="translation engine that produced `text`")
+    translation_warnings: list[str] = Field(default_factory=list)
+    caption: bool = Field(default=False, description="statement taken from a photo caption")
+
+
+class Cluster(_Record):
+    """One meeting (or directive): every report about it, across languages and outlets."""
+
+    cluster_id: str
+    doc_ids: list[str]
+    canonical_doc_id: str
+    date: Optional[str] = Field(default=None, description="meeting date (ISO) when known")
+    label: str
+    languages: list[str] = Field(default_factory=list)
+    outlets: list[str] = Field(default_factory=list)
+    duplicates: dict[str, str] = Field(default_factory=dict, description="doc_id -> doc_id it duplicates")
+    meeting_number: Optional[int] = None
+
+
+class RunInfo(_Record):
+    """Run metadata (outputs/run.json): kept out of the records so outputs stay byte-identical."""
+
+    pipeline_version: str
+    corpus: str
+    started: str
+    finished: str
+    seconds: float
+    documents: int
+    ok: int
+    rejected: int
+    languages: dict[str, int]
+    statements: int
+    clusters: int
+    engines: dict[str, str] = Field(default_factory=dict)
+    cache_hits: int = 0

@@ -1,0 +1,21 @@
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "corpora" / "seeds"
+GOLD = ROOT / "tests" / "gold" / "seeds"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory):
+    """The full pipeline run once over the seed corpus (outputs folder path)."""
+    from pipeline.run import Settings, run
+
+    out = tmp_path_factory.mktemp("seed-out")
+    run(Settings(corpus=SEEDS, out=out, cache_dir=None))
+    return out

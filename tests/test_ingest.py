@@ -1,0 +1,95 @@
+"""Ingestion: formats, chrome removal, metadata, and bad inputs each with their expected record."""
+import json
+
+from pipeline.ingest import iter_documents
+from pipeline.lang import identify
+
+from conftest import SEEDS
+
+
+def _docs(path):
+    return {d.doc_id: identify(d) for d in iter_documents(path)}
+
+
+def test_seed_metadata_matches_the_articles():
+    docs = _docs(SEEDS)
+    got = {k[:3]: (d.lang, d.published) for k, d in docs.items()}
+    assert got == {
+        "000": ("en", "2025-03-18"),   # "Việt NamViệt Nam18/03/2025" date line
+        "001": ("de", "2025-03-18"),
+        "002": ("en", None),           # no date anywhere: never guessed
+        "003": ("en", "2025-09-24"),   # only "September 24" in the text; yymmdd code in the vtv.vn URL
+        "004": ("en", "2025-09-24"),
+    }
+    assert docs["003_f43cbe7d55b3cf07"].outlet == "vtv.vn"
+    assert docs["000_3ed392a0d2c95b5d"].url.startswith("https://binhdinh.gov.vn/tin-tuc/")
+
+
+def test_seed_text_has_no_chrome_and_keeps_paragraphs():
+    for d in _docs(SEEDS).values():
+        for chrome in ("Nền tảng quảng bá", "[Anzeige", "Comment (0)", "Kommentar (0)", "No data",
+                       "Same category", "Gleiches Thema", "Please leave a comment", "Source:", "Quelle:"):
+            assert chrome not in d.text, (d.doc_id, chrome)
+        assert "\n\n" in d.text
+    d = _docs(SEEDS)["000_3ed392a0d2c95b5d"]
+    assert d.text.rstrip().endswith("under their authority./.")
+    assert d.title.startswith("The first meeting of the Government Steering Committee")
+
+
+def test_captions_are_kept_and_marked():
+    d = _docs(SEEDS)["000_3ed392a0d2c95b5d"]
+    caps = [d.text[c.start:c.end] for c in d.captions]
+    assert "Prime Minister Pham Minh Chinh speaks at the conference. Photo: VGP/Nhat Bac" in caps
+    assert "Conference at Binh Dinh bridge point" in caps
+
+
+def test_jsonl_lines_each_become_a_document_and_a_broken_line_is_reported(tmp_path):
+    body = open(SEEDS / "003_f43cbe7d55b3cf07.txt", encoding="utf-8").read()
+    lines = [json.dumps({"id": "a1", "text": body, "url": "https://example.org/2025/09/24/x", "lang": "en"}),
+             '{"id": "broken", "text": "unterminated',
+             json.dumps({"text": body, "published": "2025-09-25T08:00:00+07:00"}),
+             json.dumps({"id": "empty"})]
+    (tmp_path / "batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs = list(iter_documents(tmp_path))
+    assert [d.doc_id for d in docs] == ["a1", "batch#2", "batch#3", "empty"]
+    assert [d.status for d in docs] == ["ok", "rejected", "ok", "rejected"]
+    assert docs[1].reason.startswith("line 2: invalid JSON at column")
+    assert docs[0].outlet == "example.org" and docs[0].published == "2025-09-24"
+    assert docs[2].published == "2025-09-25"
+    assert "no `text` or `html`" in docs[3].reason
+
+
+def test_html_main_text_and_canonical_metadata(tmp_path):
+    para = "The Ministry of Finance will complete the review of 120 administrative procedures by June 30, 2026. " * 4
+    html = f"""<!doctype html><html><head><title>Finance ministry to cut procedures</title>
+    <link rel="canonical" href="https://news.example.com/finance-cut-procedures.html">
+    <meta property="article:published_time" content="2026-01-15T09:00:00+07:00"></head>
+    <body><nav><a href="/">Home</a> | <a href="/politics">Politics</a></nav>
+    <article><h1>Finance ministry to cut procedures</h1><p>{para}</p><p>{para}</p></article>
+    <footer>Copyright 2026 Example News</footer></body></html>"""
+    (tmp_path / "page.html").write_text(html, encoding="utf-8")
+    (d,) = iter_documents(tmp_path)
+    assert d.status == "ok"
+    assert d.url == "https://news.example.com/finance-cut-procedures.html"
+    assert d.outlet == "news.example.com"
+    assert d.published == "2026-01-15"
+    assert "Copyright" not in d.text and "Home" not in d.text
+    assert "120 administrative procedures" in d.text
+
+
+def test_bad_inputs_are_rejected_with_reasons(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    (tmp_path / "nobody.html").write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
+    latin = ("Die Bundesregierung hat beschlossen, dass die Gemeinden bis Ende 2025 alle Verfahren "
+             "digitalisieren müssen. Größere Städte berichten über Fortschritte. ") * 5
+    (tmp_path / "latin1.txt").write_bytes(latin.encode("latin-1"))
+    (tmp_path / "huge.txt").write_bytes(b"a" * (20 * 1024 * 1024))
+    (tmp_path / "notes.md").write_text("# notes", encoding="utf-8")
+    docs = {d.doc_id: identify(d) for d in iter_documents(tmp_path)}
+    assert docs["empty"].status == "rejected" and docs["empty"].reason == "empty file"
+    assert docs["image"].reason == "binary content (a PNG image)"
+    assert docs["nobody"].reason.startswith("no article text after cleaning")
+    assert docs["latin1"].status == "ok" and "Größere Städte" in docs["latin1"].text and docs["latin1"].lang == "de"
+    assert docs["huge"].status == "rejected" and "over the 8 MB limit" in docs["huge"].reason
+    assert docs["notes"].reason.startswith("unsupported file type '.md'")
