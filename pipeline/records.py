@@ -137,3 +137,72 @@ class RunInfo(_Record):
     clusters: int
     engines: dict[str, str] = Field(default_factory=dict)
     cache_hits: int = 0
+
+
+# ---------------------------------------------------------------- meeting view and tracking (pipeline/merge.py)
+ConflictField = Literal["figure", "unit", "date", "actor"]
+TrackRelation = Literal["progress", "restated", "revised"]
+
+
+class MeetingSource(_Record):
+    """One outlet's sentence behind a meeting-level commitment (provenance)."""
+
+    doc_id: str
+    outlet: str = Field(description="the outlet (column) this source counts for; a copy counts for its original's outlet")
+    lang: Optional[str] = None
+    statement_id: str = Field(description="Statement.id in commitments.jsonl")
+    copy_of: Optional[str] = Field(default=None, description="doc_id of the original when this document is a copy or translation")
+    source_text: str = Field(description="the sentence verbatim in the document's language")
+    text: str = Field(description="the English sentence")
+    figures: list[Figure] = Field(default_factory=list)
+    date: Optional[DateSpan] = None
+    actors: list[str] = Field(default_factory=list, description="canonical actor names")
+
+
+class Conflict(_Record):
+    """A field on which the outlets carrying a commitment disagree."""
+
+    field: ConflictField
+    unit: Optional[str] = Field(default=None, description="for figure conflicts: the unit of the disputed figure")
+    values: dict[str, str] = Field(description="outlet -> the value it gives (figure text, ISO date, actor names)")
+
+
+class MeetingCommitment(_Record):
+    """One distinct commitment or progress figure of one meeting, merged across outlets (``meetings.jsonl``)."""
+
+    id: str = Field(description="stable id: hash of cluster_id and the member statement ids")
+    cluster_id: str
+    meeting_date: Optional[str] = Field(default=None, description="the meeting's date (Cluster.date), ISO")
+    kind: Kind
+    text: str = Field(description="a representative English text (the earliest-listed outlet's sentence)")
+    action: Optional[str] = None
+    figures: list[Figure] = Field(default_factory=list, description="figures no outlet contradicts")
+    date: Optional[DateSpan] = Field(default=None, description="the agreed deadline / as-of date; null when absent or disputed")
+    actors: list[Actor] = Field(default_factory=list)
+    outlets: list[str] = Field(description="outlets that carried it (copies counted with their original)")
+    omitted_by: list[str] = Field(default_factory=list, description="outlets reporting the meeting that did not carry it")
+    conflicts: list[Conflict] = Field(default_factory=list)
+    sources: list[MeetingSource]
+
+
+class TrackingLink(_Record):
+    """A later meeting's figure or restated target linked to an earlier commitment on the same metric (``tracking.jsonl``)."""
+
+    id: str = Field(description="stable id: hash of from_id and to_id")
+    from_id: str = Field(description="MeetingCommitment.id of the earlier commitment")
+    to_id: str = Field(description="MeetingCommitment.id in the later meeting")
+    from_cluster: str
+    to_cluster: str
+    from_meeting_date: Optional[str] = None
+    to_meeting_date: Optional[str] = None
+    relation: TrackRelation = Field(description="progress: a later progress figure; restated: the same target again; "
+                                                "revised: a later commitment with a different target value")
+    unit: Optional[str] = Field(default=None, description="unit of the shared metric; null for a target restated without figures")
+    from_value: Optional[float] = None
+    to_value: Optional[float] = None
+    from_deadline: Optional[str] = Field(default=None, description="ISO deadline of the earlier commitment")
+    to_deadline: Optional[str] = None
+    deadline_changed: bool = Field(description="both give a deadline and they differ")
+    similarity: float = Field(description="text similarity of the two commitments (0-1), rounded to 3 places")
+    from_text: str
+    to_text: str
