@@ -1,65 +1,133 @@
 """Sentence splitting per language, returning character spans into the text.
 
-Abbreviations that end in a period ("No.", "Nr.", "TS.", "Dr.") are data files per language
-(``data/<lang>/abbreviations.txt``); the splitter itself is language independent.
+The splitter is language independent; what differs per language is data under ``data/<lang>/``:
+
+* ``abbreviations.txt`` (plus the shared ``data/abbreviations.txt``): words that end in a period
+  without ending the sentence ("Nr. 57", "TS. Nguyễn Văn A", "z.B.", "Dr.");
+* ``numbers.toml`` ``[months]``: month names, so that "am 1. Juli 2025" stays one sentence;
+* ``segment.toml``: ``ordinal_dot`` (the language writes ordinals as "15.") and ``ordinal_before``
+  (words that introduce such an ordinal: "der 15. Nationalversammlung").
+
+Other rules: paragraph breaks (newlines) always end a sentence; a period followed by a lower-case
+word, a digit after "1." inside a run of numbers, or a bare list marker ("1.", "a)", "II.") never do;
+single letters before a period are initials ("Nguyễn Văn A.", "z. B."). Decimal commas and points
+("3,2", "3.2") have no space after them and never split.
 """
 from __future__ import annotations
 
 import re
+import tomllib
+from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.config import DATA_DIR
 
 
-@lru_cache(maxsize=None)
-def _abbreviations(lang: str) -> frozenset[str]:
+@dataclass(frozen=True)
+class _Rules:
+    abbreviations: frozenset[str]
+    months: frozenset[str]
+    ordinal_dot: bool
+    ordinal_before: frozenset[str]
+
+
+def _read_words(path) -> set[str]:
     words: set[str] = set()
-    for name in ("common", lang):
-        path = DATA_DIR / name / "abbreviations.txt" if name != "common" else DATA_DIR / "abbreviations.txt"
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                line = line.split("#", 1)[0].strip()
-                if line:
-                    words.add(line.lower().rstrip("."))
-    return frozenset(words)
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                words.add(line.lower().rstrip("."))
+    return words
 
 
-# A sentence ends at . ! ? ; (or "./.") followed by space(s) and an upper-case letter, digit, quote
-# or opening bracket; paragraph breaks always end a sentence.
-_BOUNDARY = re.compile(r"""(?<=[.!?…])["”»’)]*\s+(?=["“„«(\[]?[\w])""")
+def _read_toml(path) -> dict:
+    if not path.exists():
+        return {}
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=None)
+def _rules(lang: str) -> _Rules:
+    abbrev = _read_words(DATA_DIR / "abbreviations.txt") | _read_words(DATA_DIR / lang / "abbreviations.txt")
+    months = {m.lower() for m in _read_toml(DATA_DIR / lang / "numbers.toml").get("months", {})}
+    seg = _read_toml(DATA_DIR / lang / "segment.toml")
+    return _Rules(frozenset(abbrev), frozenset(months), bool(seg.get("ordinal_dot", False)),
+                  frozenset(w.lower() for w in seg.get("ordinal_before", [])))
+
+
+def _abbreviations(lang: str) -> frozenset[str]:
+    return _rules(lang).abbreviations
+
+
+# A candidate boundary: . ! ? … (plus closing quotes/brackets) followed by whitespace and a word
+# character, an opening quote or bracket. Each candidate is then vetted by the rules below.
+_BOUNDARY = re.compile(r"""(?<=[.!?…])(["”»’“)\]]*)\s+(?=["“„«‘(\[]?[\w])""")
 _PARA = re.compile(r"\n\s*\n|\n")
+_OPENERS = "\"'“„«‘(["
+_CLOSERS = ".!?…\"'”»’“)]"
+# A segment that is nothing but a list marker: "1.", "12)", "a)", "(b)", "IV."
+_LIST_MARKER = re.compile(r"\(?(?:\d{1,3}|[A-Za-z]|[IVXLivxl]{1,5})[.)]")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def split_sentences(text: str, lang: str = "en") -> list[tuple[int, int]]:
     """Spans ``(start, end)`` of the sentences of ``text``, in order, whitespace trimmed."""
-    abbrev = _abbreviations(lang)
+    rules = _rules(lang)
     spans: list[tuple[int, int]] = []
     pos = 0
     for para in _PARA.split(text) if text else []:
         start = text.find(para, pos)
         pos = start + len(para)
-        _split_paragraph(text, start, start + len(para), abbrev, spans)
+        _split_paragraph(text, start, start + len(para), rules, spans)
     return spans
 
 
-def _split_paragraph(text: str, start: int, end: int, abbrev: frozenset[str], out: list[tuple[int, int]]) -> None:
+def _split_paragraph(text: str, start: int, end: int, rules: _Rules, out: list[tuple[int, int]]) -> None:
     seg_start = start
     para = text[start:end]
     for m in _BOUNDARY.finditer(para):
-        cut = start + m.start()
-        before = text[seg_start:cut]
-        last = re.search(r"(\S+)$", before)
-        token = last.group(1).lower().rstrip(".!?…\"”»’)") if last else ""
-        nxt = text[start + m.end(): start + m.end() + 1]
-        if token in abbrev or (re.fullmatch(r"[a-zà-ỹ]", token) is not None):
-            continue  # "No. 57", "Nr. 598", initials
-        if re.fullmatch(r"\d+", token) and text[cut - 1] == "." and nxt.isdigit():
-            continue  # "1. 2." numbering inside a line is kept together
-        if not nxt.isupper() and not nxt.isdigit() and nxt not in "\"“„«([":
-            continue  # lower-case continuation: not a sentence start
+        cut = start + m.end(1)           # after the terminal punctuation and closing quotes
+        nxt_at = start + m.end()         # first character of the next sentence
+        if not _is_boundary(text, seg_start, cut, nxt_at, end, rules):
+            continue
         _emit(text, seg_start, cut, out)
-        seg_start = start + m.end()
+        seg_start = nxt_at
     _emit(text, seg_start, end, out)
+
+
+def _is_boundary(text: str, seg_start: int, cut: int, nxt_at: int, end: int, rules: _Rules) -> bool:
+    before = text[seg_start:cut]
+    last = re.search(r"(\S+)$", before)
+    raw = last.group(1) if last else ""
+    token = raw.lower().lstrip(_OPENERS).rstrip(_CLOSERS)
+    period = raw.rstrip("\"'”»’“)]").endswith(".")
+    nxt = text[nxt_at:nxt_at + 1]
+    if nxt in _OPENERS:
+        nxt = text[nxt_at + 1:nxt_at + 2] or nxt
+    word = _WORD.match(text, nxt_at + (1 if text[nxt_at] in _OPENERS else 0))
+    next_word = word.group(0).lower() if word else ""
+
+    if period and token in rules.abbreviations:
+        return False                     # "Nr. 57", "TS. Nguyễn", "z.B. die"
+    if period and re.fullmatch(r"[^\W\d_]", token):
+        return False                     # initials: "Nguyễn Văn A. Trần", "z. B."
+    if period and _LIST_MARKER.fullmatch(before.strip()):
+        return False                     # "1. Die Regierung …" (a list item's own number)
+    if period and token.isdigit():
+        if nxt.isdigit():
+            return False                 # "1. 2. 3." numbering kept together
+        if rules.ordinal_dot:
+            if next_word in rules.months:
+                return False             # "am 1. Juli 2025"
+            words = before[:len(before) - len(raw)].split()
+            prev = words[-1].lower().strip(_OPENERS + _CLOSERS + ",;:") if words else ""
+            if prev in rules.ordinal_before:
+                return False             # "der 15. Nationalversammlung"
+    if not (nxt.isupper() or nxt.isdigit() or nxt in _OPENERS):
+        return False                     # lower-case continuation: not a sentence start
+    return True
 
 
 def _emit(text: str, a: int, b: int, out: list[tuple[int, int]]) -> None:
