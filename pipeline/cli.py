@@ -117,6 +117,32 @@ def validate(out_dir: Path = typer.Argument(Path("outputs"), help="Outputs folde
     out.print("all records valid", highlight=False)
 
 
+# ----------------------------------------------------------------------------- eval
+@app.command("eval")
+def eval_(
+    gold: Path = typer.Option(Path("tests/gold/seeds"), "--gold", help="Gold folder: statements.jsonl and documents.jsonl."),
+    out_dir: Path = typer.Option(Path("outputs"), "--out", "-o", help="Outputs folder of a run (commitments.jsonl, documents.jsonl)."),
+    only: Optional[str] = typer.Option(None, "--only", help="Comma-separated document name prefixes to score (e.g. 000,002)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result (with misses) as JSON."),
+) -> None:
+    """Score a run against a gold set (same rules as the reference scorer)."""
+    import json
+
+    from pipeline.evaluate import render, score, summary_line
+
+    if not (gold / "statements.jsonl").exists():
+        raise UserError(f"no gold statements in {gold} (expected {gold / 'statements.jsonl'})")
+    if not (out_dir / "commitments.jsonl").exists():
+        raise UserError(f"no run outputs in {out_dir} (run `commitments extract --out {out_dir}` first)")
+    prefixes = [o.strip() for o in only.split(",")] if only else None
+    result = score(gold, out_dir, prefixes)
+    if as_json:
+        out.print_json(json.dumps(result, ensure_ascii=False))
+        return
+    render(result, out)
+    out.print(summary_line(result), highlight=False, soft_wrap=True)
+
+
 # ----------------------------------------------------------------------------- entry point
 def main() -> None:
     """Console entry point: user errors as one line, tracebacks only with --debug."""
