@@ -6,6 +6,7 @@ Public API:
 """
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import Iterator
@@ -22,52 +23,92 @@ class CorpusError(Exception):
 
 
 def discover(corpus: Path) -> Iterator[Path]:
-    """Files under ``corpus`` in sorted order. Symlinked folders are followed once (loops skipped)."""
+    """Inputs under ``corpus`` in sorted order: files, plus every path that could not be walked
+    (a symlink loop, an unreadable folder), so each one can be reported. Symlinked folders are
+    followed once; hidden entries (names starting with ".") are skipped."""
+    for path, _problem in _walk_corpus(corpus):
+        yield path
+
+
+def _walk_corpus(corpus: Path) -> Iterator[tuple[Path, str | None]]:
+    """``(path, problem)`` pairs: ``problem`` is None for a file to read, else why it was not walked."""
     corpus = Path(corpus)
-    if not corpus.exists():
-        raise CorpusError(f"corpus path does not exist: {corpus}")
-    if corpus.is_file():
-        yield corpus
+    try:
+        corpus.stat()
+    except FileNotFoundError:
+        raise CorpusError(f"corpus path does not exist: {corpus}") from None
+    except OSError as exc:
+        raise CorpusError(f"corpus path cannot be read: {corpus} ({exc.strerror or exc})") from None
+    if not corpus.is_dir():
+        yield corpus, None
         return
     if not os.access(corpus, os.R_OK | os.X_OK):
         raise CorpusError(f"corpus folder is not readable: {corpus}")
+    try:
+        os.scandir(corpus).close()
+    except OSError as exc:
+        raise CorpusError(f"corpus folder cannot be read: {corpus} ({exc.strerror or exc})") from None
     seen: set[tuple[int, int]] = set()
 
-    def walk(folder: Path) -> Iterator[Path]:
+    def walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
         try:
             st = folder.stat()
-        except OSError:
+        except OSError as exc:
+            yield folder, f"folder could not be read ({exc.strerror or exc})"
             return
         key = (st.st_dev, st.st_ino)
         if key in seen:
+            # A symlink back to a folder already walked: a loop (or a second way into it).
+            yield folder, "symbolic link to a folder already read (a loop): skipped"
             return
         seen.add(key)
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            yield folder, f"folder could not be read ({exc.strerror or exc})"
             return
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             path = Path(entry.path)
             try:
-                if entry.is_dir(follow_symlinks=True):
-                    yield from walk(path)
-                    continue
+                is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:
-                pass  # a symlink loop or dangling link: reported below as a file
-            yield path
+                is_dir = False  # reported when read
+            if is_dir:
+                yield from walk(path)
+            else:
+                yield path, None
 
     yield from walk(corpus)
 
 
+def _link_problem(path: Path) -> str | None:
+    """Why a symbolic link cannot be followed, or None when it can (or is no link)."""
+    if not path.is_symlink():
+        return None
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return f"broken symbolic link (its target {os.readlink(path)} does not exist)"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        return f"symbolic link cannot be followed ({exc.strerror or exc})"
+    return None
+
+
 def iter_documents(corpus: Path, max_bytes: int = MAX_DOC_BYTES) -> Iterator[Document]:
+    """Every input as a Document, in discovery order; what cannot be read is a rejected one."""
     corpus = Path(corpus)
     root = corpus if corpus.is_dir() else corpus.parent
-    for path in discover(corpus):
-        rel = path.relative_to(root).as_posix()
-        if path.is_symlink() and not path.exists():
-            yield rejected(path.stem, rel, "broken or looping symbolic link")
+    for path, problem in _walk_corpus(corpus):
+        rel = path.relative_to(root).as_posix() if path != root else "."
+        if problem is None:
+            problem = _link_problem(path)
+        if problem is not None:
+            yield rejected(path.stem or path.name, rel, problem)
             continue
         if path.suffix.lower() not in INPUT_SUFFIXES:
             yield rejected(path.stem, rel, f"unsupported file type '{path.suffix or '(none)'}' "

@@ -27,10 +27,6 @@ _MAGIC = {
     b"BM": None,  # too short to trust on its own
 }
 
-# Encodings charset-normalizer may propose that we accept for news text.
-_VIETNAMESE = ("cp1258", "windows_1258")
-
-
 def _looks_utf16(data: bytes) -> str | None:
     sample = data[:4096]
     if len(sample) < 4:
@@ -78,26 +74,36 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def _detect(data: bytes) -> tuple[str, str]:
+    # Vietnamese in Windows-1258 is often guessed as cp1252/latin-1 (same byte range), and short
+    # samples are not guessed at all. cp1258 writes tone marks as combining characters after the
+    # vowel they sit on, which no other language's cp125x text produces: when enough of them follow
+    # vowels, it is cp1258 (the text is NFC-composed afterwards).
+    try:
+        vi = data.decode("cp1258")
+    except UnicodeDecodeError:
+        vi = None
+    if vi is not None and _vietnamese_tones(vi):
+        return vi, "cp1258"
     results = from_bytes(data[:200_000], cp_isolation=None)
     best = results.best()
     if best is None:
         raise Rejected("not UTF-8 and no other encoding fits")
     enc = best.encoding
-    # Vietnamese in Windows-1258 is often detected as cp1252/latin-1 (same byte range). Prefer
-    # cp1258 when it yields Vietnamese combining tone marks, which cp1252 turns into symbols.
-    try:
-        vi = data.decode("cp1258")
-    except UnicodeDecodeError:
-        vi = None
-    if vi is not None and enc not in _VIETNAMESE:
-        tones = sum(1 for ch in vi if "\u0300" <= ch <= "\u0323")
-        letters = sum(1 for ch in vi if ch in "ăâđêôơưĂÂĐÊÔƠƯ")
-        if tones + letters > max(5, len(vi) // 200):
-            return vi, "cp1258"
     try:
         return data.decode(enc), enc
     except (UnicodeDecodeError, LookupError):
         raise Rejected("not UTF-8 and no other encoding fits") from None
+
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
+_VOWELS = set("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
+
+
+def _vietnamese_tones(text: str) -> bool:
+    """True when ``text`` (decoded as cp1258) carries Vietnamese tone marks on vowels: at least 3,
+    and at least one per 100 characters (real Vietnamese has one on about every third syllable)."""
+    n = sum(1 for prev, ch in zip(text, text[1:]) if ch in _TONES and prev in _VOWELS)
+    return n >= 3 and n * 100 >= len(text)
 
 
 def _finish(text: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from pathlib import Path
 from typing import Iterator
 
@@ -59,10 +60,19 @@ def read_html(doc_id: str, path: str, raw: str, **override) -> Document:
     from trafilatura.metadata import extract_metadata
 
     try:
-        body = trafilatura.extract(raw, output_format="txt", include_comments=False, include_tables=False,
-                                   include_images=False, favor_precision=True, deduplicate=False)
+        body = trafilatura.extract(raw, **_TRAFILATURA)
         meta = extract_metadata(raw)
-    except (RecursionError, ValueError, TypeError) as exc:  # pathological markup
+        if not body:
+            # libxml2 stops building the tree 256 levels deep, so a deeply nested page looks empty.
+            # Parse it again with huge_tree (up to 2048 levels); deeper than that cannot be read.
+            tree, depth = _parse_deep(raw)
+            if depth >= _HUGE_TREE_DEPTH:
+                return rejected(doc_id, path, f"HTML nested too deeply to read (over {_HUGE_TREE_DEPTH:,} levels "
+                                "of elements)")
+            if depth > _DEFAULT_DEPTH:
+                body = trafilatura.extract(tree, **_TRAFILATURA)
+    except Exception as exc:  # noqa: BLE001 - third-party parsers on untrusted markup: one bad page
+        # (RecursionError, lxml ParserError, …) is one rejected document, never a stopped run.
         return rejected(doc_id, path, f"HTML could not be parsed ({type(exc).__name__})")
     if not body:
         return rejected(doc_id, path, "no article text after cleaning (HTML has no main body)",
@@ -83,21 +93,70 @@ def read_html(doc_id: str, path: str, raw: str, **override) -> Document:
     return _finish(doc_id, path, page, **{k: v for k, v in override.items() if v})
 
 
+def _size(n: int) -> str:
+    """Bytes for a person: 8 MB, 47.7 MB, 500 KB, 300 bytes (binary units, as --max-bytes counts)."""
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= scale:
+            v = n / scale
+            return f"{v:.0f} {unit}" if v == int(v) else f"{v:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def _over_limit(size: int, max_bytes: int, what: str = "file") -> str:
+    return (f"{what} is {_size(size)}, over the {_size(max_bytes)} limit for one document "
+            "(raise it with --max-bytes)")
+
+
+_TRAFILATURA = dict(output_format="txt", include_comments=False, include_tables=False, include_images=False,
+                   favor_precision=True, deduplicate=False)
+_DEFAULT_DEPTH = 255      # libxml2's default maximum element depth
+_HUGE_TREE_DEPTH = 2048   # its maximum with the huge_tree option
+
+
+def _parse_deep(raw: str):
+    """``(tree, depth)``: the page parsed with lxml's huge_tree option and its element depth."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        tree = lxml.html.document_fromstring(raw, parser=lxml.html.HTMLParser(huge_tree=True))
+    except lxml.etree.ParserError:  # "Document is empty": nothing to read, shallow or not
+        return None, 0
+    depth_of = {tree: 1}
+    depth = 1
+    for el in tree.iter():  # iterative: no recursion however deep the tree
+        parent = el.getparent()
+        if parent is not None:
+            depth_of[el] = depth_of[parent] + 1
+            depth = max(depth, depth_of[el])
+    return tree, depth
+
+
 def read_file(root: Path, file: Path, max_bytes: int = MAX_DOC_BYTES) -> Iterator[Document]:
-    """Documents from one input file (several for JSONL), rejected ones included."""
+    """Documents from one input file (several for JSONL), rejected ones included.
+
+    The size is checked before reading, and at most ``max_bytes + 1`` bytes are ever read, so an
+    oversized (or growing) file is rejected without being loaded into memory.
+    """
     rel = file.relative_to(root).as_posix() if file != root else file.name
     doc_id = file.stem
     suffix = file.suffix.lower()
     try:
-        size = file.stat().st_size
+        st = file.stat()
+        if not stat.S_ISREG(st.st_mode):
+            yield rejected(doc_id, rel, "not a regular file (a device, pipe or socket)")
+            return
         if suffix == ".jsonl":
             yield from read_jsonl(file, rel, max_bytes)
             return
-        if size > max_bytes:
-            yield rejected(doc_id, rel, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB "
-                           "limit for one document (raise it with --max-bytes)")
+        if st.st_size > max_bytes:
+            yield rejected(doc_id, rel, _over_limit(st.st_size, max_bytes))
             return
-        data = file.read_bytes()
+        with open(file, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+        if len(data) > max_bytes:  # it grew after the size check
+            yield rejected(doc_id, rel, _over_limit(len(data), max_bytes, "file grew while being read: it"))
+            return
     except FileNotFoundError:
         yield rejected(doc_id, rel, "file disappeared before it could be read")
         return
@@ -125,14 +184,24 @@ def read_jsonl(file: Path, rel: str, max_bytes: int) -> Iterator[Document]:
     stem = file.stem
     seen: set[str] = set()
     with open(file, "rb") as fh:
-        for lineno, bline in enumerate(fh, start=1):
+        lineno = 0
+        while True:
+            bline = fh.readline(max_bytes + 1)  # bounded: one huge line is never held whole
+            if not bline:
+                break
+            lineno += 1
             where = f"{rel}#{lineno}"
             fallback_id = f"{stem}#{lineno}"
-            if not bline.strip():
+            if len(bline) > max_bytes and not bline.endswith(b"\n"):
+                size = len(bline)
+                while True:  # skip the rest of the oversized line, counting it
+                    chunk = fh.readline(1 << 20)
+                    size += len(chunk)
+                    if not chunk or chunk.endswith(b"\n"):
+                        break
+                yield rejected(fallback_id, where, f"line {lineno}: " + _over_limit(size, max_bytes, "line"))
                 continue
-            if len(bline) > max_bytes:
-                yield rejected(fallback_id, where, f"line {lineno}: {len(bline) / 1e6:.1f} MB, over the "
-                               f"{max_bytes / 1e6:.0f} MB limit for one document")
+            if not bline.strip():
                 continue
             try:
                 line, _ = decode(bline)
@@ -142,6 +211,10 @@ def read_jsonl(file: Path, rel: str, max_bytes: int) -> Iterator[Document]:
                 continue
             except json.JSONDecodeError as exc:
                 yield rejected(fallback_id, where, f"line {lineno}: invalid JSON at column {exc.colno} ({exc.msg})")
+                continue
+            except (RecursionError, ValueError) as exc:  # nesting too deep, a number too long
+                what = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(":")[0]
+                yield rejected(fallback_id, where, f"line {lineno}: invalid JSON ({what})")
                 continue
             if not isinstance(obj, dict):
                 yield rejected(fallback_id, where, f"line {lineno}: expected a JSON object, got {type(obj).__name__}")
