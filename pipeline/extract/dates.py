@@ -1,0 +1,433 @@
+"""Date mentions in English text, resolved to ISO periods against the article's publication date.
+
+    find_dates(text, published) -> list[DateMention]
+    to_datespan(mention) -> DateSpan
+
+Pure regular expressions, compiled once at import from ``data/en/dates.toml`` (month names, cue
+words and their roles, part/edge words). The grammar, in short:
+
+* a *core* is a date expression: a day ("September 24, 2025", "24 September", "24/9/2025"),
+  a month ("May 2025", "September"), a quarter ("the fourth quarter of 2025", "Q4 2025",
+  "quarter IV/2025"), a half ("the first half of 2026", "H1 2026"), "the first 8 months of the
+  year", a year ("2025"), a year range ("2021-2030", "the period 2021–2025") or a relative year or
+  month ("this year", "next month"); optionally behind an edge ("the end of", "the beginning of")
+  or a part word ("early", "mid-", "late").
+* a *cue* right before the core gives the role and is part of the mention's text: "by", "no later
+  than", "to be completed in" -> deadline; "as of" -> as_of; "from", "since", "effective" -> from;
+  "in", "during", "between" -> period; "on" -> point.
+* two cores joined as "from A to B", "between A and B" or "A - B" are one range mention;
+  "from now until B" starts on the publication date.
+
+Resolution rules:
+* a missing year is the publication year; for a *deadline* that would then already be past at
+  publication ("by March" in a November article) it is the next year. With no publication date,
+  expressions that need one keep their text and get null dates.
+* role deadline -> start None, end = last day ("by the end of 2025" -> None..2025-12-31);
+  role from -> start = end = first day ("from July 1, 2025"); role as_of -> start = end = last day;
+  other roles -> the whole period ("in 2025" -> 2025-01-01..2025-12-31).
+* "the end of P" is P's last day, "the beginning of P" its first day; "early/mid/late P" is the
+  part of P given in dates.toml ("mid-2026" = June 2026, "late September" = 21-30 September).
+* a lone year or month, "the year", and "24/9" without a year need a cue ("in 2025", "on 24/9");
+  "in the coming time", "soon", "to date" are not date mentions.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Optional
+
+from pipeline.config import DATA_DIR, DATE_CUE_WINDOW, DATE_RANGE_GAP, DATE_YEAR_MAX, DATE_YEAR_MIN
+from pipeline.records import DateSpan
+
+
+@dataclass(frozen=True)
+class DateMention:
+    text: str
+    start: int
+    end: int
+    start_date: Optional[str]
+    end_date: Optional[str]
+    role: Optional[str]
+
+
+def to_datespan(m: DateMention) -> DateSpan:
+    return DateSpan(text=m.text, start=m.start_date, end=m.end_date)
+
+
+# ------------------------------------------------------------------ vocabulary (data file)
+
+with open(DATA_DIR / "en" / "dates.toml", "rb") as _fh:
+    _D = tomllib.load(_fh)
+
+_MONTHS: dict[str, int] = {k.lower(): int(v) for k, v in _D["months"].items()}
+_ORD: dict[str, int] = {k.lower(): int(v) for k, v in _D["ordinals"].items()}
+_NUMW: dict[str, int] = {k.lower(): int(v) for k, v in _D["numbers"].items()}
+_RELY: dict[str, int] = {" ".join(k.lower().split()): int(v) for k, v in _D["relative_years"].items()}
+_RELM: dict[str, int] = {" ".join(k.lower().split()): int(v) for k, v in _D["relative_months"].items()}
+_EDGES: dict[str, str] = {k.lower(): v for k, v in _D["edges"].items()}
+_PARTS: dict[str, dict[str, tuple[int, int]]] = {
+    kind: {w.lower(): (int(a), int(b)) for w, (a, b) in table.items()} for kind, table in _D["parts"].items()
+}
+_HALVES: dict[str, int] = {k.lower(): int(v) for k, v in _D["halves"].items()}
+_CUES: dict[str, str] = {" ".join(k.lower().split()): v for k, v in _D["cues"].items()}
+_BARE: set[str] = {w.lower() for w in _D["bare_cues"]["words"]}
+_DM_CUES: set[str] = {" ".join(w.lower().split()) for w in _D["dm_cues"]["words"]}
+_NOW = [w.lower() for w in _D["now"]["words"]]
+_NOW_RANGE = [w.lower() for w in _D["now"]["range_words"]]
+_FROM_W = {w.lower() for w in _D["ranges"]["from_words"]}
+_BETWEEN_W = {w.lower() for w in _D["ranges"]["between_words"]}
+_TO_W = [w.lower() for w in _D["ranges"]["to_words"]]
+_NOT_DATES = {w.lower().rstrip(".") for w in _D["not_dates"]["before"]}
+
+
+def _alt(words) -> str:
+    """Regex alternation of phrases, longest first, spaces matching any whitespace."""
+    parts = sorted({w for w in words}, key=len, reverse=True)
+    return "(?:" + "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in parts) + ")"
+
+
+_LONGEST = {n: max((k for k, v in _MONTHS.items() if v == n), key=len) for n in set(_MONTHS.values())}
+# full names end at a word boundary; abbreviations ("Sept.", "Oct") may take a period
+_M = (
+    "(?:" + _alt(set(_LONGEST.values())) + r"\b|"
+    + _alt(k for k in _MONTHS if k not in _LONGEST.values()) + r"(?:\.|\b))"
+)
+_Y = r"(?:1[89]\d\d|2[01]\d\d)"
+_YS = rf"(?:(?P<y>{_Y})(?!\d)|(?P<yrel>{_alt(_RELY)})\s+year\b(?!s))"
+_PRE = (
+    rf"(?:(?:the\s+)?(?P<edge>{_alt(_EDGES)})\s+of\s+(?:the\s+)?"
+    rf"|(?P<part>{_alt(_PARTS['year'])})(?:\s*-\s*|\s+(?:in\s+(?:the\s+)?)?))?"
+)
+_LB = r"(?<![\w/.,])(?<!\d[-–])"          # a number starts here, not inside another number or code
+_NUMEND = r"(?![\w/]|[.,\-–]\d)"          # ... and ends here
+_QORD = _alt([k for k in _ORD if not k.isdigit() and k not in ("i", "ii", "iii", "iv")])
+_NUMWORDS = _alt(_NUMW)
+
+_CORES: list[tuple[str, re.Pattern]] = [
+    (kind, re.compile(p, re.IGNORECASE))
+    for kind, p in [
+        ("day_num", _LB + rf"(?P<d>\d{{1,2}})(?P<sep>[/.\-])(?P<m>\d{{1,2}})(?P=sep)(?P<y>{_Y})" + _NUMEND),
+        ("iso", _LB + rf"(?P<y>{_Y})-(?P<m>\d{{2}})-(?P<d>\d{{2}})" + _NUMEND),
+        ("dm_num", _LB + r"(?P<d>\d{1,2})/(?P<m>\d{1,2})" + _NUMEND),
+        ("my_num", _LB + rf"(?:month\s+)?(?P<m>\d{{1,2}})/(?P<y>{_Y})(?![\w/]|[.\-–]\w)"),
+        ("mdy", rf"(?:\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\b(?P<mon>{_M})\s*"
+                rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?(?![\d:])"
+                rf"(?:\s*,?\s*(?P<y>{_Y})(?!\d))?"),
+        ("dmy", _LB + rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?"
+                rf"\s+(?:of\s+)?(?P<mon>{_M})(?:,?\s+(?P<y>{_Y})(?!\d))?"),
+        ("month", _PRE + rf"\b(?P<mon>{_M})(?:,?\s+(?:of\s+)?{_YS})?"),
+        ("quarter", _PRE + rf"(?:the\s+)?(?:(?P<qo>{_QORD})\s+quarter|\bQ(?P<qn>[1-4])|\bquarter\s+(?P<qr>IV|III|II|I|[1-4]))\b"
+                    rf"(?:\s*(?:,|of|/|-)?\s*{_YS})?"),
+        ("half", _PRE + rf"(?:the\s+)?(?:\b(?P<ho>{_alt(_HALVES)})\s+half|\bH(?P<hn>[12]))\b"
+                 rf"(?:\s*(?:,|of|/|-)?\s*{_YS})?"),
+        ("months", rf"(?:the\s+)?\bfirst\s+(?P<n>\d{{1,2}}|{_NUMWORDS})\s+months\b(?:\s+of\s+{_YS})?"),
+        ("yrange", rf"(?:the\s+)?(?:period\s+(?:of\s+|from\s+)?)?" + _LB
+                   + rf"(?P<y>{_Y})\s*(?:[-–—]|to)\s*(?P<y2>{_Y}|\d\d)(?![\w/]|[.,\-–]\d)(?:\s+period\b)?"),
+        ("year", _PRE + rf"(?:the\s+)?(?P<yw>(?:fiscal\s+)?year\s+)?" + _LB + rf"(?P<y>{_Y})(?![\w/%]|[.,\-–]\d)"),
+        ("relyear", _PRE + rf"(?:\b(?P<yrel>{_alt(_RELY)})\s+year\b(?!s)|(?P<yend>\byear[\s-]end\b))"),
+        ("relmonth", _PRE + rf"\b(?P<mrel>{_alt(_RELM)})\s+month\b(?!s)"),
+    ]
+]
+
+_CUE_RE = re.compile(rf"(?:^|(?<=[^\w]))(?P<cue>{_alt(list(_CUES) + list(_BARE))})\s*,?\s+$", re.IGNORECASE)
+_NOW_RE = re.compile(rf"(?:^|(?<=[^\w]))(?P<cue>from\s+{_alt(_NOW)}\s+{_alt(_NOW_RANGE)})\s+$", re.IGNORECASE)
+_GAP_RE = re.compile(
+    rf"\s*(?:\([^()]{{0,{DATE_RANGE_GAP}}}\))?\s*,?\s*(?P<to>{_alt([w for w in _TO_W if w.isalpha()])}\b|[-–—])\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_PREV_WORD = re.compile(r"([\w.]+)\s*$")
+
+
+# ------------------------------------------------------------------ cores
+
+@dataclass
+class _Core:
+    kind: str
+    start: int
+    end: int
+    year: Optional[int] = None      # explicit year
+    yrel: Optional[int] = None      # relative year offset (this year = 0)
+    mrel: Optional[int] = None      # relative month offset
+    month: Optional[int] = None
+    day: Optional[int] = None
+    day2: Optional[int] = None
+    quarter: Optional[int] = None
+    half: Optional[int] = None
+    nmonths: Optional[int] = None
+    year2: Optional[int] = None
+    edge: Optional[str] = None
+    part: Optional[str] = None
+    needs_cue: bool = False
+    dm: bool = False                # day/month with a slash, no year: stricter cues
+
+
+def _norm(s: Optional[str]) -> Optional[str]:
+    return " ".join(s.lower().split()) if s else None
+
+
+def _core_from(kind: str, m: re.Match) -> Optional[_Core]:
+    g = m.groupdict()
+    c = _Core(kind, m.start(), m.end())
+    if g.get("edge"):
+        e = _EDGES[_norm(g["edge"])]
+        if e == "mid":
+            c.part = "mid"
+        else:
+            c.edge = e
+    if g.get("part"):
+        c.part = _norm(g["part"])
+    if g.get("y"):
+        c.year = int(g["y"])
+        if not DATE_YEAR_MIN <= c.year <= DATE_YEAR_MAX:
+            return None
+    if g.get("yrel"):
+        c.yrel = _RELY[_norm(g["yrel"])]
+        if _norm(g["yrel"]) == "the" and not (c.edge or c.part):
+            c.needs_cue = True
+    if g.get("mon"):
+        tok = g["mon"]
+        if not tok[0].isupper():
+            return None  # "may" the verb, "march" the verb
+        c.month = _MONTHS[tok.lower().rstrip(".")]
+    if kind in ("day_num", "iso", "dm_num", "my_num"):
+        c.month = int(g["m"])
+        if not 1 <= c.month <= 12:
+            return None
+    if g.get("d"):
+        c.day = int(g["d"])
+        if not 1 <= c.day <= 31:
+            return None
+    if g.get("d2"):
+        c.day2 = int(g["d2"])
+        if not (c.day or 0) < c.day2 <= 31:
+            return None
+    if kind == "dm_num":
+        c.needs_cue = c.dm = True
+    elif kind == "month":
+        c.needs_cue = not (c.year or c.yrel is not None or c.edge or c.part)
+    elif kind == "quarter":
+        key = g.get("qo") or g.get("qn") or g.get("qr")
+        c.quarter = _ORD[key.lower()]
+    elif kind == "half":
+        c.half = _HALVES[_norm(g["ho"])] if g.get("ho") else int(g["hn"])
+        c.needs_cue = c.year is None and c.yrel is None and not (c.edge or c.part)
+    elif kind == "months":
+        n = g["n"].lower()
+        c.nmonths = int(n) if n.isdigit() else _NUMW[n]
+        if not 1 <= c.nmonths <= 12:
+            return None
+    elif kind == "yrange":
+        y2 = g["y2"]
+        c.year2 = int(y2) if len(y2) == 4 else c.year // 100 * 100 + int(y2)
+        if not c.year < c.year2 <= DATE_YEAR_MAX:
+            return None
+    elif kind == "year":
+        c.needs_cue = not (g.get("yw") or c.edge or c.part)
+    elif kind == "relyear":
+        if g.get("yend"):
+            c.yrel, c.edge = 0, c.edge or "end"
+    elif kind == "relmonth":
+        c.mrel = _RELM[_norm(g["mrel"])]
+        if _norm(g["mrel"]) == "the" and not (c.edge or c.part):
+            c.needs_cue = True
+    return c
+
+
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _period(c: _Core, pub: Optional[date], shift: int = 0) -> Optional[tuple[date, date, bool]]:
+    """(first day, last day, year_was_implicit) of the core, or None when unresolvable."""
+    implicit = False
+    if c.year is not None:
+        y = c.year
+    elif c.yrel is not None:
+        if pub is None:
+            return None
+        y = pub.year + c.yrel
+    elif c.mrel is not None:
+        if pub is None:
+            return None
+        k = pub.year * 12 + pub.month - 1 + c.mrel
+        y, mon = divmod(k, 12)
+        c = replace(c, month=mon + 1)
+    else:
+        if pub is None:
+            return None
+        y, implicit = pub.year, True
+    y += shift
+    try:
+        k = c.kind
+        if k in ("day_num", "iso", "dm_num", "mdy", "dmy"):
+            a = date(y, c.month, c.day)
+            b = date(y, c.month, c.day2) if c.day2 else a
+        elif k in ("month", "my_num", "relmonth"):
+            a, b = date(y, c.month, 1), _month_end(y, c.month)
+        elif k == "quarter":
+            a, b = date(y, 3 * c.quarter - 2, 1), _month_end(y, 3 * c.quarter)
+        elif k == "half":
+            a, b = date(y, 6 * c.half - 5, 1), _month_end(y, 6 * c.half)
+        elif k == "months":
+            a, b = date(y, 1, 1), _month_end(y, c.nmonths)
+        elif k == "yrange":
+            a, b = date(y, 1, 1), date(c.year2 + shift, 12, 31)
+        else:  # year, relyear
+            a, b = date(y, 1, 1), date(y, 12, 31)
+        if c.part:
+            a, b = _apply_part(k, c.part, a, b)
+    except (ValueError, KeyError):
+        return None
+    if c.edge == "end":
+        a = b
+    elif c.edge == "start":
+        b = a
+    return a, b, implicit
+
+
+def _apply_part(kind: str, part: str, a: date, b: date) -> tuple[date, date]:
+    if kind in ("month", "my_num", "relmonth"):
+        lo, hi = _PARTS["month"][part]
+        last = b.day
+        return a.replace(day=min(lo, last)), a.replace(day=min(hi, last))
+    table = {"quarter": "quarter", "half": "half"}.get(kind, "year")
+    lo, hi = _PARTS[table][part]
+    return date(a.year, a.month + lo - 1, 1), _month_end(a.year, a.month + hi - 1)
+
+
+# ------------------------------------------------------------------ finding
+
+def _candidates(text: str) -> list[_Core]:
+    out: list[_Core] = []
+    for kind, rx in _CORES:
+        for m in rx.finditer(text):
+            c = _core_from(kind, m)
+            if c is not None:
+                out.append(c)
+    out.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    return out
+
+
+def _cue(text: str, lo: int, s: int) -> Optional[re.Match]:
+    return _CUE_RE.search(text, max(lo, s - DATE_CUE_WINDOW), s)
+
+
+def _parse_pub(published: Optional[str]) -> Optional[date]:
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+def find_dates(text: str, published: Optional[str]) -> list[DateMention]:
+    """Every date mention of ``text``, in order, non-overlapping."""
+    if not text or not any(ch.isdigit() for ch in text) and not _HAS_WORD.search(text):
+        return []
+    pub = _parse_pub(published)
+    # 1. candidates that stand on their own or have the cue they need, longest-leftmost
+    chosen: list[tuple[_Core, Optional[str], int]] = []   # (core, cue role/word, mention start)
+    last = 0
+    for c in _candidates(text):
+        if c.start < last:
+            continue
+        cm = _cue(text, last, c.start)
+        cue = _norm(cm.group("cue")) if cm else None
+        if c.needs_cue:
+            if cue is None or (c.dm and cue not in _DM_CUES):
+                continue
+            if c.kind in ("dm_num", "my_num") and _doc_number_before(text, cm.start() if cm else c.start):
+                continue
+        if c.kind == "my_num" and _doc_number_before(text, c.start):
+            continue
+        chosen.append((c, cue, cm.start() if cm else c.start))
+        last = c.end
+    # 2. ranges and roles
+    out: list[DateMention] = []
+    i = 0
+    while i < len(chosen):
+        c, cue, mstart = chosen[i]
+        nxt = chosen[i + 1] if i + 1 < len(chosen) else None
+        if nxt is not None and _is_range(text, c, cue, nxt[0]):
+            c2 = nxt[0]
+            a, b = _inherit_years(c, c2)
+            pa, pb = _period(a, pub), _period(b, pub)
+            out.append(_mention(text, mstart, c2.end, pa[0] if pa else None, pb[1] if pb else None, "period"))
+            i += 2
+            continue
+        nm = _NOW_RE.search(text, max(0, (out[-1].end if out else 0), mstart - DATE_CUE_WINDOW - 20), c.start)
+        if nm:
+            p = _period(c, pub)
+            if p and pub and p[2] and p[1] < pub:
+                p = _period(c, pub, shift=1)
+            out.append(_mention(text, nm.start(), c.end, pub if p else None, p[1] if p else None, "deadline"))
+            i += 1
+            continue
+        role = _CUES.get(cue) if cue else None
+        if c.kind == "yrange":
+            role = "period"
+        p = _period(c, pub)
+        if p and role == "deadline" and pub and p[2] and p[1] < pub:
+            p = _period(c, pub, shift=1)  # "by March" written in November: next March
+        if p is None:
+            s = e = None
+        elif role == "deadline":
+            s, e = None, p[1]
+        elif role == "from":
+            s = e = p[0]
+        elif role == "as_of":
+            s = e = p[1]
+        else:
+            s, e = p[0], p[1]
+        out.append(_mention(text, mstart, c.end, s, e, role))
+        i += 1
+    return out
+
+
+_HAS_WORD = re.compile(r"year|month|quarter|half|Q[1-4]|H[12]|" + _M, re.IGNORECASE)
+
+
+def _doc_number_before(text: str, s: int) -> bool:
+    m = _PREV_WORD.search(text, max(0, s - 30), s)
+    return bool(m) and m.group(1).lower().rstrip(".") in _NOT_DATES
+
+
+def _is_range(text: str, a: _Core, cue: Optional[str], b: _Core) -> bool:
+    gap = text[a.end:b.start]
+    if len(gap) > DATE_RANGE_GAP + 20:
+        return False
+    m = _GAP_RE.fullmatch(gap)
+    if not m:
+        return False
+    to = m.group("to").lower()
+    if cue in _BETWEEN_W:
+        return to == "and"
+    if to == "and":
+        return False
+    if cue in _FROM_W:
+        return True
+    return to in ("-", "–", "—") or cue is None
+
+
+def _inherit_years(a: _Core, b: _Core) -> tuple[_Core, _Core]:
+    """'from July 20 to September 23, 2025': the first end takes the second's year (and back)."""
+    if a.year is None and a.yrel is None and a.mrel is None and b.year is not None:
+        y = b.year
+        if a.month and b.month and (a.month, a.day or 1) > (b.month, b.day or 1):
+            y -= 1
+        a = replace(a, year=y)
+    elif b.year is None and b.yrel is None and b.mrel is None and a.year is not None:
+        y = a.year
+        if a.month and b.month and (a.month, a.day or 1) > (b.month, b.day or 1):
+            y += 1
+        b = replace(b, year=y)
+    return a, b
+
+
+def _mention(text: str, s: int, e: int, a, b, role) -> DateMention:
+    iso = lambda d: d.isoformat() if isinstance(d, date) else None
+    return DateMention(text=text[s:e], start=s, end=e, start_date=iso(a), end_date=iso(b), role=role)
