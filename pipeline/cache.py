@@ -69,6 +69,18 @@ class Cache:
         self.misses += len(keys) - len(out)
         return out
 
+    def present(self, keys: list[str]) -> set[str]:
+        """Which of ``keys`` are stored (values not read, hit counters untouched)."""
+        conn = self._conn()
+        if conn is None or not keys:
+            return set()
+        found: set[str] = set()
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            q = f"SELECT k FROM kv WHERE ns=? AND k IN ({','.join('?' * len(chunk))})"
+            found.update(k for (k,) in conn.execute(q, (self.namespace, *chunk)))
+        return found
+
     def put(self, key: str, value: Any) -> None:
         self.put_many({key: value})
 

@@ -1,42 +1,272 @@
 """Execution engines for the per-document stages: local (serial or a process pool) and Dask.
 
-An engine maps ``fn(batch, settings) -> results`` over batches and yields results in input
-order, so outputs are identical whatever the engine or the number of workers.
+An engine maps ``fn(item, settings) -> result`` over an iterable of items (batches of documents)
+and yields the results **in input order**, so outputs are byte-identical whatever the engine or
+the number of workers. Both engines stream: they pull items lazily and keep a bounded number in
+flight (``config.IN_FLIGHT_PER_WORKER`` per worker), so the corpus is never materialised.
+
+* ``LocalEngine(workers)``: ``workers <= 1`` runs in this process. Otherwise a process pool is
+  started lazily, only once a second item exists (a single batch gains nothing from a pool and
+  would pay each worker's model start-up). Models are loaded once per worker process by the
+  stages' own module-level caches. A worker that dies (segfault, OOM kill) raises
+  ``EngineError`` at once; it never hangs the run.
+* ``DaskEngine(scheduler, workers)``: batches are submitted to a ``distributed`` cluster (the one
+  at ``scheduler``, or a LocalCluster of ``workers`` single-threaded worker processes); results
+  are gathered in order on the client. Workers keep their models between tasks (same
+  module-level caches). Needs the ``dask`` extra.
+
+Functions given to an engine must be picklable (module-level).
 """
 from __future__ import annotations
 
+import collections
+import dataclasses
+import logging
+import os
+import sys
 from typing import Callable, Iterable, Iterator, TypeVar
+
+from pipeline.config import (DASK_WORKER_WAIT_S, IN_FLIGHT_PER_WORKER, THREAD_ENV_VARS, resolve_workers)
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-class LocalEngine:
-    def __init__(self, workers: int = 1):
-        self.workers = max(1, workers)
-
-    def map(self, fn: Callable[[T, object], R], items: Iterable[T], settings) -> Iterator[R]:
-        if self.workers == 1:
-            for item in items:
-                yield fn(item, settings)
-            return
-        import multiprocessing as mp
-        from functools import partial
-
-        ctx = mp.get_context("spawn" if mp.get_start_method(allow_none=True) == "spawn" else "fork")
-        picklable = _strip(settings)
-        with ctx.Pool(self.workers) as pool:
-            yield from pool.imap(partial(fn, settings=picklable), items, chunksize=1)
+class EngineError(RuntimeError):
+    """The engine could not finish: a worker died, a batch raised, or the cluster is unusable."""
 
 
 def _strip(settings):
-    """Settings without the (unpicklable) progress callback."""
-    import dataclasses
+    """Settings that can travel to another process: without the progress callback or timings."""
+    if settings is None or not dataclasses.is_dataclass(settings):
+        return settings
+    changes = {f.name: None for f in dataclasses.fields(settings) if f.name in ("progress", "timings")}
+    return dataclasses.replace(settings, **changes)
 
-    return dataclasses.replace(settings, progress=None)
+
+def _limit_threads(n: int) -> None:
+    """Numerical libraries loaded later in this process use at most ``n`` threads each."""
+    for var in THREAD_ENV_VARS:
+        os.environ[var] = str(n)
+    if "torch" in sys.modules:  # already loaded (a forked parent had it): tell it directly
+        try:
+            sys.modules["torch"].set_num_threads(n)
+        except Exception:  # noqa: BLE001 - best effort
+            pass
 
 
-def get_engine(settings) -> LocalEngine:
+def _init_local_worker(threads: int) -> None:
+    """Pool initializer: quiet Ctrl-C handling (the parent stops the pool) and bounded threads."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _limit_threads(threads)
+
+
+def _start_method() -> str:
+    """``fork`` where it is safe: cheap start, the parent's imports are inherited.
+
+    Forking a process that has already started OpenMP / intra-op thread pools (torch,
+    CTranslate2: loaded when a serial run in the same process used NMT) can deadlock the child,
+    so such a parent starts its workers with ``forkserver`` (clean process, a little slower).
+    """
+    import multiprocessing as mp
+
+    methods = mp.get_all_start_methods()
+    if "fork" not in methods:
+        return "spawn"
+    if any(m in sys.modules for m in ("torch", "ctranslate2")):
+        return "forkserver" if "forkserver" in methods else "spawn"
+    return "fork"
+
+
+class LocalEngine:
+    def __init__(self, workers: int = 1, in_flight_per_worker: int = IN_FLIGHT_PER_WORKER):
+        self.workers = resolve_workers(workers)
+        self.in_flight = max(1, self.workers * in_flight_per_worker)
+        self.pool_started = False  # observable: tests and the bench check the lazy start
+
+    def map(self, fn: Callable[[T, object], R], items: Iterable[T], settings=None) -> Iterator[R]:
+        it = iter(items)
+        if self.workers <= 1:
+            for item in it:
+                yield fn(item, settings)
+            return
+        first = next(it, _END)
+        if first is _END:
+            return
+        second = next(it, _END)
+        if second is _END:  # one batch: no pool, no second model load
+            yield fn(first, settings)
+            return
+        yield from self._pool_map(fn, _chain(first, second, it), settings)
+
+    def _pool_map(self, fn, items: Iterator, settings) -> Iterator:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        threads = max(1, (os.cpu_count() or 1) // self.workers)
+        ctx = mp.get_context(_start_method())
+        pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                   initializer=_init_local_worker, initargs=(threads,))
+        self.pool_started = True
+        picklable = _strip(settings)
+        pending: collections.deque = collections.deque()
+        clean = False
+        try:
+            index = 0
+            for item in items:
+                pending.append((index, pool.submit(fn, item, picklable)))
+                index += 1
+                if len(pending) >= self.in_flight:
+                    yield _result(*pending.popleft(), BrokenProcessPool)
+            while pending:
+                yield _result(*pending.popleft(), BrokenProcessPool)
+            clean = True
+        finally:
+            if clean:
+                pool.shutdown(wait=True)
+            else:  # error or the consumer stopped early: do not wait for queued batches
+                for _, fut in pending:
+                    fut.cancel()
+                procs = list((getattr(pool, "_processes", None) or {}).values())
+                pool.shutdown(wait=False, cancel_futures=True)
+                for p in procs:
+                    if p.is_alive():
+                        p.terminate()
+                for p in procs:
+                    p.join(timeout=5)
+
+
+def _result(index: int, fut, broken_type):
+    try:
+        return fut.result()
+    except broken_type as exc:
+        raise EngineError(f"a worker process died while processing batch {index} (killed, out of memory, "
+                          "or a crash in native code); rerun with --workers 1 to see the failing document") from exc
+    except Exception as exc:
+        raise EngineError(f"batch {index} failed in a worker: {type(exc).__name__}: {exc}") from exc
+
+
+_END = object()
+
+
+def _chain(first, second, rest: Iterator) -> Iterator:
+    yield first
+    yield second
+    yield from rest
+
+
+# ----------------------------------------------------------------------------------------- Dask
+def _worker_fingerprint() -> str:
+    from pipeline import PIPELINE_VERSION, code_fingerprint
+
+    return f"{PIPELINE_VERSION}/{code_fingerprint()}"
+
+
+def _dask_worker_setup(threads: int) -> None:
+    _limit_threads(threads)
+
+
+class DaskEngine:
+    """Per-document stages on a Dask ``distributed`` cluster; results gathered in order here."""
+
+    def __init__(self, scheduler: str | None = None, workers: int = 0,
+                 in_flight_per_worker: int = IN_FLIGHT_PER_WORKER):
+        self.scheduler = scheduler
+        self.workers = resolve_workers(workers)
+        self.in_flight_per_worker = in_flight_per_worker
+        self.cluster_started = False
+
+    def _connect(self):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise EngineError("the dask engine needs the `dask` extra: pip install -e '.[dask]'") from exc
+        for name in ("distributed", "distributed.worker", "distributed.scheduler", "distributed.nanny",
+                     "distributed.core", "distributed.http.proxy", "distributed.utils_perf"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+        cluster = None
+        if self.scheduler:
+            try:
+                client = Client(self.scheduler, timeout=DASK_WORKER_WAIT_S)
+            except OSError as exc:
+                raise EngineError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from exc
+        else:
+            cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                   silence_logs=logging.ERROR, dashboard_address=None)
+            client = Client(cluster)
+        self.cluster_started = True
+        try:
+            client.wait_for_workers(1, timeout=DASK_WORKER_WAIT_S)
+        except Exception as exc:  # distributed raises TimeoutError
+            _close(client, cluster)
+            raise EngineError(f"no Dask worker joined the scheduler {self.scheduler or '(local)'} "
+                              f"within {DASK_WORKER_WAIT_S} s") from exc
+        mine = _worker_fingerprint()
+        theirs = client.run(_worker_fingerprint)
+        stale = sorted(w for w, fp in theirs.items() if fp != mine)
+        if stale:
+            _close(client, cluster)
+            raise EngineError(f"Dask worker(s) {', '.join(stale)} run different pipeline code ({theirs[stale[0]]}) "
+                              f"than this client ({mine}); install the same checkout on every worker")
+        n = len(theirs)
+        client.run(_dask_worker_setup, 1)
+        return client, cluster, n
+
+    def map(self, fn: Callable[[T, object], R], items: Iterable[T], settings=None) -> Iterator[R]:
+        it = iter(items)
+        first = next(it, _END)
+        if first is _END:  # nothing to compute (e.g. a warm re-run): no cluster at all
+            return
+        client, cluster, n_workers = self._connect()
+        limit = max(1, n_workers * self.in_flight_per_worker)
+        picklable = _strip(settings)
+        settings_future = client.scatter(picklable, broadcast=True) if picklable is not None else None
+        pending: collections.deque = collections.deque()
+        try:
+            index = 0
+            for item in _chain1(first, it):
+                fut = client.submit(fn, item, settings_future, pure=False, key=f"batch-{index}-{id(self):x}")
+                pending.append((index, fut))
+                index += 1
+                if len(pending) >= limit:
+                    yield _dask_result(*pending.popleft())
+            while pending:
+                yield _dask_result(*pending.popleft())
+        finally:
+            for _, fut in pending:
+                fut.cancel()
+            pending.clear()
+            _close(client, cluster)
+
+
+def _dask_result(index: int, fut):
+    try:
+        res = fut.result()
+    except Exception as exc:
+        raise EngineError(f"batch {index} failed on a Dask worker: {type(exc).__name__}: {exc}") from exc
+    fut.release()
+    return res
+
+
+def _chain1(first, rest: Iterator) -> Iterator:
+    yield first
+    yield from rest
+
+
+def _close(client, cluster) -> None:
+    try:
+        client.close()
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def get_engine(settings):
     if settings.engine == "local":
         return LocalEngine(settings.workers)
-    raise ValueError(f"unknown engine {settings.engine!r} (expected: local)")
+    if settings.engine == "dask":
+        return DaskEngine(settings.scheduler, settings.workers)
+    raise ValueError(f"unknown engine {settings.engine!r} (expected: local, dask)")

@@ -17,7 +17,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -26,7 +27,7 @@ from pydantic import BaseModel
 
 from pipeline import PIPELINE_VERSION, code_fingerprint, dedup
 from pipeline.cache import Cache, key_of
-from pipeline.config import MAX_DOC_BYTES
+from pipeline.config import BATCH_SIZE, MAX_DOC_BYTES
 from pipeline.extract import extract_document
 from pipeline.ingest import discover, iter_documents
 from pipeline.io import AtomicWriter, dumps, write_json, write_jsonl, write_schemas
@@ -46,8 +47,10 @@ class Settings:
     engine: str = "local"          # local | dask
     workers: int = 1
     scheduler: str | None = None   # dask scheduler address
-    batch_size: int = 64
+    batch_size: int = BATCH_SIZE
     progress: Callable[[int], None] | None = field(default=None, repr=False)
+    # When a dict: filled with seconds per stage (worker stages summed over workers) and counts.
+    timings: dict | None = field(default=None, repr=False)
 
     def cache(self, namespace: str) -> Cache:
         return Cache(self.cache_dir / "cache.sqlite" if self.cache_dir else None, namespace)
@@ -61,51 +64,174 @@ class DocResult(BaseModel):
     summary: dedup.DocSummary | None = None
 
 
+# A document whose processing raised is written as rejected with a reason starting with this; it is
+# never cached, so a fixed stage processes it on the next run.
+INTERNAL_ERROR = "internal error in the"
+
+
+class StageClock:
+    """Seconds spent per stage (process-local); ``current`` names the stage running now."""
+
+    def __init__(self) -> None:
+        self.seconds: Counter[str] = Counter()
+        self.current = "idle"
+
+    @contextmanager
+    def __call__(self, stage: str):
+        prev, self.current = self.current, stage
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] += time.perf_counter() - t
+            self.current = prev
+
+
 def process_document(doc: Document, settings: Settings) -> DocResult:
     """lang -> segment -> translate -> extract -> summarize, for one document."""
-    doc = identify(doc)
-    if doc.status != "ok":
-        return DocResult(document=doc)
-    spans = split_sentences(doc.text, doc.lang or "en")
-    sentences: list[Sentence] = translate_document(doc, spans, settings)
-    if doc.lang != "en" and sentences:
-        engines = sorted({s.engine for s in sentences})
-        models = sorted({s.model for s in sentences if s.model})
-        warnings = [w for s in sentences for w in s.warnings]
-        doc = doc.model_copy(update={"translation": Translation(
-            engine="+".join(engines), model="+".join(models) or None, sentences=sentences, warnings=warnings)})
-    statements = extract_document(doc, sentences)
-    summary = dedup.summarize(doc, sentences)
-    return DocResult(document=doc, statements=statements, summary=summary)
+    return process_documents([doc], settings)[0]
 
 
-def _doc_cache_key(doc: Document, settings: Settings) -> str | None:
+def process_documents(docs: list[Document], settings: Settings, clock: StageClock | None = None) -> list[DocResult]:
+    """The per-document stages over a batch; extraction runs once over the whole batch (nlp.pipe).
+
+    A stage raising for one document rejects that document (reason ``internal error in the <stage>
+    stage: ...``) and the others are unaffected.
+    """
+    clock = clock or StageClock()
+    results: list[DocResult | None] = [None] * len(docs)
+    ready: list[tuple[int, Document, list[Sentence]]] = []
+    for i, doc in enumerate(docs):
+        stage = "language"
+        try:
+            with clock("language"):
+                doc = identify(doc)
+            if doc.status != "ok":
+                results[i] = DocResult(document=doc)
+                continue
+            stage = "segment"
+            with clock("segment"):
+                spans = split_sentences(doc.text, doc.lang or "en")
+            stage = "translate"
+            with clock("translate"):
+                sentences: list[Sentence] = translate_document(doc, spans, settings)
+                doc = _with_translation(doc, sentences)
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the corpus
+            results[i] = DocResult(document=_failed(doc, stage, exc))
+            continue
+        ready.append((i, doc, sentences))
+    with clock("extract"):
+        extracted = _extract_all([(d, s) for _, d, s in ready])
+    for (i, doc, sentences), statements in zip(ready, extracted):
+        if isinstance(statements, Exception):
+            results[i] = DocResult(document=_failed(doc, "extract", statements))
+            continue
+        try:
+            with clock("summarize"):
+                summary = dedup.summarize(doc, sentences)
+        except Exception as exc:  # noqa: BLE001
+            results[i] = DocResult(document=_failed(doc, "summarize", exc))
+            continue
+        results[i] = DocResult(document=doc, statements=statements, summary=summary)
+    return results  # type: ignore[return-value]
+
+
+def _with_translation(doc: Document, sentences: list[Sentence]) -> Document:
+    if doc.lang == "en" or not sentences:
+        return doc
+    engines = sorted({s.engine for s in sentences})
+    models = sorted({s.model for s in sentences if s.model})
+    warnings = [w for s in sentences for w in s.warnings]
+    return doc.model_copy(update={"translation": Translation(
+        engine="+".join(engines), model="+".join(models) or None, sentences=sentences, warnings=warnings)})
+
+
+def _failed(doc: Document, stage: str, exc: BaseException) -> Document:
+    import logging
+
+    msg = f"{INTERNAL_ERROR} {stage} stage: {type(exc).__name__}: {exc}"
+    logging.getLogger("pipeline.run").warning("%s: %s", doc.doc_id, msg)
+    return doc.model_copy(update={"status": "rejected", "reason": msg, "translation": None})
+
+
+def _extract_all(items: list[tuple[Document, list[Sentence]]]) -> list[list[Statement] | Exception]:
+    """Statements per (document, sentences): one batched call when the extractor offers it."""
+    if not items:
+        return []
+    try:
+        from pipeline.extract import extract_documents
+    except ImportError:
+        extract_documents = None
+    if extract_documents is not None:
+        try:
+            return list(extract_documents(items))
+        except Exception:  # noqa: BLE001 - isolate the failing document below
+            pass
+    out: list[list[Statement] | Exception] = []
+    for doc, sentences in items:
+        try:
+            out.append(extract_document(doc, sentences))
+        except Exception as exc:  # noqa: BLE001
+            out.append(exc)
+    return out
+
+
+@dataclass(slots=True)
+class Packed:
+    """One document's results as they are written: JSONL lines plus what the runner counts.
+
+    Built in the worker (so the parent only copies strings), and stored as-is in the
+    per-document cache (so a warm re-run is string copying too).
+    """
+
+    status: str
+    lang: str | None
+    engine: str | None
+    document: str
+    statements: list[str]
+    summary: dict | None
+    cacheable: bool = True
+
+    def to_cache(self) -> dict:
+        return {"status": self.status, "lang": self.lang, "engine": self.engine, "document": self.document,
+                "statements": self.statements, "summary": self.summary}
+
+    @classmethod
+    def from_cache(cls, value: dict) -> "Packed":
+        return cls(value["status"], value["lang"], value["engine"], value["document"], value["statements"],
+                   value["summary"])
+
+
+def pack(res: DocResult) -> Packed:
+    d = res.document
+    return Packed(
+        status=d.status, lang=d.lang, engine=d.translation.engine if d.translation else None,
+        document=dumps(d), statements=[dumps(s) for s in res.statements],
+        summary=res.summary.model_dump(mode="json") if res.summary is not None else None,
+        cacheable=not (d.status == "rejected" and (d.reason or "").startswith(INTERNAL_ERROR)))
+
+
+@dataclass(slots=True)
+class BatchOutput:
+    results: list[Packed]
+    seconds: dict[str, float]
+
+
+def process_batch(docs: list[Document], settings: Settings) -> BatchOutput:
+    """Worker side: the per-document stages over one batch, packed for the parent. No cache here."""
+    clock = StageClock()
+    results = process_documents(docs, settings, clock)
+    with clock("serialize"):
+        packed = [pack(r) for r in results]
+    return BatchOutput(packed, dict(clock.seconds))
+
+
+def _doc_cache_key(doc: Document, signature: str) -> str | None:
     if doc.status != "ok" or not doc.content_hash:
         return None
-    from pipeline.translate import engine_signature
-
     meta = (doc.doc_id, doc.lang, doc.published, doc.url, doc.outlet, doc.title,
             tuple((c.start, c.end) for c in doc.captions))
-    return key_of(PIPELINE_VERSION, code_fingerprint(), doc.content_hash, meta, engine_signature(settings))
-
-
-def process_batch(docs: list[Document], settings: Settings) -> list[DocResult]:
-    """Process a batch, serving unchanged documents from the per-document cache."""
-    cache = settings.cache("doc")
-    keys = [_doc_cache_key(d, settings) for d in docs]
-    cached = cache.get_many([k for k in keys if k])
-    results: list[DocResult] = []
-    fresh: dict[str, dict] = {}
-    for doc, key in zip(docs, keys):
-        if key and key in cached:
-            results.append(DocResult.model_validate(cached[key]))
-            continue
-        res = process_document(doc, settings)
-        results.append(res)
-        if key:
-            fresh[key] = res.model_dump(mode="json")
-    cache.put_many(fresh)
-    return results
+    return key_of(PIPELINE_VERSION, code_fingerprint(), doc.content_hash, meta, signature)
 
 
 def _batched(items: Iterable[Document], n: int) -> Iterator[list[Document]]:
@@ -138,11 +264,80 @@ def count_inputs(corpus: Path) -> int:
     return sum(1 for _ in discover(corpus))
 
 
-def map_batches(batches: Iterable[list[Document]], settings: Settings) -> Iterator[list[DocResult]]:
-    """Run ``process_batch`` over batches with the configured engine, in input order."""
-    from pipeline.engine import get_engine
+@dataclass
+class _Pending:
+    keys: list[str | None]
+    hits: set[str]
+    todo: list[int]                      # positions computed by the engine
+    computed: list[Packed] | None = None
 
-    yield from get_engine(settings).map(process_batch, batches, settings)
+
+def map_batches(batches: Iterable[list[Document]], settings: Settings, cache: Cache | None = None,
+                clock: StageClock | None = None) -> Iterator[list[Packed]]:
+    """Packed results per batch, in input order, with the configured engine.
+
+    The per-document cache is consulted here, in the parent: only misses travel to the engine
+    (so a warm re-run starts no worker or cluster at all), and fresh results are stored here (the
+    workers never touch the cache, which also holds on a cluster without a shared disk).
+    """
+    from pipeline.engine import get_engine
+    from pipeline.translate import engine_signature
+
+    cache = cache if cache is not None else settings.cache("doc")
+    clock = clock or StageClock()
+    signature = engine_signature(settings)
+    queue: deque[_Pending] = deque()      # every batch, in order
+    awaiting: deque[_Pending] = deque()   # batches with misses whose results have not come back
+
+    def work() -> Iterator[list[Document]]:
+        while True:
+            with clock("ingest"):
+                batch = next(batches_it, None)
+            if batch is None:
+                return
+            with clock("cache"):
+                keys = [_doc_cache_key(d, signature) for d in batch]
+                hits = cache.present([k for k in keys if k])
+            todo = [i for i, k in enumerate(keys) if not (k and k in hits)]
+            entry = _Pending(keys, hits, todo)
+            queue.append(entry)
+            if todo:
+                awaiting.append(entry)
+                yield [batch[i] for i in todo]
+
+    def finish(entry: _Pending) -> list[Packed]:
+        out: list[Packed | None] = [None] * len(entry.keys)
+        for i, p in zip(entry.todo, entry.computed or []):
+            out[i] = p
+        fresh = {entry.keys[i]: p.to_cache() for i, p in zip(entry.todo, entry.computed or [])
+                 if entry.keys[i] and p.cacheable}
+        with clock("cache"):
+            cache.put_many(fresh)
+            hit_keys = [k for k in entry.keys if k and k in entry.hits]
+            values = cache.get_many(hit_keys) if hit_keys else {}
+        for i, k in enumerate(entry.keys):
+            if out[i] is None:
+                if k not in values:
+                    raise RuntimeError(f"the cache at {cache.path} lost entries during the run (deleted?); run again")
+                out[i] = Packed.from_cache(values[k])
+        return out  # type: ignore[return-value]
+
+    batches_it = iter(batches)
+    results = get_engine(settings).map(process_batch, work(), settings)
+    while True:
+        while queue and (not queue[0].todo or queue[0].computed is not None):
+            yield finish(queue.popleft())
+        try:
+            out: BatchOutput = next(results)
+        except StopIteration:
+            if awaiting:
+                raise RuntimeError("engine returned fewer results than batches submitted")
+            while queue:
+                yield finish(queue.popleft())
+            return
+        for stage, sec in out.seconds.items():
+            clock.seconds[stage] += sec
+        awaiting.popleft().computed = out.results
 
 
 def run(settings: Settings) -> RunInfo:
@@ -169,27 +364,30 @@ def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> Run
     n_statements = 0
     engines: dict[str, str] = {}
     doc_cache = settings.cache("doc")
+    clock = StageClock()
 
     docs = _unique_ids(iter_documents(settings.corpus, settings.max_bytes))
     with open(docs_tmp, "w", encoding="utf-8") as dfh, open(stmts_tmp, "w", encoding="utf-8") as sfh:
-        for results in map_batches(_batched(docs, settings.batch_size), settings):
-            for res in results:
-                d = res.document
-                counts[d.status] += 1
-                if d.status == "ok" and d.lang:
-                    langs[d.lang] += 1
-                    if d.translation:
-                        engines.setdefault(d.lang, d.translation.engine)
-                dfh.write(dumps(d) + "\n")
-                for s in res.statements:
-                    sfh.write(dumps(s) + "\n")
-                    n_statements += 1
-                if res.summary is not None:
-                    summaries.append(res.summary)
+        for results in map_batches(_batched(docs, settings.batch_size), settings, doc_cache, clock):
+            with clock("collect"):
+                for res in results:
+                    counts[res.status] += 1
+                    if res.status == "ok" and res.lang:
+                        langs[res.lang] += 1
+                        if res.engine:
+                            engines.setdefault(res.lang, res.engine)
+                    dfh.write(res.document + "\n")
+                    for line in res.statements:
+                        sfh.write(line + "\n")
+                    n_statements += len(res.statements)
+                    if res.summary is not None:
+                        summaries.append(dedup.DocSummary.model_validate(res.summary))
             if settings.progress:
                 settings.progress(len(results))
+    t_parallel = time.perf_counter() - t0
 
-    assignments, clusters = dedup.cluster(summaries)
+    with clock("cluster"):
+        assignments, clusters = dedup.cluster(summaries)
     summaries.clear()
 
     def documents() -> Iterator[dict]:
@@ -207,11 +405,14 @@ def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> Run
                 rec["cluster_id"] = assignments.get(rec["doc_id"], (None, None))[0]
                 yield rec
 
-    write_jsonl(out / "documents.jsonl", documents())
-    write_jsonl(out / "commitments.jsonl", statements())
-    write_jsonl(out / "clusters.jsonl", clusters)
-    _write_meetings(out)
-    write_schemas(out)
+    with clock("write"):
+        write_jsonl(out / "documents.jsonl", documents())
+        write_jsonl(out / "commitments.jsonl", statements())
+        write_jsonl(out / "clusters.jsonl", clusters)
+    with clock("meetings"):
+        _write_meetings(out)
+    with clock("write"):
+        write_schemas(out)
     info = RunInfo(
         pipeline_version=PIPELINE_VERSION, corpus=str(settings.corpus), started=started.isoformat(timespec="seconds"),
         finished=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -219,6 +420,9 @@ def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> Run
         rejected=counts["rejected"], languages=dict(sorted(langs.items())), statements=n_statements,
         clusters=len(clusters), engines=dict(sorted(engines.items())), cache_hits=doc_cache.hits)
     write_json(out / "run.json", info)
+    if settings.timings is not None:
+        settings.timings.update(stages=dict(clock.seconds), parallel_phase=t_parallel,
+                                total=time.perf_counter() - t0, documents=info.documents, ok=info.ok)
     return info
 
 
