@@ -104,3 +104,52 @@ def resolve_workers(workers: int | None) -> int:
         except AttributeError:  # not on Linux
             return max(1, os.cpu_count() or 1)
     return max(1, workers)
+
+# ---------------------------------------------------------------- translate: lexicon engine
+# The phrase-table translator (pipeline/translate/lexicon.py); its language knowledge is in
+# data/<lang>/lexicon.toml and data/<lang>/phrases*.tsv. These numbers only bound the search.
+# German compounds: only words of at least 7 letters are split ("Datenbanken" = 11, the shortest
+# real compound in the seeds, "Fachdaten", has 9), and every part has at least 3 letters ("Amt",
+# "Tor"): shorter parts split ordinary words into nonsense ("Ein|satz").
+LEXICON_COMPOUND_MIN_WORD = 7
+LEXICON_COMPOUND_MIN_PART = 3
+# Recursion depth of the modifier ("Netz|werk|sicherheits|system" has three modifiers).
+LEXICON_COMPOUND_MAX_DEPTH = 3
+# An inflection suffix ("-en", "-er") is stripped only if at least 3 letters of stem remain.
+LEXICON_LEMMA_MIN_STEM = 3
+# A separable particle ("forderte ... auf") is looked for at most this many tokens after its verb;
+# the longest object in the seeds between the two is 9 tokens; 25 covers a long noun phrase.
+LEXICON_DISCONTINUOUS_MAX_GAP = 25
+# A German auxiliary and its clause-final verb cluster are joined only within this distance
+# (tokens); beyond it the "cluster" is more likely a different clause's verb.
+LEXICON_BRACKET_MAX_TOKENS = 40
+
+# ---------------------------------------------------------------- translate: engine selection and NMT
+# Which engine translates a language is decided by what is installed under models/ (see
+# models/README.md): a CTranslate2 folder beats a MarianMT folder beats the lexicon engine.
+# Default folder names, {lang} = source language; any folder with a model-info.json naming its
+# language (written by `commitments models import`) counts too.
+NMT_MODEL_NAME = "opus-mt-{lang}-en"
+NMT_CT2_SUFFIX = "-ct2"
+# Sentences per generate() call. OPUS-MT (~75 M parameters) on 2 CPU cores: 16 keeps padding waste
+# low (inputs are sorted by length first) while a batch's activations stay far below 100 MB; larger
+# batches gave no further speed-up on CPU in CTranslate2's own benchmarks.
+NMT_BATCH_SIZE = 16
+# Beam width. 1 = greedy: deterministic and the fastest on CPU; OPUS-MT with beam 4 gains
+# roughly 0.5-1 BLEU at about 2-3x the time. Never sampling, so re-runs give identical output.
+NMT_BEAM_SIZE = 1
+# Longest input (subword tokens, without </s>) sent to a model in one piece; longer sentences are
+# split on , ; : then on words, translated piece by piece and rejoined. OPUS-MT accepts 512 but
+# was trained on sentences of at most ~250 tokens, and quality drops well before its limit. The
+# model's own limit (model_max_length / max_position_embeddings) wins when lower.
+NMT_MAX_INPUT_TOKENS = 200
+# Longest output: NMT_OUTPUT_RATIO x input tokens + NMT_OUTPUT_SLACK. English is about as long as
+# German and shorter than Vietnamese in subwords; 2x + 16 stops a degenerate repetition loop early
+# without ever cutting a real translation.
+NMT_OUTPUT_RATIO = 2.0
+NMT_OUTPUT_SLACK = 16
+# CTranslate2 compute type on CPU: int8 weights (the format `commitments models convert` writes);
+# about 3-4x faster than float32 at a BLEU difference within noise (CTranslate2 benchmarks).
+NMT_CT2_COMPUTE_TYPE = "int8"
+# CTranslate2 threads per translator; 0 = its default (all cores the process may use).
+NMT_CT2_THREADS = 0
