@@ -1,0 +1,243 @@
+"""Meeting view and tracking (pipeline/merge.py) on hand-written statements from two outlets.
+
+The sentences are the seed reports' own wording (003 vtv.vn and 004 gialai.gov.vn on the fourth
+meeting; 000/001/002 on the first), as extraction would hand them over; expected rows are by hand.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from pipeline.io import write_jsonl, write_schemas
+from pipeline.merge import DocInfo, Embedder, merge_cluster, track, write_meeting_outputs
+from pipeline.records import Actor, Cluster, DateSpan, Document, Figure, Statement
+from pipeline.validate import validate_outputs
+
+EMB = Embedder()  # one model load for the module
+
+
+def fig(text: str, value: float, unit: str | None, in_text: str) -> Figure:
+    start = in_text.index(text)
+    return Figure(value=value, unit=unit, text=text, start=start, end=start + len(text))
+
+
+def st(doc: str, text: str, kind: str = "commitment", figures=(), date=None, actors=(), lang="en",
+       source=None, start=0) -> Statement:
+    sid = "s-" + hashlib.sha1(f"{doc}|{text}".encode()).hexdigest()[:10]
+    figs = [fig(t, v, u, text) for t, v, u in figures]
+    ds = DateSpan(text=date[0], start=date[1], end=date[2]) if date else None
+    return Statement(id=sid, doc_id=doc, kind=kind, text=text, source_text=source or text, lang=lang,
+                     figures=figs, date=ds, actors=[Actor(name=a, text=a) for a in actors],
+                     start=start, end=start + len(source or text))
+
+
+def docs(*specs) -> dict[str, DocInfo]:
+    return {d: DocInfo(doc_id=d, outlet=o, lang=lang, published=pub, duplicate_of=dup)
+            for d, o, lang, pub, dup in specs}
+
+
+FOURTH = Cluster(cluster_id="m-fourth", doc_ids=["003", "004"], canonical_doc_id="003", date="2025-09-24",
+                 label="fourth meeting", languages=["en"], outlets=["vtv.vn", "gialai.gov.vn"])
+FOURTH_DOCS = docs(("003", "vtv.vn", "en", "2025-09-24", None), ("004", "gialai.gov.vn", "en", "2025-09-24", None))
+
+T80 = "Implement the settlement of 80% of the entire administrative procedures in the digital environment by 2025"
+DB_003 = ("all ministries, branches and localities focus on completing their databases, completing them "
+          "no later than the fourth quarter")
+DB_004 = ("The Prime Minister requested that ministries, sectors, and localities focus on completing their "
+          "respective databases no later than the fourth quarter of 2025")
+DB_004_Q3 = ("The Prime Minister requested that ministries, sectors, and localities focus on completing their "
+             "respective databases no later than the third quarter of 2025")
+STREAMLINE = "administrative procedures must be streamlined through a digital environment"
+TOOLS = ("complete tools to measure, monitor and evaluate the performance of ministries, branches and "
+         "localities, to be completed in September")
+TASKS = "As of September 23, 2025, 270 tasks had been completed"
+
+
+def fourth(db_004: str = DB_004, db_004_date=("no later than the fourth quarter of 2025", "2025-10-01", "2025-12-31")):
+    return [
+        st("003", T80, figures=[("80%", 80, "%")], date=("by 2025", "2025-01-01", "2025-12-31"), start=100),
+        # year implied: extraction resolved "the fourth quarter" against the publication date 2025-09-24
+        st("003", DB_003, date=("no later than the fourth quarter", "2025-10-01", "2025-12-31"), start=300),
+        st("003", TOOLS, date=("in September", "2025-09-01", "2025-09-30"), actors=["Ministry of Home Affairs"],
+           start=500),
+        st("004", STREAMLINE, start=200),
+        st("004", db_004, date=db_004_date, start=400),
+        st("004", TASKS, kind="progress", figures=[("270 tasks", 270, "tasks")],
+           date=("As of September 23, 2025", "2025-09-23", "2025-09-23"), start=50),
+    ]
+
+
+def by_text(rows):
+    return {r.sources[0].text: r for r in rows}
+
+
+def test_agreement_omission_and_implied_year():
+    rows = merge_cluster(FOURTH, FOURTH_DOCS, fourth(), EMB)
+    assert len(rows) == 5
+    r = by_text(rows)
+    # the 80%-by-2025 target: carried by vtv.vn only; the vaguer "streamlined" sentence stays apart
+    t80 = r[T80]
+    assert t80.outlets == ["vtv.vn"] and t80.omitted_by == ["gialai.gov.vn"]
+    assert [(f.value, f.unit) for f in t80.figures] == [(80, "%")]
+    assert r[STREAMLINE].outlets == ["gialai.gov.vn"] and r[STREAMLINE].omitted_by == ["vtv.vn"]
+    # databases: one row from both outlets; "Q4" (year implied) and "Q4 2025" agree
+    db = r[DB_003]
+    assert db.outlets == ["vtv.vn", "gialai.gov.vn"] and db.omitted_by == []
+    assert [s.doc_id for s in db.sources] == ["003", "004"]
+    assert db.conflicts == [] and db.date.end == "2025-12-31"
+    assert db.text == DB_003  # representative: the canonical article's outlet
+    # rows follow the first outlet's reading order, then the second outlet's
+    assert [row.sources[0].text for row in rows] == [T80, DB_003, TOOLS, TASKS, STREAMLINE]
+
+
+def test_different_deadline_is_one_row_with_a_date_conflict():
+    rows = merge_cluster(FOURTH, FOURTH_DOCS,
+                         fourth(DB_004_Q3, ("no later than the third quarter of 2025", "2025-07-01", "2025-09-30")), EMB)
+    assert len(rows) == 5
+    db = by_text(rows)[DB_003]
+    assert db.outlets == ["vtv.vn", "gialai.gov.vn"]
+    assert [(c.field, c.values) for c in db.conflicts] == [
+        ("date", {"vtv.vn": "2025-12-31", "gialai.gov.vn": "2025-09-30"})]
+    assert db.date is None  # disputed: no agreed date
+
+
+def test_different_value_for_the_same_metric_is_a_figure_conflict():
+    a = "Implement the settlement of 80% of the entire administrative procedures in the digital environment by 2025"
+    b = "settle 85% of all administrative procedures in the digital environment by 2025"
+    rows = merge_cluster(FOURTH, FOURTH_DOCS, [
+        st("003", a, figures=[("80%", 80, "%")], date=("by 2025", "2025-01-01", "2025-12-31")),
+        st("004", b, figures=[("85%", 85, "%")], date=("by 2025", "2025-01-01", "2025-12-31")),
+    ], EMB)
+    assert len(rows) == 1
+    assert [(c.field, c.unit, c.values) for c in rows[0].conflicts] == [
+        ("figure", "%", {"vtv.vn": "80%", "gialai.gov.vn": "85%"})]
+    assert rows[0].figures == [] and rows[0].date.end == "2025-12-31"
+
+
+def test_same_figure_for_different_subjects_stays_apart():
+    online = "by the end of 2025, 100% of eligible administrative procedures will be provided online"
+    airports = "In 2025, 100% of airports, ports, and border gates will apply biometric technology and the VNeID platform."
+    tasks_a = "a total of 679 tasks were assigned to 56 agencies"
+    tasks_b = "ministries, sectors, and localities were assigned 73 tasks, of which 50 have been completed"
+    rows = merge_cluster(FOURTH, FOURTH_DOCS, [
+        st("003", online, figures=[("100%", 100, "%")], date=("by the end of 2025", "2025-12-31", "2025-12-31")),
+        st("004", airports, figures=[("100%", 100, "%")], date=("In 2025", "2025-01-01", "2025-12-31")),
+        st("003", tasks_a, kind="progress", figures=[("679 tasks", 679, "tasks"), ("56 agencies", 56, "agencies")]),
+        st("004", tasks_b, kind="progress", figures=[("73 tasks", 73, "tasks"), ("50", 50, "tasks")]),
+    ], EMB)
+    # 100% of procedures vs 100% of airports: same number and unit, different subject -> two rows;
+    # 679 tasks vs 73 tasks: same unit, different counts in unrelated sentences -> two rows
+    assert len(rows) == 4
+    assert all(len(r.outlets) == 1 and r.conflicts == [] for r in rows)
+
+
+FIRST = Cluster(cluster_id="m-first", doc_ids=["000", "001", "002"], canonical_doc_id="000", date="2025-03-18",
+                label="first meeting", languages=["de", "en"], outlets=["backan.gov.vn", "binhdinh.gov.vn"],
+                duplicates={"001": "000"})
+FIRST_DOCS = docs(("000", "binhdinh.gov.vn", "en", "2025-03-18", None),
+                  ("001", "binhdinh.gov.vn", "de", "2025-03-18", "000"),
+                  ("002", "backan.gov.vn", "en", None, None))
+AIRPORTS = "In 2025, 100% of airports, ports, and border gates will apply biometric technology and the VNeID platform."
+AIRPORTS_DE = "Im Jahr 2025 werden 100 % der Flughäfen, Häfen und Grenzübergänge biometrische Technologie und die VNeID-Plattform anwenden."
+AIRPORTS_DE_EN = "In the year 2025 will 100 % of the airports, harbours and border crossings biometric technology and the VNeID platform apply."
+ONLINE = ("by the end of 2025, 100% of eligible administrative procedures will be provided online, 80% of "
+          "records will be processed online")
+
+
+def first_statements():
+    return [
+        st("000", AIRPORTS, figures=[("100%", 100, "%")], date=("In 2025", "2025-01-01", "2025-12-31"), start=900),
+        st("001", AIRPORTS_DE_EN, source=AIRPORTS_DE, lang="de", figures=[("100 %", 100, "%")],
+           date=("2025", "2025-01-01", "2025-12-31"), start=950),
+        st("002", ONLINE, figures=[("100%", 100, "%"), ("80%", 80, "%")],
+           date=("by the end of 2025", "2025-12-31", "2025-12-31"), start=40),
+    ]
+
+
+def test_copy_counts_with_its_original_not_as_an_outlet():
+    rows = merge_cluster(FIRST, FIRST_DOCS, first_statements(), EMB)
+    assert len(rows) == 2
+    air = by_text(rows)[AIRPORTS]
+    assert air.outlets == ["binhdinh.gov.vn"] and air.omitted_by == ["backan.gov.vn"]
+    assert [(s.doc_id, s.outlet, s.copy_of, s.lang) for s in air.sources] == [
+        ("000", "binhdinh.gov.vn", None, "en"), ("001", "binhdinh.gov.vn", "000", "de")]
+    assert air.sources[1].source_text == AIRPORTS_DE
+    online = by_text(rows)[ONLINE]
+    assert online.outlets == ["backan.gov.vn"] and online.omitted_by == ["binhdinh.gov.vn"]
+    assert [f.value for f in online.figures] == [100, 80]
+
+
+def _later_meeting():
+    cl = Cluster(cluster_id="m-later", doc_ids=["004"], canonical_doc_id="004", date="2025-09-24",
+                 label="later", outlets=["gialai.gov.vn"])
+    rate = "The rate of administrative procedure records processed online reached 39.27%"
+    restated = "ensure 80% of records are processed online no later than June 2026"
+    airports = "100% of airports will apply biometric technology by the end of 2025"
+    stmts = [
+        st("004", rate, kind="progress", figures=[("39.27%", 39.27, "%")], start=10),
+        st("004", restated, figures=[("80%", 80, "%")], date=("no later than June 2026", "2026-06-01", "2026-06-30"),
+           start=20),
+        st("004", airports, figures=[("100%", 100, "%")], date=("by the end of 2025", "2025-12-31", "2025-12-31"),
+           start=30),
+    ]
+    return cl, stmts, rate, restated
+
+
+def test_tracking_links_progress_and_flags_a_deadline_change():
+    first_rows = merge_cluster(FIRST, FIRST_DOCS, [
+        st("002", "by the end of 2025, 80% of administrative procedure records will be processed online",
+           figures=[("80%", 80, "%")], date=("by the end of 2025", "2025-12-31", "2025-12-31"))], EMB)
+    cl, stmts, rate, restated = _later_meeting()
+    later_rows = merge_cluster(cl, {"004": DocInfo(doc_id="004", outlet="gialai.gov.vn")}, stmts, EMB)
+    # given in reverse order: tracking orders meetings by date itself
+    links = track([(cl, "2025-09-24", later_rows), (FIRST, "2025-03-18", first_rows)], EMB)
+    got = {(lk.to_text, lk.relation, lk.unit, lk.from_value, lk.to_value, lk.from_deadline, lk.to_deadline,
+            lk.deadline_changed) for lk in links}
+    assert got == {
+        (rate, "progress", "%", 80, 39.27, "2025-12-31", None, False),
+        (restated, "restated", "%", 80, 80, "2025-12-31", "2026-06-30", True),
+    }  # the 100%-of-airports row is another metric: no link
+    assert all(lk.from_id == first_rows[0].id and lk.from_cluster == "m-first" for lk in links)
+
+
+def test_outputs_are_deterministic_and_valid(tmp_path):
+    """write_meeting_outputs from a run's files: same bytes twice, valid against the generated schema."""
+    cl, later_stmts, _, _ = _later_meeting()
+    all_docs = [Document(doc_id=d.doc_id, path=d.doc_id + ".txt", status="ok", lang=d.lang, outlet=d.outlet,
+                         published=d.published, text="…", cluster_id=c.cluster_id, duplicate_of=d.duplicate_of)
+                for c, dd in ((FOURTH, FOURTH_DOCS), (FIRST, FIRST_DOCS)) for d in dd.values()]
+    stmts = [s.model_copy(update={"cluster_id": FOURTH.cluster_id}) for s in fourth()] + \
+            [s.model_copy(update={"cluster_id": FIRST.cluster_id}) for s in first_statements()]
+    write_jsonl(tmp_path / "documents.jsonl", all_docs)
+    write_jsonl(tmp_path / "commitments.jsonl", stmts)
+    write_jsonl(tmp_path / "clusters.jsonl", [FOURTH, FIRST])
+    assert write_meeting_outputs(tmp_path) == (7, 1)
+    first = (tmp_path / "meetings.jsonl").read_bytes(), (tmp_path / "tracking.jsonl").read_bytes()
+    write_meeting_outputs(tmp_path)
+    assert ((tmp_path / "meetings.jsonl").read_bytes(), (tmp_path / "tracking.jsonl").read_bytes()) == first
+    rows = [json.loads(line) for line in first[0].decode().splitlines()]
+    assert [r["cluster_id"] for r in rows] == ["m-fourth"] * 5 + ["m-first"] * 2
+    assert len({r["id"] for r in rows}) == 7
+    # the fourth meeting's 80%-by-2025 restates the first meeting's "100% ... online, 80% of records ..."
+    (link,) = [json.loads(line) for line in first[1].decode().splitlines()]
+    assert (link["from_cluster"], link["to_cluster"], link["relation"], link["from_value"], link["to_value"],
+            link["deadline_changed"]) == ("m-first", "m-fourth", "restated", 80, 80, False)
+    assert link["to_text"] == T80 and link["from_text"] == ONLINE
+    write_schemas(tmp_path)
+    problems, counts = validate_outputs(tmp_path)
+    assert problems == [] and counts["meetings.jsonl"] == 7
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("the unfinished goals must be completed", "the Prime Minister requested that unfulfilled goals be completed", True),
+    ("The Prime Minister also requested the Ministry of Home Affairs to review and arrange enough human resources "
+     "for digital transformation", "Allocate sufficient human resources for the implementation of digital transformation",
+     True),
+    ("urgently completing the construction of a national database on land", DB_004, False),
+    ("the unfinished goals must be completed", DB_004, False),
+])
+def test_paraphrases_without_figures(a, b, same):
+    rows = merge_cluster(FOURTH, FOURTH_DOCS, [st("003", a), st("004", b)], EMB)
+    assert len(rows) == (1 if same else 2)
