@@ -1,0 +1,309 @@
+"""Figures (quantities) in English text: value, unit, qualifier and the span they were read from.
+
+    find_figures(text) -> list[Figure]
+
+Pure regular expressions compiled once at import from ``data/en/figures.toml``; no spaCy. A figure is
+
+    [qualifier] [currency] NUMBER [scale words] [% | currency | measure | unit noun phrase]
+
+* NUMBER: ``80``, ``6.6``, ``1,027``, ``3,000,000``; ``3.000.000`` (two or more dot groups) is a
+  thousands-grouped integer; ``1.027`` is the decimal 1.027 unless a counted noun follows
+  ("1.027 administrative procedures" -> 1027: a count cannot be fractional); ``39,27%`` (decimal
+  comma, 1-2 digits, before % or a scale word) is 39.27.
+* scale words multiply, also in a row: "3.2 million billion VND" = 3.2e15.
+* unit: "%" for %/percent; the ISO code for a currency before or after ("VND 1.7 trillion",
+  "$2 billion", "1.7 trillion VND"); a measure ("500 km", "20 MW"); else the noun phrase after the
+  number up to its head, the first plural noun ("890 administrative procedures and ..." ->
+  "administrative procedures"), lower case, leading evaluative adjectives dropped ("4 important
+  Laws" -> "laws"), "groups of tasks" kept whole. A number in "A out of B <unit>", "A-B <unit>",
+  "from A to B <unit>" takes B's unit (and, for ranges, B's scale: "2-3 million" -> 2e6);
+  "of which N" takes the unit before it.
+* qualifier: the phrase right before the figure ("over", "more than", "nearly", ...), normalised.
+* ``text``/``start``/``end`` cover qualifier, number and unit as written: text == input[start:end].
+
+Not figures: years (a bare integer 1900-2100), numbers inside date mentions
+(``extract.dates.find_dates``: "September 23, 2025", "23/9/2025", "the first 8 months"),
+identifiers after a naming word ("Resolution 57", "Decree No. 13", "Project 06", "Industry 4.0"),
+numbers glued to letters, slashes or hyphen-words ("57/NQ-TW", "4th", "5G", "COVID-19",
+"3-level"), leading-zero numbers ("06"), times ("15:30", "3 pm"), phone numbers, list markers
+("(1)", "1)" and "1." at a line start), spelled-out numbers ("three tasks").
+"""
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from decimal import Decimal, InvalidOperation
+from typing import Optional
+
+from pipeline.config import (
+    DATA_DIR, DATE_YEAR_MAX, DATE_YEAR_MIN, FIGURE_MAX_UNIT_WORDS, FIGURE_QUALIFIER_WINDOW,
+)
+from pipeline.extract.dates import find_dates
+from pipeline.records import Figure
+
+with open(DATA_DIR / "en" / "figures.toml", "rb") as _fh:
+    _F = tomllib.load(_fh)
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.lower().split())
+
+
+def _alt(words, boundary: bool = True) -> str:
+    """Alternation, longest first; multi-word phrases match any whitespace; word-like phrases end at \\b."""
+    parts = sorted(set(words), key=len, reverse=True)
+    out = []
+    for w in parts:
+        p = r"\s+".join(re.escape(x) for x in w.split())
+        if boundary and re.match(r".*\w$", w):
+            p += r"\b"
+        out.append(p)
+    return "(?:" + "|".join(out) + ")"
+
+
+_QUALS = {_norm(k): v for k, v in _F["qualifiers"].items()}
+_SCALES = {k.lower(): Decimal(str(v)) for k, v in _F["scales"].items()}
+_SCALES_CUR = {k.lower(): Decimal(str(v)) for k, v in _F["scales_after_currency"].items()}
+_CUR_BEFORE = {_norm(k): v for k, v in _F["currency_before"].items()}
+_CUR_AFTER = {_norm(k): v for k, v in _F["currency_after"].items()}
+_PCT = {_norm(k): v for k, v in _F["percent"].items()}
+_MEASURES = {k.lower(): v for k, v in _F["measures"].items()}
+_N = _F["nouns"]
+_IRREG = set(_N["irregular_plurals"])
+_NOT_PL = tuple(_N["not_plural_endings"])
+_PARTITIVE = set(_N["partitives"])
+_DROP = set(_N["drop_leading"])
+_STOP = set(_N["stop_words"])
+_TIME_UNITS = set(_N["time_units"])
+_IDENT = {w.lower() for w in _F["not_figures"]["identifier_before"]}
+_TIME_AFTER = [w.lower() for w in _F["not_figures"]["time_after"]]
+
+_FIG = re.compile(
+    rf"""
+    (?:(?P<cpre>{_alt(_CUR_BEFORE)})[ \t]?)?
+    (?P<num>\d+(?:[.,]\d+)*)
+    (?P<scales>(?:[ \t]*-?[ \t]*{_alt(_SCALES)})*)
+    (?P<sabbr>{_alt(_SCALES_CUR)})?
+    (?:[ \t]*(?P<pct>{_alt(_PCT)}))?
+    (?:[ \t]*(?P<cpost>{_alt(_CUR_AFTER)}))?
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_MEASURE = re.compile(rf"[ \t]*(?P<m>{_alt(_MEASURES)})(?![\w-])", re.IGNORECASE)
+_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’\-]*)")
+_OF = re.compile(r"[ \t]+of\b", re.IGNORECASE)
+_QUAL = re.compile(rf"(?:^|(?<=[^\w]))(?P<q>{_alt(_QUALS)})[ \t]+$", re.IGNORECASE)
+_TIME = re.compile(rf"[ \t]*{_alt(_TIME_AFTER)}(?!\w)", re.IGNORECASE)
+_PREV_TOKEN = re.compile(r"(\S+)[ \t]*$")
+_PHONE = re.compile(
+    r"(?<![\w.,])(?:\+\d{1,3}[ .\-]?\(?\d{1,4}\)?|\(?0\d{1,4}\)?)(?:[ .\-]\d{2,4}){2,}(?!\w)"
+)
+_LINE_MARKER = re.compile(r"(?:^|\n)[ \t\-–•*]*$")
+_UNIT_LINK = re.compile(r"[ \t]*(?:out[ \t]+of|of|/)[ \t]*$", re.IGNORECASE)
+_RANGE_LINK = re.compile(r"[ \t]*(?:[-–—]|to|and|or)[ \t]*$", re.IGNORECASE)
+_OF_WHICH = re.compile(
+    r"(?:of[ \t]+which|of[ \t]+these|of[ \t]+them|in[ \t]+which|among[ \t]+which|among[ \t]+them|including)[ \t]*:?[ \t]*$",
+    re.IGNORECASE,
+)
+_THOUSANDS_COMMA = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_THOUSANDS_DOT = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
+_DOT_GROUP = re.compile(r"[1-9]\d{0,2}\.\d{3}")
+
+
+def _is_plural(w: str) -> bool:
+    if w in _IRREG:
+        return True
+    return len(w) > 2 and w.endswith("s") and not w.endswith(_NOT_PL)
+
+
+class _Fig:
+    __slots__ = ("value", "unit", "start", "end", "qualifier", "has_scale", "scale", "num_start", "num_end")
+
+    def __init__(self, **kw):
+        for k in self.__slots__:
+            setattr(self, k, kw.get(k))
+
+
+def _parse_number(num: str, decimal_comma_ok: bool) -> Optional[Decimal]:
+    try:
+        if _THOUSANDS_COMMA.fullmatch(num):
+            return Decimal(num.replace(",", ""))
+        if _THOUSANDS_DOT.fullmatch(num):
+            return Decimal(num.replace(".", ""))
+        if _DECIMAL.fullmatch(num):
+            return Decimal(num)
+        if decimal_comma_ok and _DECIMAL_COMMA.fullmatch(num):
+            return Decimal(num.replace(",", "."))
+    except InvalidOperation:
+        return None
+    return None
+
+
+def _excluded(text: str) -> list[tuple[int, int]]:
+    spans = [(m.start, m.end) for m in find_dates(text, None)]
+    spans += [(m.start(), m.end()) for m in _PHONE.finditer(text)]
+    return spans
+
+
+def find_figures(text: str) -> list[Figure]:
+    """Every figure in ``text``, in order of position."""
+    if not text or not any(ch.isdigit() for ch in text):
+        return []
+    excl = _excluded(text)
+    figs: list[_Fig] = []
+    for m in _FIG.finditer(text):
+        f = _read(text, m, excl)
+        if f is not None:
+            figs.append(f)
+    _share_units(text, figs)
+    out = []
+    for f in figs:
+        v = float(f.value)
+        if not math.isfinite(v):
+            continue
+        out.append(Figure(value=v, unit=f.unit, text=text[f.start:f.end], qualifier=f.qualifier,
+                          start=f.start, end=f.end))
+    return out
+
+
+def _read(text: str, m: re.Match, excl: list[tuple[int, int]]) -> Optional[_Fig]:
+    num, ns, ne = m.group("num"), m.start("num"), m.end("num")
+    cpre = m.group("cpre")
+    s = m.start()
+    if any(a <= ns < b for a, b in excl):
+        return None
+    # what touches the number on the left
+    before = text[s - 1] if s > 0 else ""
+    if before and (before.isalnum() or before in "_/.:#+&@$€£¥"):
+        return None
+    if not cpre and before in "-–" and s > 1 and text[s - 2].isalpha():
+        return None  # COVID-19, F-16
+    # ... and on the right (before scale words): ordinals, codes, "3-level", times, "57/NQ"
+    after = text[ne:ne + 2]
+    if after[:1] == "/" or after[:1] == ":" and after[1:2].isdigit():
+        return None
+    if after[:1] in "-–" and after[1:2].isalpha():
+        return None
+    glued = ne < len(text) and text[ne].isalpha()
+    scales_txt, sabbr, pct, cpost = m.group("scales"), m.group("sabbr"), m.group("pct"), m.group("cpost")
+    if sabbr and not cpre:
+        return None  # "5m" without a currency: metres, or a code
+    measure = None
+    end = m.end()
+    if not (pct or cpost or sabbr or cpre):
+        mm = _MEASURE.match(text, end)
+        if mm:
+            measure, end = _MEASURES[mm.group("m").lower()], mm.end()
+    if glued and not (scales_txt or sabbr or (pct and text[ne] != " ") or cpost or measure):
+        return None
+    if num[0] == "0" and len(num) > 1 and num[1].isdigit():
+        return None  # "06", "02": identifiers, codes, phone numbers
+    if _TIME.match(text, end) and not (pct or cpost or cpre or measure):
+        return None
+    prev = _PREV_TOKEN.search(text, max(0, s - 25), s)
+    if prev and not cpre:
+        tok = prev.group(1).lower()
+        if tok in _IDENT or tok.rstrip(".") in _IDENT:
+            return None
+    value = _parse_number(num, decimal_comma_ok=bool(pct or scales_txt))
+    if value is None:
+        return None
+    plain_int = re.fullmatch(r"\d+", num) is not None
+    bare = not (cpre or scales_txt or sabbr or pct or cpost or measure)
+    if bare and plain_int and DATE_YEAR_MIN <= int(num) <= DATE_YEAR_MAX:
+        return None  # a year
+    # list markers: "(1)", "1)" and "1." at a line start
+    if bare and plain_int and len(num) <= 2:
+        nxt = text[ne:ne + 1]
+        if nxt == ")" and (before in "(" or before.isspace() or before == ""):
+            return None
+        if nxt in ".)" and text[ne + 1:ne + 2] in (" ", "\t", "\n", "") and _LINE_MARKER.search(text, 0, s):
+            return None
+    scale = Decimal(1)
+    for w in re.findall(r"[^\W\d_]+", scales_txt or ""):
+        scale *= _SCALES[w.lower()]
+    if sabbr:
+        scale *= _SCALES_CUR[sabbr.lower()]
+    unit: Optional[str] = None
+    if pct:
+        unit = _PCT[_norm(pct)]
+    elif cpre or cpost:
+        unit = _CUR_BEFORE[_norm(cpre)] if cpre else _CUR_AFTER[_norm(cpost)]
+    elif measure:
+        unit = measure
+    else:
+        unit, uend = _unit_phrase(text, end, value * scale)
+        if unit is not None:
+            end = uend
+            if _DOT_GROUP.fullmatch(num) and not scales_txt and unit not in _TIME_UNITS:
+                value = Decimal(num.replace(".", ""))  # "1.027 administrative procedures": a count
+    start = s
+    qualifier = None
+    q = _QUAL.search(text, max(0, s - FIGURE_QUALIFIER_WINDOW), s)
+    if q:
+        qualifier, start = _QUALS[_norm(q.group("q"))], q.start()
+    return _Fig(value=value * scale, unit=unit, start=start, end=end, qualifier=qualifier,
+                has_scale=bool(scales_txt or sabbr), scale=scale, num_start=s, num_end=m.end())
+
+
+def _unit_phrase(text: str, p: int, value: Decimal) -> tuple[Optional[str], int]:
+    """The noun phrase after a number, up to its head noun (see module doc)."""
+    words: list[str] = []
+    head: Optional[tuple[int, int]] = None   # (number of words, end offset)
+    q = p
+    for k in range(FIGURE_MAX_UNIT_WORDS + 2):
+        m = _WORD.match(text, q)
+        if not m:
+            break
+        w = m.group(1).lower().rstrip("-")
+        if k == 0 and w in _TIME_UNITS:
+            return w, m.end()
+        if w in _STOP or len(words) >= FIGURE_MAX_UNIT_WORDS:
+            break
+        words.append(w)
+        q = m.end()
+        if _is_plural(w):
+            head = (len(words), q)
+            if w in _PARTITIVE:
+                of = _OF.match(text, q)
+                if of:
+                    words.append("of")
+                    q = of.end()
+                    continue
+            break
+    if head is None:
+        if value == 1 and words and words[-1] != "of":
+            head = (len(words), q)
+        else:
+            return None, p
+    kept = words[:head[0]]
+    while len(kept) > 1 and kept[0] in _DROP:
+        kept.pop(0)
+    return " ".join(kept), head[1]
+
+
+def _share_units(text: str, figs: list[_Fig]) -> None:
+    """'1,027 out of 1,084 procedures', '10-15%', '2-3 million', '73 tasks, of which 50'."""
+    for i in range(len(figs) - 1, -1, -1):
+        f = figs[i]
+        if f.unit is not None:
+            continue
+        if i + 1 < len(figs):
+            g = figs[i + 1]
+            gap = text[f.end:g.start]
+            if g.unit is not None and g.qualifier is None and len(gap) <= 12:
+                if _UNIT_LINK.fullmatch(gap):
+                    f.unit = g.unit
+                    continue
+                if _RANGE_LINK.fullmatch(gap):
+                    f.unit = g.unit
+                    if not f.has_scale and g.has_scale:
+                        f.value *= g.scale
+                    continue
+        if i > 0 and figs[i - 1].unit is not None:
+            lead = text[figs[i - 1].end:f.start]
+            if len(lead) <= 40 and _OF_WHICH.search(lead) and not re.search(r"[.;]", lead):
+                f.unit = figs[i - 1].unit
