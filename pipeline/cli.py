@@ -54,7 +54,7 @@ def extract(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pipeline.ingest import CorpusError
-    from pipeline.run import Settings, count_inputs, run
+    from pipeline.run import RunError, Settings, count_inputs, run
 
     if workers == 0:
         workers = os.cpu_count() or 1
@@ -67,14 +67,17 @@ def extract(
         raise UserError(str(exc)) from exc
     if not quiet:
         _engine_notes(settings)
-    if quiet or not sys.stderr.isatty() and total < 50:
-        info = run(settings)
-    else:
-        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err, transient=True) as progress:
-            task = progress.add_task("documents", total=total)
-            settings.progress = lambda n: progress.advance(task, n)
+    try:
+        if quiet or not sys.stderr.isatty() and total < 50:
             info = run(settings)
+        else:
+            with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=err, transient=True) as progress:
+                task = progress.add_task("documents", total=total)
+                settings.progress = lambda n: progress.advance(task, n)
+                info = run(settings)
+    except (CorpusError, RunError) as exc:
+        raise UserError(str(exc)) from exc
     per_lang = ", ".join(f"{k} {v}" for k, v in info.languages.items()) or "none"
     out.print(f"{info.documents} documents read, {info.ok} ok, {info.rejected} rejected ({per_lang}); "
               f"{info.statements} statements, {info.clusters} clusters -> {out_dir}/ in {info.seconds:.1f}s",
@@ -89,7 +92,7 @@ def _engine_notes(settings) -> None:
     except ImportError:
         return
     for line in engine_notes(settings):
-        err.print(line, highlight=False, markup=False)
+        err.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 # ----------------------------------------------------------------------------- schema / validate
@@ -111,7 +114,7 @@ def validate(out_dir: Path = typer.Argument(Path("outputs"), help="Outputs folde
     for fname, n in counts.items():
         out.print(f"{fname}: {n} records", highlight=False)
     for p in problems[:50]:
-        err.print(p, highlight=False, markup=False)
+        err.print(p, highlight=False, markup=False, soft_wrap=True)
     if problems:
         raise UserError(f"{len(problems)} invalid record(s) in {out_dir}")
     out.print("all records valid", highlight=False)
@@ -171,5 +174,5 @@ def main() -> None:
         msg = str(exc) or type(exc).__name__
         if not isinstance(exc, (UserError, OSError)):
             msg = f"{type(exc).__name__}: {msg} (run with --debug for the traceback)"
-        err.print(f"error: {msg}", highlight=False, markup=False)
+        err.print(f"error: {msg}", highlight=False, markup=False, soft_wrap=True)
         sys.exit(2)

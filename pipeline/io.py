@@ -20,6 +20,15 @@ def dumps(record: BaseModel | dict) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 class AtomicWriter:
     """Context manager writing a text file atomically: temp file + fsync + rename."""
 
@@ -31,6 +40,10 @@ class AtomicWriter:
     def __enter__(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        try:  # mkstemp makes the file private (0600); outputs get the usual mode (0644 under umask 022)
+            os.fchmod(fd, 0o666 & ~_UMASK)
+        except (AttributeError, OSError):  # no fchmod on Windows
+            pass
         self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         return self._fh
 

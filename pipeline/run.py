@@ -340,23 +340,114 @@ def map_batches(batches: Iterable[list[Document]], settings: Settings, cache: Ca
         awaiting.popleft().computed = out.results
 
 
+class RunError(Exception):
+    """The run cannot proceed (output folder or cache unusable, another run writing): one line for the user."""
+
+
 def run(settings: Settings) -> RunInfo:
+    """Run the pipeline; the outputs appear in ``settings.out`` together at the end, or not at all.
+
+    Everything is written under ``OUT/.partial-*/`` first and renamed into place once complete, so an
+    interrupted run (Ctrl-C, kill -9, a crash) leaves the previous outputs as they were. A lock on
+    ``OUT/.lock`` keeps two runs from writing one folder; a killed run's leftovers are removed by
+    the next run.
+    """
     started = dt.datetime.now(dt.timezone.utc)
     t0 = time.perf_counter()
     out = Path(settings.out)
-    out.mkdir(parents=True, exist_ok=True)
-    if not os.access(out, os.W_OK):
-        raise PermissionError(f"output folder is not writable: {out}")
-    work = Path(tempfile.mkdtemp(prefix=".partial-", dir=out))
+    if out.exists() and not out.is_dir():
+        raise RunError(f"output path is a file, not a folder: {out}")
     try:
-        info = _run(settings, work, started, t0)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunError(f"output folder cannot be created: {out} ({exc.strerror or exc})") from None
+    _check_cache(settings)
+    with _out_lock(out):
+        _clean_leftovers(out)
+        try:
+            work = Path(tempfile.mkdtemp(prefix=".partial-", dir=out))
+        except OSError as exc:
+            raise RunError(f"output folder is not writable: {out} ({exc.strerror or exc})") from None
+        try:
+            info = _run(settings, work, started, t0)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     return info
 
 
+@contextmanager
+def _out_lock(out: Path) -> Iterator[None]:
+    """Exclusive lock on OUT/.lock for the whole run (the OS releases it even on kill -9)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory lock; two runs must not share an output folder
+        yield
+        return
+    try:
+        fh = open(out / ".lock", "a")
+    except OSError as exc:
+        raise RunError(f"output folder is not writable: {out} ({exc.strerror or exc})") from None
+    with fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise RunError(f"another run is writing to {out}; wait for it or choose another --out") from None
+        yield
+
+
+def _clean_leftovers(out: Path) -> None:
+    """Remove what a killed run left behind: its work folder and half-written temp files."""
+    for p in out.glob(".partial-*"):
+        shutil.rmtree(p, ignore_errors=True)
+    for folder in (out, out / "schema"):
+        for p in folder.glob(".*.tmp"):
+            try:
+                p.unlink()
+            except OSError:
+                pass
+
+
+def _check_cache(settings: Settings) -> None:
+    """Fail early, in one line, when the cache folder or file cannot be used."""
+    if not settings.cache_dir:
+        return
+    import sqlite3
+
+    try:
+        settings.cache("doc").present(["probe"])
+    except (OSError, sqlite3.Error) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise RunError(f"cache {Path(settings.cache_dir) / 'cache.sqlite'} cannot be used ({why}); "
+                       "delete it, choose another --cache, or run with --no-cache") from None
+
+
+def _publish(stage: Path, out: Path) -> None:
+    """Move every staged output into ``out``, each by one rename (never half a file); run.json last."""
+    files = sorted((p for p in stage.rglob("*") if p.is_file()), key=lambda p: (p.name == "run.json", str(p)))
+    for src in files:
+        dst = out / src.relative_to(stage)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dst)
+    for folder in sorted({out, *((out / f.relative_to(stage)).parent for f in files)}):
+        _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the renames durable (POSIX); a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> RunInfo:
-    out = Path(settings.out)
+    out = work / "out"  # outputs are staged here and published into settings.out at the very end
     docs_tmp, stmts_tmp = work / "documents.stage.jsonl", work / "commitments.stage.jsonl"
     summaries: list[dedup.DocSummary] = []
     counts: Counter[str] = Counter()
@@ -420,6 +511,7 @@ def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> Run
         rejected=counts["rejected"], languages=dict(sorted(langs.items())), statements=n_statements,
         clusters=len(clusters), engines=dict(sorted(engines.items())), cache_hits=doc_cache.hits)
     write_json(out / "run.json", info)
+    _publish(out, Path(settings.out))
     if settings.timings is not None:
         settings.timings.update(stages=dict(clock.seconds), parallel_phase=t_parallel,
                                 total=time.perf_counter() - t0, documents=info.documents, ok=info.ok)
