@@ -107,16 +107,24 @@ def schema(out_dir: Path = typer.Option(Path("outputs"), "--out", "-o", help="Ou
 
 @app.command()
 def validate(out_dir: Path = typer.Argument(Path("outputs"), help="Outputs folder to check.")) -> None:
-    """Check every output file in a folder against the published JSON Schema."""
+    """Check every output file in a folder against the published JSON Schema.
+
+    Invalid records are listed one per line on stderr (file:line: path: message). Exit code 0 when
+    all records are valid, 1 when some are not, 2 when there is nothing to check.
+    """
     from pipeline.validate import validate_outputs
 
     problems, counts = validate_outputs(out_dir)
     for fname, n in counts.items():
         out.print(f"{fname}: {n} records", highlight=False)
-    for p in problems[:50]:
+    shown = 50
+    for p in problems[:shown]:
         err.print(p, highlight=False, markup=False, soft_wrap=True)
     if problems:
-        raise UserError(f"{len(problems)} invalid record(s) in {out_dir}")
+        more = f" ({len(problems) - shown} more not shown)" if len(problems) > shown else ""
+        err.print(f"error: {len(problems)} problem(s) in {out_dir}{more}", highlight=False, markup=False,
+                  soft_wrap=True)
+        raise typer.Exit(1)
     out.print("all records valid", highlight=False)
 
 
@@ -146,27 +154,73 @@ def eval_(
     out.print(summary_line(result), highlight=False, soft_wrap=True)
 
 
+# ----------------------------------------------------------------------------- diff
+@app.command()
+def diff(
+    cluster: Optional[str] = typer.Argument(None, help="Meeting to show: a cluster_id, or the doc_id of one of its reports."),
+    out_dir: Path = typer.Option(Path("outputs"), "--out", "-o", help="Outputs folder of a run; HTML pages go to OUT/diff/."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table (terminal), json (merged records), or html (write the page)."),
+    all_: bool = typer.Option(False, "--all", help="Every meeting: write OUT/diff/<cluster_id>.html and OUT/diff/index.html."),
+) -> None:
+    """Cross-outlet diff of one meeting: which outlet carried which commitment, where they disagree."""
+    import json
+
+    from pipeline.merge import OutputsMissing, find_view, load_views
+    from pipeline.report.html import write_pages
+    from pipeline.report.table import print_index, print_meeting
+
+    if fmt not in ("table", "json", "html"):
+        raise UserError(f"unknown --format {fmt!r} (use table, json or html)")
+    if not all_ and not cluster:
+        raise UserError("name a meeting (cluster_id or doc_id), or pass --all")
+    try:
+        views = load_views(out_dir)
+    except OutputsMissing as exc:
+        raise UserError(str(exc)) from exc
+    if all_:
+        paths = write_pages(views, out_dir)
+        if fmt == "json":
+            out.print_json(json.dumps([r.model_dump(mode="json") for v in views for r in v.commitments],
+                                      ensure_ascii=False))
+            return
+        if fmt == "table":
+            print_index(views, out)
+        out.print(f"{len(paths) - 1} meeting page(s) and the index -> {out_dir / 'diff'}/index.html", highlight=False)
+        return
+    view = find_view(views, cluster)
+    if view is None:
+        raise UserError(f"unknown meeting or document id: {cluster} (cluster ids are in {out_dir / 'clusters.jsonl'})")
+    if fmt == "json":
+        out.print_json(json.dumps({"cluster": view.cluster.model_dump(mode="json"),
+                                   "commitments": [r.model_dump(mode="json") for r in view.commitments],
+                                   "tracking": [t.model_dump(mode="json") for t in view.earlier]},
+                                  ensure_ascii=False))
+        return
+    paths = write_pages(views, out_dir, only=view)
+    if fmt == "table":
+        print_meeting(view, out)
+    out.print(f"-> {paths[0]}", highlight=False, soft_wrap=True)
+
+
 # ----------------------------------------------------------------------------- entry point
 def main() -> None:
     """Console entry point: user errors as one line, tracebacks only with --debug."""
     debug = "--debug" in sys.argv
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click *returns* the code of a `typer.Exit(n)` instead of exiting.
+        rc = app(standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        err.print("aborted")
+    except typer.Abort:  # click turns Ctrl-C into Abort
+        err.print("interrupted: previous outputs left intact")
         sys.exit(130)
     except KeyboardInterrupt:
         err.print("interrupted: previous outputs left intact")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into messages
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError):
-            exc.show()
-            sys.exit(2)
-        if isinstance(exc, click.exceptions.ClickException):
+        # Click's usage errors (bad option, missing argument): typer vendors its own click, so
+        # recognise them by shape rather than by class. They print usage and exit 2.
+        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             sys.exit(exc.exit_code)
         if debug:
@@ -176,3 +230,4 @@ def main() -> None:
             msg = f"{type(exc).__name__}: {msg} (run with --debug for the traceback)"
         err.print(f"error: {msg}", highlight=False, markup=False, soft_wrap=True)
         sys.exit(2)
+    sys.exit(rc if isinstance(rc, int) else 0)

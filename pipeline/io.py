@@ -109,16 +109,21 @@ def output_models() -> dict[str, type[BaseModel]]:
     return models
 
 
+def schema_of(fname: str, model: type[BaseModel]) -> dict:
+    """The published JSON Schema (draft 2020-12) of one output file."""
+    schema = model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"{fname.replace('.jsonl', '')}.schema.json"
+    schema.setdefault("description", f"One line of {fname}.")
+    return schema
+
+
 def write_schemas(out_dir: str | os.PathLike) -> list[Path]:
     """Write one JSON Schema (draft 2020-12) per output file into ``out_dir/schema/``."""
     written = []
     schema_dir = Path(out_dir) / "schema"
     for fname, model in output_models().items():
-        schema = model.model_json_schema()
-        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        schema["$id"] = f"{fname.replace('.jsonl', '')}.schema.json"
-        schema.setdefault("description", f"One line of {fname}.")
         target = schema_dir / f"{fname.replace('.jsonl', '')}.schema.json"
-        write_json(target, schema)
+        write_json(target, schema_of(fname, model))
         written.append(target)
     return written

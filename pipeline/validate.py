@@ -1,4 +1,12 @@
-"""Check output files against the JSON Schema generated from the record models."""
+"""Check output files against the JSON Schema generated from the record models (``commitments validate``).
+
+Each problem is one line, ``file:line: path: message``, so it can be grepped or opened in an editor.
+Besides the per-record schema, a few cross-file rules every consumer relies on are checked:
+doc_ids are unique, a rejected document says why, every statement and cluster member points to a
+document that exists (and, for statements, was processed), statement ids are unique, and the
+schema files published in ``OUT/schema/`` match this pipeline's records.
+Files are streamed; only ids are kept in memory.
+"""
 from __future__ import annotations
 
 import json
@@ -6,7 +14,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from pipeline.io import output_models
+from pipeline.io import output_models, schema_of
 
 
 def validate_outputs(out_dir: str | Path) -> tuple[list[str], dict[str, int]]:
@@ -16,26 +24,77 @@ def validate_outputs(out_dir: str | Path) -> tuple[list[str], dict[str, int]]:
         raise FileNotFoundError(f"no outputs folder at {out_dir}")
     problems: list[str] = []
     counts: dict[str, int] = {}
+    docs_ok: set[str] = set()
+    docs_all: set[str] = set()
+    stmt_ids: set[str] = set()
     for fname, model in output_models().items():
         path = out_dir / fname
         if not path.exists():
             continue
+        published = out_dir / "schema" / f"{fname.replace('.jsonl', '')}.schema.json"
+        if published.exists():
+            try:
+                same = json.loads(published.read_text(encoding="utf-8")) == schema_of(fname, model)
+            except (ValueError, OSError):
+                same = False
+            if not same:
+                problems.append(f"schema/{published.name}: differs from the schema of this pipeline version "
+                                "(outputs from another version? re-run `commitments extract`)")
         validator = Draft202012Validator(model.model_json_schema())
         n = 0
-        with open(path, encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, start=1):
-                if not line.strip():
+        with open(path, "rb") as fh:
+            for lineno, raw in enumerate(fh, start=1):
+                if not raw.strip():
                     continue
                 n += 1
                 try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    problems.append(f"{fname}:{lineno}: not JSON ({exc.msg})")
+                    rec = json.loads(raw.decode("utf-8"))
+                except UnicodeDecodeError as exc:
+                    problems.append(f"{fname}:{lineno}: not UTF-8 (byte {exc.start})")
                     continue
-                for e in validator.iter_errors(rec):
+                except ValueError as exc:
+                    msg = f"{exc.msg.removesuffix(' at')} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+                    problems.append(f"{fname}:{lineno}: not JSON ({msg})")
+                    continue
+                errors = sorted(validator.iter_errors(rec), key=lambda e: list(map(str, e.absolute_path)))
+                for e in errors:
                     where = "/".join(str(p) for p in e.absolute_path) or "(record)"
                     problems.append(f"{fname}:{lineno}: {where}: {e.message}")
+                if isinstance(rec, dict):
+                    problems.extend(f"{fname}:{lineno}: {p}" for p in
+                                    _cross_check(fname, rec, docs_all, docs_ok, stmt_ids))
         counts[fname] = n
     if not counts:
         raise FileNotFoundError(f"no output files in {out_dir}")
     return problems, counts
+
+
+def _cross_check(fname: str, rec: dict, docs_all: set[str], docs_ok: set[str], stmt_ids: set[str]) -> list[str]:
+    """Rules across records and files (documents.jsonl is read first: see ``output_models``).
+    Fields of the wrong type are the schema's to report; they are skipped here."""
+    out: list[str] = []
+    if fname == "documents.jsonl":
+        doc_id = rec.get("doc_id")
+        if not isinstance(doc_id, str):
+            return out
+        if doc_id in docs_all:
+            out.append(f"doc_id: {doc_id!r} appears twice")
+        docs_all.add(doc_id)
+        if rec.get("status") == "ok":
+            docs_ok.add(doc_id)
+        elif rec.get("status") == "rejected" and not rec.get("reason"):
+            out.append("reason: a rejected document must say why")
+    elif fname == "commitments.jsonl":
+        sid, doc_id = rec.get("id"), rec.get("doc_id")
+        if isinstance(sid, str):
+            if sid in stmt_ids:
+                out.append(f"id: {sid!r} appears twice")
+            stmt_ids.add(sid)
+        if docs_all and isinstance(doc_id, str) and doc_id not in docs_ok:
+            what = "a rejected document" if doc_id in docs_all else "no document in documents.jsonl"
+            out.append(f"doc_id: {doc_id!r} is {what}")
+    elif fname == "clusters.jsonl" and docs_all and isinstance(rec.get("doc_ids"), list):
+        for i, d in enumerate(rec["doc_ids"]):
+            if isinstance(d, str) and d not in docs_all:
+                out.append(f"doc_ids/{i}: {d!r} is no document in documents.jsonl")
+    return out
