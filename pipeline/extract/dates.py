@@ -185,7 +185,7 @@ def _core_from(kind: str, m: re.Match) -> Optional[_Core]:
             return None
     if g.get("yrel"):
         c.yrel = _RELY[_norm(g["yrel"])]
-        if _norm(g["yrel"]) == "the" and not (c.edge or c.part):
+        if kind == "relyear" and _norm(g["yrel"]) == "the" and not (c.edge or c.part):
             c.needs_cue = True
     if g.get("mon"):
         tok = g["mon"]
@@ -337,6 +337,8 @@ def find_dates(text: str, published: Optional[str]) -> list[DateMention]:
             continue
         cm = _cue(text, last, c.start)
         cue = _norm(cm.group("cue")) if cm else None
+        if cue in _BARE and cue not in _CUES and not c.needs_cue:
+            cm = cue = None  # "and", "of" only license a bare year/month; elsewhere not part of the mention
         if c.needs_cue:
             if cue is None or (c.dm and cue not in _DM_CUES):
                 continue

@@ -1,0 +1,185 @@
+"""English date mentions: every expected value below is worked out by hand from the sentence and
+the publication date (calendar facts: June has 30 days, Q4 = October-December, ...)."""
+import pytest
+
+from pipeline.extract.dates import DateMention, find_dates, to_datespan
+from pipeline.records import DateSpan
+
+PUB = "2025-09-24"   # publication date of the fourth-meeting reports
+
+
+def _m(text, pub=PUB):
+    return [(m.text, m.start_date, m.end_date, m.role) for m in find_dates(text, pub)]
+
+
+CASES = [
+    # --- deadlines with a year
+    ("The goal is that by the end of 2025, 100% of procedures are online.", PUB,
+     [("by the end of 2025", None, "2025-12-31", "deadline")]),
+    ("80% of procedures settled online by 2025.", PUB, [("by 2025", None, "2025-12-31", "deadline")]),
+    ("by June 2025, all records will have identification", PUB, [("by June 2025", None, "2025-06-30", "deadline")]),
+    ("to be completed before June 30, 2025.", PUB, [("to be completed before June 30, 2025", None, "2025-06-30", "deadline")]),
+    ("complete databases no later than the fourth quarter of 2025, adhering to", PUB,
+     [("no later than the fourth quarter of 2025", None, "2025-12-31", "deadline")]),
+    ("finish by Q2 2026", PUB, [("by Q2 2026", None, "2026-06-30", "deadline")]),
+    ("by mid-2026 the system must run", PUB, [("by mid-2026", None, "2026-06-30", "deadline")]),
+    ("submit by 30/6/2025", PUB, [("by 30/6/2025", None, "2025-06-30", "deadline")]),
+    ("the target by 2030, with a vision to 2045", PUB,
+     [("by 2030", None, "2030-12-31", "deadline"), ("to 2045", None, "2045-12-31", "deadline")]),
+    ("until 2030", PUB, [("until 2030", None, "2030-12-31", "deadline")]),
+    ("by the end of the first half of 2026", PUB, [("by the end of the first half of 2026", None, "2026-06-30", "deadline")]),
+    ("not later than December 31, 2025", PUB, [("not later than December 31, 2025", None, "2025-12-31", "deadline")]),
+    ("by Sept. 30, 2025", PUB, [("by Sept. 30, 2025", None, "2025-09-30", "deadline")]),
+    # --- deadlines without a year: the publication year, or the next one if already past
+    ("completing them no later than the fourth quarter with the spirit", PUB,
+     [("no later than the fourth quarter", None, "2025-12-31", "deadline")]),
+    ("evaluate the performance, to be completed in September.", PUB,
+     [("to be completed in September", None, "2025-09-30", "deadline")]),
+    ("before December 15", PUB, [("before December 15", None, "2025-12-15", "deadline")]),
+    ("must be done by March", "2025-11-20", [("by March", None, "2026-03-31", "deadline")]),
+    ("by the first quarter", PUB, [("by the first quarter", None, "2026-03-31", "deadline")]),
+    ("by the end of the third quarter", PUB, [("by the end of the third quarter", None, "2025-09-30", "deadline")]),
+    ("by the end of this year", PUB, [("by the end of this year", None, "2025-12-31", "deadline")]),
+    ("by the end of the year", PUB, [("by the end of the year", None, "2025-12-31", "deadline")]),
+    ("by the end of next year", PUB, [("by the end of next year", None, "2026-12-31", "deadline")]),
+    ("by year-end", PUB, [("by year-end", None, "2025-12-31", "deadline")]),
+    ("within this year", PUB, [("within this year", None, "2025-12-31", "deadline")]),
+    ("from now until the end of the year", PUB,
+     [("from now until the end of the year", "2025-09-24", "2025-12-31", "deadline")]),
+    ("from now to 2030", PUB, [("from now to 2030", "2025-09-24", "2030-12-31", "deadline")]),
+    # --- periods
+    ("Putting the National Data Center into operation in 2025, ministries", PUB,
+     [("in 2025", "2025-01-01", "2025-12-31", "period")]),
+    ("In 2025, 100% of airports, ports, and border gates will apply", PUB,
+     [("In 2025", "2025-01-01", "2025-12-31", "period")]),
+    ("expected to be submitted to the National Assembly in May 2025.", PUB,
+     [("in May 2025", "2025-05-01", "2025-05-31", "period")]),
+    ("in the third quarter", PUB, [("in the third quarter", "2025-07-01", "2025-09-30", "period")]),
+    ("the fourth quarter of 2025", PUB, [("the fourth quarter of 2025", "2025-10-01", "2025-12-31", None)]),
+    ("Q4 2025", PUB, [("Q4 2025", "2025-10-01", "2025-12-31", None)]),
+    ("quarter IV/2025", PUB, [("quarter IV/2025", "2025-10-01", "2025-12-31", None)]),
+    ("the third quarter of this year", PUB, [("the third quarter of this year", "2025-07-01", "2025-09-30", None)]),
+    ("the first half of 2026", PUB, [("the first half of 2026", "2026-01-01", "2026-06-30", None)]),
+    ("in the second half of the year", PUB, [("in the second half of the year", "2025-07-01", "2025-12-31", "period")]),
+    ("H1 2026", PUB, [("H1 2026", "2026-01-01", "2026-06-30", None)]),
+    ("In the first 8 months of the year, revenue reached", PUB,
+     [("In the first 8 months of the year", "2025-01-01", "2025-08-31", "period")]),
+    ("the first six months of 2024", PUB, [("the first six months of 2024", "2024-01-01", "2024-06-30", None)]),
+    ("the overall program for the period 2021-2030.", PUB,
+     [("for the period 2021-2030", "2021-01-01", "2030-12-31", "period")]),
+    ("the 2021–2025 period", PUB, [("the 2021–2025 period", "2021-01-01", "2025-12-31", "period")]),
+    ("2021–2025", PUB, [("2021–2025", "2021-01-01", "2025-12-31", "period")]),
+    ("from 2021 to 2025", PUB, [("from 2021 to 2025", "2021-01-01", "2025-12-31", "period")]),
+    ("between 2021 and 2025", PUB, [("between 2021 and 2025", "2021-01-01", "2025-12-31", "period")]),
+    ("this year", PUB, [("this year", "2025-01-01", "2025-12-31", None)]),
+    ("next year", PUB, [("next year", "2026-01-01", "2026-12-31", None)]),
+    ("last year", PUB, [("last year", "2024-01-01", "2024-12-31", None)]),
+    ("next month", PUB, [("next month", "2025-10-01", "2025-10-31", None)]),
+    ("next month", "2025-12-05", [("next month", "2026-01-01", "2026-01-31", None)]),
+    ("June this year", PUB, [("June this year", "2025-06-01", "2025-06-30", None)]),
+    ("early September", PUB, [("early September", "2025-09-01", "2025-09-10", None)]),
+    ("late 2025", PUB, [("late 2025", "2025-09-01", "2025-12-31", None)]),
+    ("in early 2026", PUB, [("in early 2026", "2026-01-01", "2026-04-30", "period")]),
+    ("in March", "2025-11-20", [("in March", "2025-03-01", "2025-03-31", "period")]),
+    ("in 9/2025", PUB, [("in 9/2025", "2025-09-01", "2025-09-30", "period")]),
+    ("September 22-24, 2025", PUB, [("September 22-24, 2025", "2025-09-22", "2025-09-24", None)]),
+    ("in February 2024", PUB, [("in February 2024", "2024-02-01", "2024-02-29", "period")]),
+    # --- ranges
+    ("Between July 1st, 2025 and September 10th, 2025, a total of", PUB,
+     [("Between July 1st, 2025 and September 10th, 2025", "2025-07-01", "2025-09-10", "period")]),
+    ("in the period from July 20, 2025 (after the 3rd meeting of the Government Steering Committee) "
+     "to September 23, 2025, ministries", PUB,
+     [("from July 20, 2025 (after the 3rd meeting of the Government Steering Committee) to September 23, 2025",
+       "2025-07-20", "2025-09-23", "period")]),
+    ("from July 20 to September 23, 2025", PUB,
+     [("from July 20 to September 23, 2025", "2025-07-20", "2025-09-23", "period")]),
+    ("from December 2024 to March 2025", PUB,
+     [("from December 2024 to March 2025", "2024-12-01", "2025-03-31", "period")]),
+    ("from 1/7/2025 to 10/9/2025", PUB, [("from 1/7/2025 to 10/9/2025", "2025-07-01", "2025-09-10", "period")]),
+    ("from November 15 to January 15, 2026", PUB,
+     [("from November 15 to January 15, 2026", "2025-11-15", "2026-01-15", "period")]),
+    # --- start / effective dates
+    ("complete the apparatus from July 1, 2025 as announced", PUB, [("from July 1, 2025", "2025-07-01", "2025-07-01", "from")]),
+    ("effective from 1/7/2025", PUB, [("effective from 1/7/2025", "2025-07-01", "2025-07-01", "from")]),
+    ("since the beginning of the year", PUB, [("since the beginning of the year", "2025-01-01", "2025-01-01", "from")]),
+    ("starting January 1, 2026", PUB, [("starting January 1, 2026", "2026-01-01", "2026-01-01", "from")]),
+    # --- as-of dates
+    ("As of September 23, 2025, 270 tasks had been completed", PUB,
+     [("As of September 23, 2025", "2025-09-23", "2025-09-23", "as_of")]),
+    ("as of September 23", PUB, [("as of September 23", "2025-09-23", "2025-09-23", "as_of")]),
+    ("as at 30 June 2025", PUB, [("as at 30 June 2025", "2025-06-30", "2025-06-30", "as_of")]),
+    ("as of the end of August", PUB, [("as of the end of August", "2025-08-31", "2025-08-31", "as_of")]),
+    ("up to September 23", PUB, [("up to September 23", "2025-09-23", "2025-09-23", "as_of")]),
+    # --- single days
+    ("On the afternoon of September 24, Prime Minister Pham Minh Chinh chaired", PUB,
+     [("On the afternoon of September 24", "2025-09-24", "2025-09-24", "point")]),
+    ("on September 24", PUB, [("on September 24", "2025-09-24", "2025-09-24", "point")]),
+    ("September 24, 2025", None, [("September 24, 2025", "2025-09-24", "2025-09-24", None)]),
+    ("24 September 2025", None, [("24 September 2025", "2025-09-24", "2025-09-24", None)]),
+    ("Wednesday, September 24, 2025", None, [("Wednesday, September 24, 2025", "2025-09-24", "2025-09-24", None)]),
+    ("24/9/2025", None, [("24/9/2025", "2025-09-24", "2025-09-24", None)]),
+    ("30/06/2025", None, [("30/06/2025", "2025-06-30", "2025-06-30", None)]),
+    ("2025-09-24", None, [("2025-09-24", "2025-09-24", "2025-09-24", None)]),
+    ("on 24/9", PUB, [("on 24/9", "2025-09-24", "2025-09-24", "point")]),
+    ("Resolution No. 03/NQ-CP dated January 9, 2025 of the Government", PUB,
+     [("dated January 9, 2025", "2025-01-09", "2025-01-09", "point")]),
+    ("at the end of 2025", PUB, [("at the end of 2025", "2025-12-31", "2025-12-31", "point")]),
+    ("the end of September", PUB, [("the end of September", "2025-09-30", "2025-09-30", None)]),
+    # --- no publication date: text kept, relative dates unresolved
+    ("On September 24, the PM chaired", None, [("On September 24", None, None, "point")]),
+    ("by the end of the year", None, [("by the end of the year", None, None, "deadline")]),
+    ("no later than the fourth quarter", None, [("no later than the fourth quarter", None, None, "deadline")]),
+    ("by the end of 2025", None, [("by the end of 2025", None, "2025-12-31", "deadline")]),
+    # --- not dates
+    ("discussed solutions for implementation in the coming time.", PUB, []),
+    ("The Government should soon issue guidelines.", PUB, []),
+    ("to date, ministries have reduced procedures", PUB, []),
+    ("ministries may propose amendments", PUB, []),
+    ("The 2025 plan was approved.", PUB, []),
+    ("the 4th meeting of the 15th National Assembly", PUB, []),
+    ("Resolution 03/2025 and Decree No. 12/2025/ND-CP and Resolution No. 193/2025/QH15", PUB, []),
+    ("in 1/3 of the provinces", PUB, []),
+    ("the first half of the meeting", PUB, []),
+    ("the March of progress", PUB, []),
+]
+
+
+@pytest.mark.parametrize("text,pub,expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_date_cases(text, pub, expected):
+    assert _m(text, pub) == expected
+
+
+def test_offsets_point_into_the_text():
+    text = "As of September 23, 2025, 45 tasks had been completed; the rest by the end of the year."
+    ms = find_dates(text, PUB)
+    assert [(m.start, m.end) for m in ms] == [(0, 24), (64, 86)]
+    for m in ms:
+        assert text[m.start:m.end] == m.text
+
+
+def test_two_mentions_in_one_sentence_keep_their_own_dates():
+    text = ("by the end of 2025, 100% of eligible administrative procedures will be provided online; "
+            "by June 2025, 100% of administrative procedure records will have personal identification")
+    assert [(m.end_date, m.role) for m in find_dates(text, None)] == [
+        ("2025-12-31", "deadline"), ("2025-06-30", "deadline")]
+
+
+def test_invalid_day_keeps_text_without_dates():
+    assert _m("on February 30, 2025") == [("on February 30, 2025", None, None, "point")]
+
+
+def test_bad_publication_date_is_treated_as_unknown():
+    assert _m("on September 24", "not a date") == [("on September 24", None, None, "point")]
+
+
+def test_to_datespan():
+    m = DateMention(text="by 2025", start=3, end=10, start_date=None, end_date="2025-12-31", role="deadline")
+    assert to_datespan(m) == DateSpan(text="by 2025", start=None, end="2025-12-31")
+
+
+def test_mentions_are_ordered_and_disjoint():
+    text = ("On September 24, the PM said that from July 1, 2025 the model runs; by Q4 2025 databases, "
+            "in 2026 the rest, and between 2021 and 2030 the program.")
+    ms = find_dates(text, PUB)
+    assert len(ms) == 5
+    assert all(a.end <= b.start for a, b in zip(ms, ms[1:]))
