@@ -169,3 +169,22 @@ NMT_OUTPUT_SLACK = 16
 NMT_CT2_COMPUTE_TYPE = "int8"
 # CTranslate2 threads per translator; 0 = its default (all cores the process may use).
 NMT_CT2_THREADS = 0
+
+# ---------------------------------------------------------------- translate: lexicon engine
+# The phrase-table translator (pipeline/translate/lexicon.py); its language knowledge is in
+# data/<lang>/lexicon.toml and data/<lang>/phrases*.tsv. These numbers only bound the search.
+# German compounds: only words of at least 7 letters are split ("Datenbanken" = 11, the shortest
+# real compound in the seeds, "Fachdaten", has 9), and every part has at least 3 letters ("Amt",
+# "Tor"): shorter parts split ordinary words into nonsense ("Ein|satz").
+LEXICON_COMPOUND_MIN_WORD = 7
+LEXICON_COMPOUND_MIN_PART = 3
+# Recursion depth of the modifier ("Netz|werk|sicherheits|system" has three modifiers).
+LEXICON_COMPOUND_MAX_DEPTH = 3
+# An inflection suffix ("-en", "-er") is stripped only if at least 3 letters of stem remain.
+LEXICON_LEMMA_MIN_STEM = 3
+# A separable particle ("forderte ... auf") is looked for at most this many tokens after its verb;
+# the longest object in the seeds between the two is 9 tokens; 25 covers a long noun phrase.
+LEXICON_DISCONTINUOUS_MAX_GAP = 25
+# A German auxiliary and its clause-final verb cluster are joined only within this distance
+# (tokens); beyond it the "cluster" is more likely a different clause's verb.
+LEXICON_BRACKET_MAX_TOKENS = 40

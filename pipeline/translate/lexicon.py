@@ -1,0 +1,790 @@
+"""The lexicon translator: an offline, data-driven phrase-table engine (vi/de -> English).
+
+It is judged by what extraction finds in its output (figures with units, dates, state bodies,
+commitment and progress cue words), not by fluency. All language knowledge lives in data files
+under ``pipeline/data/<lang>/``; this module only knows how to apply them:
+
+    lexicon.toml   settings (number separators, suffixes, normalisation), regex macros,
+                   value maps (months, ordinals, scale words, ...), pattern rules, verb brackets
+    phrases*.tsv   phrase table: ``source<TAB>english[<TAB>tags]``
+    ../gazetteer.toml   state bodies: the language's aliases -> canonical English names
+
+Steps per sentence (each step only touches text no earlier step has translated):
+ 1. normalise (NFC, plus the language's spelling normalisation, e.g. Vietnamese tone placement)
+ 2. pattern rules, in file order: regex with named groups -> English template
+    (``{group|filter|filter}``; filters are value maps or the built-ins ``num``, ``int``, ``ascii``,
+    ``lower``; a missing group reads as "" and a map's "" key is its default)
+ 3. gazetteer aliases -> canonical body names (longest first, case-insensitive)
+ 4. tokenise the rest; phrase table longest-match-first over tokens (syllables for Vietnamese),
+    including discontinuous entries ``forderte … auf``
+ 5. single words not in the table: inflection suffixes stripped, then compound splitting
+    (modifier + known head), else the word stays as written (nothing is invented)
+ 6. participle forms after perfect markers (``đã`` -> has + participle), object-control "to"
+ 7. verb brackets (German): finite auxiliary + clause-final verb cluster brought together
+ 8. render: spacing, sentence-initial capital.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.config import (
+    DATA_DIR,
+    LEXICON_BRACKET_MAX_TOKENS,
+    LEXICON_COMPOUND_MAX_DEPTH,
+    LEXICON_COMPOUND_MIN_PART,
+    LEXICON_COMPOUND_MIN_WORD,
+    LEXICON_DISCONTINUOUS_MAX_GAP,
+    LEXICON_LEMMA_MIN_STEM,
+)
+
+DROP = "∅"           # English field meaning "say nothing" (plural markers, articles, particles)
+GAP = "…"            # separates the two parts of a discontinuous phrase-table key
+_TOKEN_RE = re.compile(r"\w+(?:[-‐'’]\w+)*-?|[^\w\s]", re.UNICODE)
+_TEMPLATE_RE = re.compile(r"\{(\w+)((?:\|[\w:]+)*)\}")
+_OPTIONAL_RE = re.compile(r"\[([^\[\]]*)\]")   # "[ of {y}]": rendered only if {y} matched
+_MACRO_RE = re.compile(r"\{\{(\w+)\}\}")
+_BOUNDARY = {",", ";", ":", ".", "!", "?", "(", ")", "\u201c", "\u201d", "\u201e", '"', "–", "—"}
+_HARD_BOUNDARY = {";", ":", ".", "!", "?"}
+_NO_SPACE_BEFORE = {",", ".", ";", ":", "!", "?", ")", "%", "\u201d", "\u201c"}
+_NO_SPACE_AFTER = {"(", "\u201e"}
+
+
+def data_files(lang: str, data_dir: Path | None = None) -> list[Path]:
+    """The files that define the lexicon for ``lang`` (their content is the model version)."""
+    base = Path(data_dir or DATA_DIR)
+    files = [base / lang / "lexicon.toml", *sorted((base / lang).glob("phrases*.tsv"))]
+    return [f for f in files if f.exists()] + [base / "gazetteer.toml"]
+
+
+# ------------------------------------------------------------------------- compiled data
+
+
+@dataclass
+class Rule:
+    name: str
+    regex: re.Pattern
+    template: str
+
+
+@dataclass
+class Entry:
+    english: str                     # "∅" to drop; "base|participle" for verbs
+    tags: frozenset[str] = frozenset()
+    tail: tuple[str, ...] = ()       # discontinuous: tokens that must close the clause later
+
+
+@dataclass
+class Tok:
+    text: str                        # surface form in the source
+    ws: str = ""                     # whitespace before it
+    out: str | None = None           # English; None = not translated (yet)
+    kind: str = "raw"                # raw | pat | body | phrase | punct | unk
+    tags: frozenset[str] = frozenset()
+    participle: str | None = None
+
+
+@dataclass
+class Lexicon:
+    lang: str
+    version: str
+    settings: dict
+    maps: dict[str, dict[str, str]]
+    rules: list[Rule]
+    bodies_re: re.Pattern | None
+    bodies: list[tuple[re.Pattern, str]]
+    body_exact: dict[str, str]
+    phrases: dict[tuple[str, ...], Entry]
+    gapped: dict[str, list[tuple[tuple[str, ...], Entry]]]
+    max_len: dict[str, int]
+    norm_re: re.Pattern | None = None
+    norm_map: dict[str, str] = field(default_factory=dict)
+    bracket: dict = field(default_factory=dict)
+
+    # -- normalisation --------------------------------------------------------------
+    def normalize(self, text: str) -> str:
+        text = unicodedata.normalize("NFC", text)
+        if self.norm_re is not None:
+            text = self.norm_re.sub(lambda m: self.norm_map[m.group(0)], text)
+        return text
+
+    # -- lookups ----------------------------------------------------------------------
+    def word(self, w: str) -> Entry | None:
+        """A single word: exact (lower-cased), then with an inflection suffix stripped."""
+        return _word_lookup(self, w.lower())
+
+    def compound(self, w: str) -> str | None:
+        return _compound(self, w.lower(), LEXICON_COMPOUND_MAX_DEPTH)
+
+
+def _word_lookup(lex: Lexicon, w: str) -> Entry | None:
+    e = lex.phrases.get((w,))
+    if e is not None:
+        return e
+    cache = lex.__dict__.setdefault("_lemma_cache", {})
+    if w in cache:
+        return cache[w]
+    found = None
+    for suf in lex.settings.get("inflection_suffixes", []):
+        if w.endswith(suf) and len(w) - len(suf) >= LEXICON_LEMMA_MIN_STEM:
+            cand = lex.phrases.get((w[: -len(suf)],))
+            if cand is not None and not cand.tail:
+                found = cand
+                break
+    if found is None:
+        for a, b in lex.settings.get("umlaut_stems", {}).items():
+            if a in w:
+                cand = lex.phrases.get((w.replace(a, b),))
+                if cand is not None:
+                    found = cand
+                    break
+    cache[w] = found
+    return found
+
+
+def _compound(lex: Lexicon, w: str, depth: int) -> str | None:
+    """Split an unknown compound into known parts: modifier(s) + known head."""
+    if depth <= 0 or not lex.settings.get("compounds", False) or len(w) < LEXICON_COMPOUND_MIN_WORD:
+        return None
+    cache = lex.__dict__.setdefault("_compound_cache", {})
+    key = (w, depth)
+    if key in cache:
+        return cache[key]
+    result = None
+    linkers = [""] + list(lex.settings.get("compound_linkers", []))
+    n = len(w)
+    for i in range(LEXICON_COMPOUND_MIN_PART, n - LEXICON_COMPOUND_MIN_PART + 1):
+        head, mod = w[i:], w[:i]
+        he = _word_lookup(lex, head)
+        if he is None or he.english == DROP:
+            continue
+        head_en = he.english.split("|")[0]
+        mod_en = None
+        for link in linkers:
+            if link and not mod.endswith(link):
+                continue
+            stem = mod[: len(mod) - len(link)] if link else mod
+            if len(stem) < LEXICON_COMPOUND_MIN_PART:
+                continue
+            me = lex.phrases.get((stem,)) or _word_lookup(lex, stem)
+            if me is not None and me.english != DROP:
+                mod_en = me.english.split("|")[0]
+                break
+            sub = _compound(lex, stem, depth - 1)
+            if sub:
+                mod_en = sub
+                break
+        if mod_en:
+            result = f"{mod_en} {head_en}"
+            break
+    cache[key] = result
+    return result
+
+
+# ------------------------------------------------------------------------- loading
+
+
+def _load(lang: str, data_dir: Path | None) -> Lexicon:
+    files = data_files(lang, data_dir)
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.name.encode())
+        digest.update(f.read_bytes())
+    version = digest.hexdigest()[:8]
+    base = Path(data_dir or DATA_DIR)
+    conf_path = base / lang / "lexicon.toml"
+    conf = tomllib.loads(conf_path.read_text(encoding="utf-8")) if conf_path.exists() else {}
+    settings = conf.get("settings", {})
+    # spelling normalisation (applied to data and input alike)
+    norm_map = {unicodedata.normalize("NFC", k): unicodedata.normalize("NFC", v)
+                for k, v in settings.get("word_final_replace", {}).items()}
+    for k, v in list(norm_map.items()):
+        norm_map.setdefault(k.upper(), v.upper())
+        norm_map.setdefault(k[:1].upper() + k[1:], v[:1].upper() + v[1:])
+    norm_re = None
+    if norm_map:
+        alts = "|".join(sorted(map(re.escape, norm_map), key=len, reverse=True))
+        not_after = settings.get("word_final_not_after", "")
+        look = f"(?<![{re.escape(not_after)}])" if not_after else ""
+        norm_re = re.compile(rf"{look}(?:{alts})(?!\w)")
+    lex = Lexicon(lang=lang, version=version, settings=settings, maps={}, rules=[], bodies_re=None,
+                  bodies=[], body_exact={}, phrases={}, gapped={}, max_len={},
+                  norm_re=norm_re, norm_map=norm_map, bracket=conf.get("bracket", {}))
+    lex.maps = {name: {lex.normalize(str(k)).lower(): str(v) for k, v in m.items()}
+                for name, m in conf.get("maps", {}).items()}
+    macros = {k: lex.normalize(v) for k, v in conf.get("macros", {}).items()}
+
+    def expand(p: str) -> str:
+        for _ in range(5):
+            p2 = _MACRO_RE.sub(lambda m: macros[m.group(1)], p)
+            if p2 == p:
+                break
+            p = p2
+        return p
+
+    flags = re.UNICODE | (re.IGNORECASE if settings.get("ignore_case", True) else 0)
+    for r in conf.get("rule", []):
+        lex.rules.append(Rule(r["name"], re.compile(expand(lex.normalize(r["pattern"])), flags),
+                              r["template"]))
+    # phrase tables
+    for f in sorted((base / lang).glob("phrases*.tsv")):
+        for lineno, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            cols = line.split("\t")
+            if len(cols) < 2:
+                raise ValueError(f"{f.name}:{lineno}: expected source<TAB>english[<TAB>tags]")
+            src, eng = lex.normalize(cols[0].strip()), cols[1].strip()
+            tags = frozenset(cols[2].split()) if len(cols) > 2 else frozenset()
+            if GAP in src:
+                head_s, tail_s = src.split(GAP, 1)
+                head = tuple(t.lower() for t in _TOKEN_RE.findall(head_s))
+                tail = tuple(t.lower() for t in _TOKEN_RE.findall(tail_s))
+                lex.gapped.setdefault(head[0], []).append((head, Entry(eng, tags, tail)))
+                continue
+            key = tuple(t.lower() for t in _TOKEN_RE.findall(src))
+            lex.phrases[key] = Entry(eng, tags)
+            lex.max_len[key[0]] = max(lex.max_len.get(key[0], 0), len(key))
+    for k in lex.gapped:
+        lex.gapped[k].sort(key=lambda he: -len(he[0]))
+    # gazetteer
+    gaz = tomllib.loads((base / "gazetteer.toml").read_text(encoding="utf-8"))
+    suffixes = settings.get("alias_suffixes", [])
+    suf_re = ("(?:" + "|".join(map(re.escape, suffixes)) + ")?") if suffixes else ""
+    aliases: list[tuple[str, str]] = []
+    for body in gaz.get("body", []):
+        for alias in body.get(lang, []):
+            aliases.append((lex.normalize(alias), body["name"]))
+    aliases.sort(key=lambda a: -len(a[0]))
+    pats = []
+    for alias, name in aliases:
+        words = alias.split()
+        p = r"\s+".join(re.escape(w) + (suf_re if w[:1].isalpha() else "") for w in words)
+        pats.append(p)
+        lex.bodies.append((re.compile(p + r"\Z", re.IGNORECASE), name))
+        lex.body_exact.setdefault(alias.lower(), name)
+    if pats:
+        bflags = re.IGNORECASE if settings.get("alias_ignore_case", True) else 0
+        lex.bodies_re = re.compile(r"(?<!\w)(?:" + "|".join(pats) + r")(?!\w)", bflags)
+    return lex
+
+
+_CACHE: dict[tuple[str, str], Lexicon] = {}
+_LOCK = threading.Lock()
+
+
+def load_lexicon(lang: str, data_dir: Path | None = None) -> Lexicon:
+    """Compiled lexicon for ``lang``, built once per process per data version."""
+    files = data_files(lang, data_dir)
+    stamp = "|".join(f"{f}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in files)
+    key = (lang, stamp)
+    with _LOCK:
+        lex = _CACHE.get(key)
+        if lex is None:
+            lex = _load(lang, data_dir)
+            _CACHE[key] = lex
+    return lex
+
+
+# ------------------------------------------------------------------------- steps
+
+
+def _fmt_number(s: str, decimal: str, thousands: str) -> str:
+    """A number written with the source's separators, in English form ("1.027" -> "1,027")."""
+    s = s.strip()
+    if thousands and thousands in s:
+        intpart, _, frac = s.partition(decimal) if decimal in s else (s, "", "")
+        if not re.fullmatch(r"\d{1,3}(?:" + re.escape(thousands) + r"\d{3})+", intpart):
+            return s
+        digits = intpart.replace(thousands, "")
+        out = f"{int(digits):,}"
+        return out + ("." + frac if frac else "")
+    if decimal and decimal in s:
+        return s.replace(decimal, ".")
+    return s
+
+
+def _apply_template(lex: Lexicon, template: str, m: re.Match) -> str:
+    groups = m.groupdict()
+
+    def sub(tm: re.Match) -> str:
+        name, filters = tm.group(1), [f for f in tm.group(2).split("|") if f]
+        val = groups.get(name)
+        val = "" if val is None else val
+        for f in filters:
+            if f == "num":
+                val = _fmt_number(val, lex.settings.get("decimal", "."), lex.settings.get("thousands", ","))
+            elif f == "int":
+                val = str(int(val)) if val.isdigit() else val
+            elif f == "lower":
+                val = val.lower()
+            elif f == "ascii":
+                val = _ascii(val)
+            else:
+                table = lex.maps[f]
+                key = re.sub(r"\s+", " ", val.strip().lower())
+                val = table.get(key, table.get("*", val) if key else table.get("", ""))
+        return val
+
+    def optional(om: re.Match) -> str:
+        inner = om.group(1)
+        names = [tm.group(1) for tm in _TEMPLATE_RE.finditer(inner)]
+        return inner if all(groups.get(g) for g in names) else ""
+
+    out = _OPTIONAL_RE.sub(optional, template)
+    out = _TEMPLATE_RE.sub(sub, out)
+    return re.sub(r"\s{2,}", " ", out).strip()
+
+
+def _ascii(s: str) -> str:
+    s = s.replace("Đ", "D").replace("đ", "d")
+    return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+
+
+def _segments(lex: Lexicon, text: str) -> list[tuple[str, str | None, str]]:
+    """Split ``text`` into (source, english-or-None, kind) by pattern rules, then bodies."""
+    segs: list[tuple[str, str | None, str]] = [(text, None, "raw")]
+    for rule in lex.rules:
+        segs = _split(segs, rule.regex, lambda m, r=rule: (_apply_template(lex, r.template, m), "pat"))
+    if lex.bodies_re is not None:
+        segs = _split(segs, lex.bodies_re, lambda m: (_body_name(lex, m.group(0)), "body"))
+    return segs
+
+
+def _body_name(lex: Lexicon, surface: str) -> str:
+    key = re.sub(r"\s+", " ", surface.lower())
+    if key in lex.body_exact:
+        return lex.body_exact[key]
+    for rx, name in lex.bodies:
+        if rx.match(surface):
+            return name
+    return surface
+
+
+def _split(segs, regex: re.Pattern, produce):
+    out = []
+    for src, eng, kind in segs:
+        if eng is not None:
+            out.append((src, eng, kind))
+            continue
+        pos = 0
+        for m in regex.finditer(src):
+            if m.end() == m.start():
+                continue
+            if m.start() > pos:
+                out.append((src[pos:m.start()], None, "raw"))
+            e, k = produce(m)
+            out.append((m.group(0), e, k))
+            pos = m.end()
+        if pos < len(src):
+            out.append((src[pos:], None, "raw"))
+    return out
+
+
+def _tokens(segs) -> list[Tok]:
+    toks: list[Tok] = []
+    ws = ""
+    for src, eng, kind in segs:
+        if eng is not None:
+            lead = src[: len(src) - len(src.lstrip())]
+            toks.append(Tok(src.strip(), ws + lead, eng, kind))
+            ws = src[len(src.rstrip()):]
+            continue
+        pos = 0
+        for m in _TOKEN_RE.finditer(src):
+            gap = src[pos:m.start()]
+            t = m.group(0)
+            toks.append(Tok(t, ws + gap, None, "punct" if not (t[0].isalnum() or t[0] == "_") else "raw"))
+            ws = ""
+            pos = m.end()
+        ws += src[pos:]
+    return toks
+
+
+def _phrases(lex: Lexicon, toks: list[Tok]) -> None:
+    n = len(toks)
+    low = [t.text.lower() if t.out is None else None for t in toks]
+    i = 0
+    while i < n:
+        t = toks[i]
+        if t.out is not None or t.kind == "dropped":
+            i += 1
+            continue
+        w = low[i]
+        # discontinuous entries first (their head may also be a plain entry)
+        done = False
+        for head, entry in lex.gapped.get(w, ()):
+            L = len(head)
+            if tuple(low[i:i + L]) != head:
+                continue
+            j = _find_tail(lex, toks, low, i + L, entry.tail)
+            if j is None:
+                continue
+            _set(toks, i, entry, span=L)
+            for k in range(j, j + len(entry.tail)):
+                toks[k].out, toks[k].kind = "", "dropped"
+            i += L
+            done = True
+            break
+        if done:
+            continue
+        for L in range(min(lex.max_len.get(w, 0), n - i), 0, -1):
+            key = tuple(low[i:i + L])
+            if None in key:
+                continue
+            entry = lex.phrases.get(key)
+            if entry is not None:
+                _set(toks, i, entry, span=L)
+                i += L
+                break
+        else:
+            if t.kind == "punct":
+                t.out = t.text
+            else:
+                _word(lex, t)
+            i += 1
+
+
+def _find_tail(lex: Lexicon, toks, low, start, tail) -> int | None:
+    """Index where ``tail`` closes the clause (followed by punctuation, a conjunction or the
+    end), or None."""
+    end = min(len(toks), start + LEXICON_DISCONTINUOUS_MAX_GAP)
+    L = len(tail)
+    for j in range(start, end):
+        if toks[j].text in _HARD_BOUNDARY:
+            return None
+        if tuple(low[j:j + L]) == tail:
+            after = j + L
+            if after >= len(toks) or toks[after].text in _BOUNDARY:
+                return j
+            nxt = lex.phrases.get((toks[after].text.lower(),))
+            if nxt is not None and "conj" in nxt.tags:
+                return j
+    return None
+
+
+def _set(toks: list[Tok], i: int, entry: Entry, span: int) -> None:
+    first = toks[i]
+    base, _, part = entry.english.partition("|")
+    first.out = "" if base == DROP else base
+    first.kind = "dropped" if base == DROP else "phrase"
+    first.tags = entry.tags
+    first.participle = part or None
+    if span > 1:
+        first.text = " ".join([first.text] + [toks[k].text for k in range(i + 1, i + span)])
+        for k in range(i + 1, i + span):
+            toks[k].out, toks[k].kind = "", "merged"
+
+
+def _word(lex: Lexicon, t: Tok) -> None:
+    """A word the phrase table does not hold as is: inflection, hyphen parts, compounds."""
+    e = _lookup_any(lex, t.text)
+    if e is not None:
+        _set([t], 0, e, span=1)
+        return
+    core = t.text.strip("-")
+    if core != t.text and core:
+        # a truncated compound part ("Personenstands- und Grundstücksdaten", "und -beschlüssen")
+        en = _word_english(lex, core)
+        if en is not None:
+            t.out, t.kind = en, "phrase"
+            return
+    if "-" in core:
+        parts = [p for p in core.split("-") if p]
+        outs = [_word_english(lex, p) for p in parts]
+        if outs[-1] is not None:
+            t.out = " ".join(o if o is not None else p for o, p in zip(outs, parts) if o != "")
+            t.kind = "phrase"
+            return
+    c = lex.compound(t.text)
+    if c:
+        t.out, t.kind = c, "phrase"
+        return
+    t.out, t.kind = t.text, "unk"
+
+
+def _lookup_any(lex: Lexicon, w: str) -> Entry | None:
+    e = lex.word(w)
+    if e is None:
+        low = w.lower()
+        for inf in lex.settings.get("infixes", []):
+            k = low.find(inf, LEXICON_COMPOUND_MIN_PART - 1)
+            if 0 < k and len(low) - k - len(inf) >= LEXICON_COMPOUND_MIN_PART:
+                e = lex.word(low[:k] + low[k + len(inf):])
+                if e is not None:
+                    break
+    return e
+
+
+def _word_english(lex: Lexicon, w: str) -> str | None:
+    """English for one word or compound part ("" if it is dropped), None if unknown."""
+    e = _lookup_any(lex, w)
+    if e is None:
+        low = w.lower()
+        for link in lex.settings.get("compound_linkers", []):
+            if low.endswith(link) and len(low) - len(link) >= LEXICON_COMPOUND_MIN_PART:
+                e = lex.phrases.get((low[: -len(link)],))
+                if e is not None:
+                    break
+    if e is not None:
+        return "" if e.english == DROP else e.english.split("|")[0]
+    return lex.compound(w)
+
+
+def _context(lex: Lexicon, toks: list[Tok]) -> None:
+    """Context rules from the data: a word's English after a noun or after a given token."""
+    rules = lex.settings.get("context", [])
+    if not rules:
+        return
+    live = [t for t in toks if t.kind not in ("merged", "dropped")]
+    for a, t in enumerate(live):
+        if a == 0 or t.kind != "phrase":
+            continue
+        low = t.text.lower()
+        prev = live[a - 1]
+        for r in rules:
+            if r["word"] != low:
+                continue
+            cond = r["after"]
+            if cond == "noun":
+                ok = (a > 1 and prev.kind in ("phrase", "unk", "body") and prev.text[:1].isupper()
+                      and not prev.tags & {"aux", "inf", "pp", "adv", "prep"}) or prev.kind == "body"
+            else:
+                ok = prev.text.lower() == cond
+            if ok:
+                t.out = r["english"]
+                break
+
+
+def _participles(lex: Lexicon, toks: list[Tok]) -> None:
+    """After a perfect/passive marker (tag ``perf``), a verb takes its participle form."""
+    live = [t for t in toks if t.kind not in ("merged", "dropped")]
+    for a, t in enumerate(live):
+        if "perf" not in t.tags:
+            continue
+        for b in range(a + 1, min(a + 4, len(live))):
+            nxt = live[b]
+            if nxt.participle:
+                nxt.out = nxt.participle
+                break
+            if "adv" not in nxt.tags and "perf" not in nxt.tags:
+                break
+
+
+def _object_control(lex: Lexicon, toks: list[Tok]) -> None:
+    """``requested <body> review`` -> ``requested <body> to review`` (tag ``ctrl`` on the verb)."""
+    marker = lex.settings.get("control_marker")
+    if not marker:
+        return
+    live = [t for t in toks if t.kind not in ("merged", "dropped")]
+    for a, t in enumerate(live):
+        if "ctrl" not in t.tags:
+            continue
+        b = a + 1
+        seen_body = False
+        while b < len(live):
+            x = live[b]
+            if x.kind == "body":
+                seen_body = True
+            elif "conj" in x.tags or x.text == ",":
+                pass
+            else:
+                break
+            b += 1
+        if seen_body and b < len(live) and live[b].kind in ("phrase", "unk") and "noctrl" not in live[b].tags:
+            live[b].out = f"{marker} {live[b].out}"
+
+
+def _brackets(lex: Lexicon, toks: list[Tok]) -> list[Tok]:
+    """Verb brackets: finite auxiliary + clause-final verb cluster, in English order."""
+    br = lex.bracket
+    if not br:
+        return toks
+    openers = set(br.get("clause_openers", []))
+    live = [t for t in toks if t.kind not in ("merged", "dropped")]
+    clauses, cur = [], []
+    for i, t in enumerate(live):
+        if t.text in _HARD_BOUNDARY or (t.text == "," and i + 1 < len(live)
+                                        and live[i + 1].text.lower() in openers):
+            clauses.append(cur)
+            clauses.append([t])
+            cur = []
+        else:
+            cur.append(t)
+    clauses.append(cur)
+    out: list[Tok] = []
+    for cl in clauses:
+        out.extend(_bracket_clause(cl, br) if len(cl) > 1 else cl)
+    return out
+
+
+def _is_verb(t: Tok) -> bool:
+    return t.kind == "phrase" and bool(t.tags & {"inf", "pp"})
+
+
+def _clusters(cl: list[Tok], cluster_end: set) -> list[tuple[int, int]]:
+    """Runs of verb forms that close a clause (before punctuation, "und"/"oder", or the end)."""
+    n, i, found = len(cl), 0, []
+    while i < n:
+        t = cl[i]
+        starts = _is_verb(t) or ("aux" in t.tags and i > 0) or (
+            "vpart" in t.tags and i + 1 < n and _is_verb(cl[i + 1]))
+        if not starts:
+            i += 1
+            continue
+        j = i
+        while j < n and (_is_verb(cl[j]) or "aux" in cl[j].tags or "vpart" in cl[j].tags):
+            j += 1
+        if j >= n or cl[j].text in _BOUNDARY or cl[j].text.lower() in cluster_end:
+            found.append((i, j))
+        i = j
+    return found
+
+
+def _order_cluster(seg: list[Tok], br: dict, kind: str) -> list[Tok]:
+    """German cluster order reversed is English order; passive helpers become be/been."""
+    passive = br.get("in_passive", {})
+    verbs = [t for t in seg if "vpart" not in t.tags]
+    if kind in ("pp", "worden"):
+        for t in verbs:
+            if t.text.lower() in passive:
+                t.out = passive[t.text.lower()]
+    return list(reversed(verbs))
+
+
+def _bracket_clause(cl: list[Tok], br: dict) -> list[Tok]:
+    aux_map: dict = br.get("aux", {})
+    clusters = _clusters(cl, set(br.get("cluster_end", [])))
+    inside = {k for a, b in clusters for k in range(a, b)}
+    aux_i = next((k for k, t in enumerate(cl) if "aux" in t.tags and t.text.lower() in aux_map
+                  and k not in inside), None)
+    after = [(a, b) for a, b in clusters
+             if aux_i is not None and a > aux_i and a - aux_i <= LEXICON_BRACKET_MAX_TOKENS]
+    if after and aux_i is not None:
+        needs = aux_map[cl[aux_i].text.lower()]
+        needs = needs.get("needs") if isinstance(needs, dict) else None
+        if needs and needs not in {t.text.lower() for t in cl[after[0][0]:after[0][1]]}:
+            after = []   # "um 10 % gestiegen" is not "um ... zu"
+    # clusters that carry their own finite verb ("die umgesetzt werden müssen", "wurden abgeschlossen")
+    for a, b in reversed(clusters):
+        if after and (a, b) == after[0]:
+            continue
+        seg = cl[a:b]
+        edge = [t for t in (seg[0], seg[-1]) if "aux" in t.tags and t.text.lower() in aux_map]
+        if len(seg) < 2 or not edge:
+            continue
+        fin = edge[0]
+        rest = [t for t in seg if t is not fin]
+        kind = _cluster_kind(rest)
+        fin.out = _aux_english(aux_map, fin, kind)
+        ordered = [fin] + _order_cluster(rest, br, kind)
+        for t in ordered[1:]:
+            t.ws = " "
+        ordered[0].ws = seg[0].ws
+        cl[a:b] = ordered
+    if not after:
+        return cl
+    a, b = after[0]
+    aux = cl[aux_i]
+    seg = cl[a:b]
+    kind = _cluster_kind(seg)
+    aux.out = _aux_english(aux_map, aux, kind)
+    verbs = _order_cluster(seg, br, kind)
+    for t in verbs:
+        t.ws = " "
+    prefix, middle, rest = cl[:aux_i], cl[aux_i + 1:a], cl[b:]
+    inverted = bool(prefix) and all(t.kind in ("pat", "punct") or "adv" in t.tags for t in prefix)
+    if inverted and middle:
+        middle[0].ws, aux.ws = " ", " "
+        return prefix + middle + [aux] + verbs + rest
+    k = 0
+    while k < len(middle) and "adv" in middle[k].tags:   # "müssen dringend ..." -> must urgently
+        k += 1
+    advs, middle = middle[:k], middle[k:]
+    for t in advs:
+        t.ws = " "
+    if middle:
+        middle[0].ws = " "
+    return prefix + [aux] + advs + verbs + middle + rest
+
+
+def _cluster_kind(seg: list[Tok]) -> str:
+    low = {t.text.lower() for t in seg}
+    if "worden" in low:
+        return "worden"
+    if any("pp" in t.tags for t in seg):
+        return "pp"
+    return "inf"
+
+
+def _aux_english(aux_map: dict, t: Tok, kind: str) -> str:
+    m = aux_map.get(t.text.lower())
+    if isinstance(m, dict):
+        return m.get(kind, m.get("default", t.out or t.text))
+    if isinstance(m, str):
+        return m
+    return t.out or t.text
+
+
+def _render(toks: list[Tok]) -> str:
+    parts: list[str] = []
+    prev = ""
+    for t in toks:
+        if t.kind in ("merged", "dropped") or not t.out:
+            continue
+        out = t.out
+        ws = " " if t.ws else ""
+        if not parts:
+            ws = ""
+        elif out[:1] in _NO_SPACE_BEFORE and t.kind == "punct":
+            ws = t.ws and " " if out[:1] in ("\u201c",) else ""
+        elif prev in _NO_SPACE_AFTER:
+            ws = ""
+        parts.append(ws + out)
+        prev = out[-1:]
+    s = "".join(parts)
+    s = re.sub(r"\s{2,}", " ", s)
+    s = re.sub(r"\s+([,.;:!?])", r"\1", s)
+    return s.strip()
+
+
+# ------------------------------------------------------------------------- the engine
+
+
+class LexiconEngine:
+    """Offline phrase-table translator; see the module docstring for the steps."""
+
+    name = "lexicon"
+
+    def __init__(self, lang: str, data_dir: Path | None = None):
+        self.lang = lang
+        self._data_dir = data_dir
+        self._lex = load_lexicon(lang, data_dir)
+        self.model = f"lexicon-{lang}@{self._lex.version}"
+
+    def translate(self, sentences: list[str]) -> list[str]:
+        return [self.translate_one(s) for s in sentences]
+
+    def translate_one(self, sentence: str) -> str:
+        lex = self._lex
+        text = lex.normalize(sentence)
+        if not text.strip():
+            return sentence
+        toks = _tokens(_segments(lex, text))
+        _phrases(lex, toks)
+        _context(lex, toks)
+        _participles(lex, toks)
+        _object_control(lex, toks)
+        toks = _brackets(lex, toks)
+        out = _render(toks)
+        first = next((c for c in text if c.isalpha()), "")
+        if first.isupper() and out:
+            k = next((i for i, c in enumerate(out) if c.isalpha()), None)
+            if k is not None:
+                out = out[:k] + out[k].upper() + out[k + 1:]
+        return out
