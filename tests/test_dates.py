@@ -84,6 +84,10 @@ CASES = [
     ("in 9/2025", PUB, [("in 9/2025", "2025-09-01", "2025-09-30", "period")]),
     ("September 22-24, 2025", PUB, [("September 22-24, 2025", "2025-09-22", "2025-09-24", None)]),
     ("in February 2024", PUB, [("in February 2024", "2024-02-01", "2024-02-29", "period")]),
+    ("the last 3 months of the year", PUB, [("the last 3 months of the year", "2025-10-01", "2025-12-31", None)]),
+    ("by mid-year", PUB, [("by mid-year", None, "2025-06-30", "deadline")]),
+    ("towards 2030", PUB, [("towards 2030", None, "2030-12-31", "deadline")]),
+    ("in the 2026-2030 term", PUB, [("in the 2026-2030", "2026-01-01", "2030-12-31", "period")]),
     # --- ranges
     ("Between July 1st, 2025 and September 10th, 2025, a total of", PUB,
      [("Between July 1st, 2025 and September 10th, 2025", "2025-07-01", "2025-09-10", "period")]),
@@ -141,6 +145,8 @@ CASES = [
     ("in 1/3 of the provinces", PUB, []),
     ("the first half of the meeting", PUB, []),
     ("the March of progress", PUB, []),
+    ("over the last 6 months", PUB, []),
+    ("within 30 days", PUB, []),
 ]
 
 

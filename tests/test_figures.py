@@ -104,6 +104,12 @@ CASES = [
     ("three important tasks and five viewpoints", []),
     ("Article 5 of Circular 12 and Level 4 services", []),
     ("the 1990s", []),
+    ("implementing Resolutions 57, 59, 66 and 68 of the Politburo", []),
+    ("Decrees No. 13 and No. 15, with 45 tasks", [(45, "tasks", None)]),
+    ("Project 06, 20 provinces have joined", [(20, "provinces", None)]),
+    ("1.027 out of 1.084 administrative procedures", [(1027, "administrative procedures", None),
+                                                     (1084, "administrative procedures", None)]),
+    ("an index of 1.027", [(1.027, None, None)]),
 ]
 
 

@@ -123,11 +123,11 @@ _CORES: list[tuple[str, re.Pattern]] = [
                     rf"(?:\s*(?:,|of|/|-)?\s*{_YS})?"),
         ("half", _PRE + rf"(?:the\s+)?(?:\b(?P<ho>{_alt(_HALVES)})\s+half|\bH(?P<hn>[12]))\b"
                  rf"(?:\s*(?:,|of|/|-)?\s*{_YS})?"),
-        ("months", rf"(?:the\s+)?\bfirst\s+(?P<n>\d{{1,2}}|{_NUMWORDS})\s+months\b(?:\s+of\s+{_YS})?"),
+        ("months", rf"(?:the\s+)?\b(?:(?P<first>first)|last|final)\s+(?P<n>\d{{1,2}}|{_NUMWORDS})\s+months\b(?:\s+of\s+{_YS})?"),
         ("yrange", rf"(?:the\s+)?(?:period\s+(?:of\s+|from\s+)?)?" + _LB
                    + rf"(?P<y>{_Y})\s*(?:[-–—]|to)\s*(?P<y2>{_Y}|\d\d)(?![\w/]|[.,\-–]\d)(?:\s+period\b)?"),
         ("year", _PRE + rf"(?:the\s+)?(?P<yw>(?:fiscal\s+)?year\s+)?" + _LB + rf"(?P<y>{_Y})(?![\w/%]|[.,\-–]\d)"),
-        ("relyear", _PRE + rf"(?:\b(?P<yrel>{_alt(_RELY)})\s+year\b(?!s)|(?P<yend>\byear[\s-]end\b))"),
+        ("relyear", _PRE + rf"(?:\b(?P<yrel>{_alt(_RELY)})\s+year\b(?!s)|(?P<yend>\byear[\s-]end\b)|(?P<ymid>\bmid[\s-]year\b))"),
         ("relmonth", _PRE + rf"\b(?P<mrel>{_alt(_RELM)})\s+month\b(?!s)"),
     ]
 ]
@@ -219,6 +219,10 @@ def _core_from(kind: str, m: re.Match) -> Optional[_Core]:
         c.nmonths = int(n) if n.isdigit() else _NUMW[n]
         if not 1 <= c.nmonths <= 12:
             return None
+        if not g.get("first"):
+            if c.year is None and c.yrel is None:
+                return None  # "the last 6 months": counted back from an unknown point
+            c.nmonths = -c.nmonths  # "the last 3 months of 2025": October-December
     elif kind == "yrange":
         y2 = g["y2"]
         c.year2 = int(y2) if len(y2) == 4 else c.year // 100 * 100 + int(y2)
@@ -229,6 +233,8 @@ def _core_from(kind: str, m: re.Match) -> Optional[_Core]:
     elif kind == "relyear":
         if g.get("yend"):
             c.yrel, c.edge = 0, c.edge or "end"
+        elif g.get("ymid"):
+            c.yrel, c.part = 0, "mid"
     elif kind == "relmonth":
         c.mrel = _RELM[_norm(g["mrel"])]
         if _norm(g["mrel"]) == "the" and not (c.edge or c.part):
@@ -271,6 +277,8 @@ def _period(c: _Core, pub: Optional[date], shift: int = 0) -> Optional[tuple[dat
             a, b = date(y, 3 * c.quarter - 2, 1), _month_end(y, 3 * c.quarter)
         elif k == "half":
             a, b = date(y, 6 * c.half - 5, 1), _month_end(y, 6 * c.half)
+        elif k == "months" and c.nmonths < 0:
+            a, b = date(y, 13 + c.nmonths, 1), date(y, 12, 31)
         elif k == "months":
             a, b = date(y, 1, 1), _month_end(y, c.nmonths)
         elif k == "yrange":

@@ -113,6 +113,12 @@ _DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 _DOT_GROUP = re.compile(r"[1-9]\d{0,2}\.\d{3}")
 
 
+_IDENTIFIER = object()   # _read's answer for "Resolution 57": not a figure, and the start of a list of them
+_LIST_LINK = re.compile(r"[ \t]*(?:,|&|and|or|,[ \t]*and)[ \t]*(?:no\.?[ \t]*)?", re.IGNORECASE)
+# units that are not counts of things: a "1.027" before them stays a decimal
+_NON_COUNT = set(_PCT.values()) | set(_CUR_BEFORE.values()) | set(_CUR_AFTER.values()) | set(_MEASURES.values()) | _TIME_UNITS
+
+
 def _is_plural(w: str) -> bool:
     if w in _IRREG:
         return True
@@ -120,7 +126,7 @@ def _is_plural(w: str) -> bool:
 
 
 class _Fig:
-    __slots__ = ("value", "unit", "start", "end", "qualifier", "has_scale", "scale", "num_start", "num_end")
+    __slots__ = ("value", "unit", "start", "end", "qualifier", "has_scale", "scale", "num", "dot_group")
 
     def __init__(self, **kw):
         for k in self.__slots__:
@@ -154,11 +160,22 @@ def find_figures(text: str) -> list[Figure]:
         return []
     excl = _excluded(text)
     figs: list[_Fig] = []
+    ident_end = -1   # end of the last identifier number: "Resolutions 57, 59, 66 and 68"
     for m in _FIG.finditer(text):
         f = _read(text, m, excl)
-        if f is not None:
+        if (ident_end >= 0 and _LIST_LINK.fullmatch(text, ident_end, m.start())
+                and (f is None or f is _IDENTIFIER or f.unit is None)):
+            f = _IDENTIFIER   # a unitless number continuing a list of identifiers
+        if f is _IDENTIFIER:
+            ident_end = m.end("num")
+        elif f is not None:
+            ident_end = -1
             figs.append(f)
     _share_units(text, figs)
+    for f in figs:
+        # "1.027 administrative procedures", "1.027 out of 1.084 procedures": a count is never fractional
+        if f.dot_group and f.unit is not None and f.unit not in _NON_COUNT:
+            f.value = Decimal(f.num.replace(".", ""))
     out = []
     for f in figs:
         v = float(f.value)
@@ -207,7 +224,7 @@ def _read(text: str, m: re.Match, excl: list[tuple[int, int]]) -> Optional[_Fig]
     if prev and not cpre:
         tok = prev.group(1).lower()
         if tok in _IDENT or tok.rstrip(".") in _IDENT:
-            return None
+            return _IDENTIFIER
     value = _parse_number(num, decimal_comma_ok=bool(pct or scales_txt))
     if value is None:
         return None
@@ -238,15 +255,14 @@ def _read(text: str, m: re.Match, excl: list[tuple[int, int]]) -> Optional[_Fig]
         unit, uend = _unit_phrase(text, end, value * scale)
         if unit is not None:
             end = uend
-            if _DOT_GROUP.fullmatch(num) and not scales_txt and unit not in _TIME_UNITS:
-                value = Decimal(num.replace(".", ""))  # "1.027 administrative procedures": a count
     start = s
     qualifier = None
     q = _QUAL.search(text, max(0, s - FIGURE_QUALIFIER_WINDOW), s)
     if q:
         qualifier, start = _QUALS[_norm(q.group("q"))], q.start()
     return _Fig(value=value * scale, unit=unit, start=start, end=end, qualifier=qualifier,
-                has_scale=bool(scales_txt or sabbr), scale=scale, num_start=s, num_end=m.end())
+                has_scale=bool(scales_txt or sabbr), scale=scale, num=num,
+                dot_group=bool(_DOT_GROUP.fullmatch(num)) and scale == 1)
 
 
 def _unit_phrase(text: str, p: int, value: Decimal) -> tuple[Optional[str], int]:
