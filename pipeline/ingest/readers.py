@@ -179,6 +179,12 @@ def _looks_html(raw: str) -> bool:
     return "<html" in head or "<!doctype html" in head or ("<body" in head and "</" in head)
 
 
+def _json_problem(msg: str) -> str:
+    """json's message for a person: 'Unterminated string starting at' -> 'unterminated string'."""
+    msg = msg.removesuffix(" at").removesuffix(" starting")
+    return msg[:1].lower() + msg[1:]
+
+
 def read_jsonl(file: Path, rel: str, max_bytes: int) -> Iterator[Document]:
     """One Document per line; a broken line becomes a rejected record, the others still count."""
     stem = file.stem
@@ -199,18 +205,19 @@ def read_jsonl(file: Path, rel: str, max_bytes: int) -> Iterator[Document]:
                     size += len(chunk)
                     if not chunk or chunk.endswith(b"\n"):
                         break
+                size -= chunk.endswith(b"\n")  # the size of the line itself, without its newline
                 yield rejected(fallback_id, where, f"line {lineno}: " + _over_limit(size, max_bytes, "line"))
                 continue
             if not bline.strip():
                 continue
             try:
                 line, _ = decode(bline)
-                obj = json.loads(line)
+                obj = json.loads(line.rstrip("\n"))
             except Rejected as exc:
                 yield rejected(fallback_id, where, f"line {lineno}: {exc}")
                 continue
             except json.JSONDecodeError as exc:
-                yield rejected(fallback_id, where, f"line {lineno}: invalid JSON at column {exc.colno} ({exc.msg})")
+                yield rejected(fallback_id, where, f"line {lineno}: invalid JSON at column {exc.colno} ({_json_problem(exc.msg)})")
                 continue
             except (RecursionError, ValueError) as exc:  # nesting too deep, a number too long
                 what = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(":")[0]

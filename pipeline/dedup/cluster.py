@@ -1,0 +1,389 @@
+"""Whole-corpus stage: same-article detection, then meeting clustering, on DocSummaries.
+
+1. Candidate pairs (sub-quadratic): documents sharing a blocking key — same URL, a document code,
+   a full date or a figure trigram that few documents share, the same body and meeting number,
+   the same body within a two-week window — plus MinHash LSH buckets within each language.
+   A structural bucket larger than DEDUP_MAX_BUCKET is paired by sorted neighbourhood (each
+   document with its DEDUP_WINDOW successors by date); a content key shared by more documents than
+   that says nothing and is skipped.
+2. Duplicates: a candidate pair is the same article when its sentences align (mutual best
+   cross-lingual embedding matches, in order, covering most of the shorter one), or, within a
+   language, when its shingle sets nearly coincide. Duplicate groups point to their earliest member.
+3. Meetings: duplicate groups are placed one by one, best-evidenced first; each joins the
+   candidate cluster it scores best with, if that score passes DEDUP_ATTACH_THRESHOLD and no hard
+   constraint (different meeting numbers, different bodies, different meeting dates, dates too far
+   apart) forbids it; otherwise it starts a new cluster.
+Everything is ordered by doc_id / date, never by input order, so the result is deterministic.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from pipeline.config import (DEDUP_ALIGN_MIN_COS, DEDUP_ATTACH_THRESHOLD, DEDUP_CONTENT_MIN_COS,
+                             DEDUP_CONTENT_SATURATION, DEDUP_COVERAGE, DEDUP_COVERAGE_SUPPORTED, DEDUP_FIG_SIM,
+                             DEDUP_JACCARD, DEDUP_KEYS_SATURATION, DEDUP_LSH_THRESHOLD, DEDUP_MAX_BUCKET,
+                             DEDUP_MAX_SPAN_DAYS, DEDUP_MEETING_DATE_TOLERANCE, DEDUP_MIN_FIGURES,
+                             DEDUP_MIN_LENGTH_RATIO, DEDUP_NUM_PERM, DEDUP_W_BODY, DEDUP_W_CONTENT, DEDUP_W_KEYS,
+                             DEDUP_W_MEETING_DATE, DEDUP_W_NUMBER, DEDUP_W_SAME_DAY, DEDUP_WINDOW)
+from pipeline.records import Cluster
+
+from . import features as F
+from .summary import DocSummary
+
+Assignments = dict[str, tuple[str, "str | None"]]
+
+
+def _ordinal(d: str | None) -> int | None:
+    return dt.date.fromisoformat(d).toordinal() if d else None
+
+
+def _lis(seq: list[int]) -> int:
+    tails: list[int] = []
+    for x in seq:
+        k = bisect.bisect_left(tails, x)
+        if k == len(tails):
+            tails.append(x)
+        else:
+            tails[k] = x
+    return len(tails)
+
+
+def _lcs(a: list[str], b: list[str]) -> int:
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0]
+        for j, y in enumerate(b):
+            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]
+
+
+@dataclass
+class Alignment:
+    coverage: float   # in-order mutual best matches (cos >= DEDUP_ALIGN_MIN_COS) / shorter side
+    content: float    # 0..1 strength of strongly matching sentences (shared passages)
+
+
+class Corpus:
+    """Summaries plus decoded views and lazily computed pair features."""
+
+    def __init__(self, summaries: list[DocSummary]):
+        self.s = sorted(summaries, key=lambda x: x.doc_id)
+        self.n = len(self.s)
+        self.eff = [_ordinal(x.effective_date) for x in self.s]
+        self.mdate = [_ordinal(x.meeting_date) for x in self.s]
+        self._vec: dict[int, np.ndarray] = {}
+        df: dict[str, int] = defaultdict(int)
+        for x in self.s:
+            for k in x.keys:
+                df[k] += 1
+        self.df = df
+
+    def vec(self, i: int) -> np.ndarray:
+        v = self._vec.get(i)
+        if v is None:
+            v = self._vec[i] = self.s[i].vector_matrix()
+        return v
+
+    @lru_cache(maxsize=None)
+    def align(self, i: int, j: int) -> Alignment:
+        a, b = self.vec(i), self.vec(j)
+        if len(a) == 0 or len(b) == 0:
+            return Alignment(0.0, 0.0)
+        sim = a @ b.T
+        bi, bj = sim.argmax(1), sim.argmax(0)
+        pairs = [(k, int(bi[k])) for k in range(len(a)) if bj[bi[k]] == k]
+        aligned = [m for k, m in pairs if sim[k, m] >= DEDUP_ALIGN_MIN_COS]
+        coverage = _lis(aligned) / min(len(a), len(b))
+        strong = sum(float(sim[k, m]) - DEDUP_CONTENT_MIN_COS for k, m in pairs if sim[k, m] > DEDUP_CONTENT_MIN_COS)
+        content = min(1.0, strong / (1.0 - DEDUP_CONTENT_MIN_COS) / DEDUP_CONTENT_SATURATION)
+        return Alignment(coverage, content)
+
+    def jaccard(self, i: int, j: int) -> float:
+        a, b = self.s[i].hashvalues(), self.s[j].hashvalues()
+        if len(a) == 0 or len(a) != len(b):
+            return 0.0
+        return float(np.mean(a == b))
+
+    def keys_score(self, i: int, j: int) -> float:
+        shared = set(self.s[i].keys) & set(self.s[j].keys)
+        strength = sum(1.0 / max(1, self.df[k] - 1) for k in shared)
+        return min(1.0, strength / DEDUP_KEYS_SATURATION)
+
+    # ---------------------------------------------------------------- hard constraints
+    def conflict(self, i: int, j: int) -> bool:
+        a, b = self.s[i], self.s[j]
+        if a.meeting_number and b.meeting_number and a.meeting_number != b.meeting_number:
+            return True
+        if a.bodies and b.bodies and not set(a.bodies) & set(b.bodies):
+            return True
+        if self.mdate[i] is not None and self.mdate[j] is not None \
+                and abs(self.mdate[i] - self.mdate[j]) > DEDUP_MEETING_DATE_TOLERANCE:
+            return True
+        return False
+
+    # ---------------------------------------------------------------- same article
+    def duplicate(self, i: int, j: int) -> bool:
+        a, b = self.s[i], self.s[j]
+        if self.conflict(i, j):
+            return False
+        if min(a.n_sentences, b.n_sentences) < DEDUP_MIN_LENGTH_RATIO * max(a.n_sentences, b.n_sentences):
+            return False
+        if a.lang == b.lang and self.jaccard(i, j) >= DEDUP_JACCARD:
+            return True
+        al = self.align(i, j)
+        if al.coverage >= DEDUP_COVERAGE:
+            return True
+        if al.coverage < DEDUP_COVERAGE_SUPPORTED:
+            return False
+        same_url = a.url is not None and a.url == b.url
+        figs = min(len(a.figures), len(b.figures)) >= DEDUP_MIN_FIGURES and \
+            _lcs(a.figures, b.figures) / max(len(a.figures), len(b.figures)) >= DEDUP_FIG_SIM
+        return same_url or figs
+
+
+# -------------------------------------------------------------------- candidates
+def candidate_pairs(c: Corpus) -> dict[int, set[int]]:
+    """Neighbours of each document: every pair that shares a block (sub-quadratic)."""
+    structural: dict[str, list[int]] = defaultdict(list)
+    content: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(c.s):
+        if s.url:
+            content["u:" + s.url].append(i)
+        for k in s.keys:
+            content[k].append(i)
+        bodies = s.bodies or ["?"]
+        week = c.eff[i] // 7 if c.eff[i] is not None else None
+        for b in bodies:
+            if s.meeting_number:
+                structural[f"n:{b}:{s.meeting_number}"].append(i)
+            if week is not None:
+                structural[f"w:{b}:{week}"].append(i)
+                structural[f"w:{b}:{week + 1}"].append(i)
+    neigh: dict[int, set[int]] = defaultdict(set)
+
+    def link(members: list[int]) -> None:
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                neigh[members[x]].add(members[y])
+                neigh[members[y]].add(members[x])
+
+    for key in sorted(content):
+        members = content[key]
+        if 1 < len(members) <= DEDUP_MAX_BUCKET:
+            link(members)
+    for key in sorted(structural):
+        members = structural[key]
+        if len(members) <= DEDUP_MAX_BUCKET:
+            link(members)
+            continue
+        order = sorted(members, key=lambda i: (c.eff[i] if c.eff[i] is not None else 10 ** 9, c.s[i].doc_id))
+        for x, i in enumerate(order):
+            for j in order[x + 1:x + 1 + DEDUP_WINDOW]:
+                neigh[i].add(j)
+                neigh[j].add(i)
+    # MinHash LSH within each language (near-copies whose metadata says nothing)
+    from datasketch import LeanMinHash, MinHashLSH
+
+    by_lang: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(c.s):
+        if s.minhash:
+            by_lang[s.lang or "?"].append(i)
+    for lang in sorted(by_lang):
+        lsh = MinHashLSH(threshold=DEDUP_LSH_THRESHOLD, num_perm=DEDUP_NUM_PERM)
+        for i in by_lang[lang]:
+            lsh.insert(i, LeanMinHash(seed=1, hashvalues=c.s[i].hashvalues().astype(np.uint64), scheme="affine32"))
+        for i in by_lang[lang]:
+            for j in lsh.query(LeanMinHash(seed=1, hashvalues=c.s[i].hashvalues().astype(np.uint64), scheme="affine32")):
+                if j != i:
+                    neigh[i].add(j)
+                    neigh[j].add(i)
+    return neigh
+
+
+# -------------------------------------------------------------------- union-find
+class _DSU:
+    def __init__(self, n: int):
+        self.p = list(range(n))
+
+    def find(self, x: int) -> int:
+        while self.p[x] != x:
+            self.p[x] = self.p[self.p[x]]
+            x = self.p[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.p[max(ra, rb)] = min(ra, rb)
+
+
+def _age_key(s: DocSummary) -> tuple:
+    """Earliest first: dated before undated (an undated copy is usually a later mirror), then doc_id."""
+    return (s.published is None, s.published or "", s.doc_id)
+
+
+@dataclass
+class _Cluster:
+    members: list[int] = field(default_factory=list)
+    numbers: set[int] = field(default_factory=set)
+    bodies: set[str] = field(default_factory=set)
+    mdates: set[int] = field(default_factory=set)
+    dates: set[int] = field(default_factory=set)
+
+
+def _unit_facts(c: Corpus, unit: list[int]) -> _Cluster:
+    u = _Cluster(members=list(unit))
+    for i in unit:
+        s = c.s[i]
+        if s.meeting_number:
+            u.numbers.add(s.meeting_number)
+        u.bodies |= set(s.bodies)
+        if c.mdate[i] is not None:
+            u.mdates.add(c.mdate[i])
+        if c.eff[i] is not None:
+            u.dates.add(c.eff[i])
+    return u
+
+
+def _cluster_conflict(u: _Cluster, k: _Cluster) -> bool:
+    if u.numbers and k.numbers and not u.numbers & k.numbers:
+        return True
+    if u.bodies and k.bodies and not u.bodies & k.bodies:
+        return True
+    if u.mdates and k.mdates and min(abs(a - b) for a in u.mdates for b in k.mdates) > DEDUP_MEETING_DATE_TOLERANCE:
+        return True
+    if u.dates and k.dates:
+        span = max(u.dates | k.dates) - min(u.dates | k.dates)
+        if span > DEDUP_MAX_SPAN_DAYS:
+            return True
+    return False
+
+
+def _structural_score(u: _Cluster, k: _Cluster) -> float:
+    score = 0.0
+    if u.numbers & k.numbers:
+        score += DEDUP_W_NUMBER
+    if u.mdates and k.mdates and min(abs(a - b) for a in u.mdates for b in k.mdates) <= DEDUP_MEETING_DATE_TOLERANCE:
+        score += DEDUP_W_MEETING_DATE
+    elif u.dates and k.dates and min(abs(a - b) for a in u.dates for b in k.dates) <= DEDUP_MEETING_DATE_TOLERANCE:
+        score += DEDUP_W_SAME_DAY
+    if u.bodies & k.bodies:
+        score += DEDUP_W_BODY
+    return score
+
+
+def meeting_score(c: Corpus, neigh: dict[int, set[int]], u: _Cluster, k: _Cluster) -> float | None:
+    """Score for placing unit ``u`` in cluster ``k`` (None: forbidden)."""
+    if _cluster_conflict(u, k):
+        return None
+    kset = set(k.members)
+    content = keys = 0.0
+    for i in u.members:
+        for j in neigh.get(i, ()):
+            if j in kset:
+                a, b = (i, j) if i < j else (j, i)
+                content = max(content, c.align(a, b).content)
+                keys = max(keys, c.keys_score(a, b))
+    return _structural_score(u, k) + DEDUP_W_CONTENT * content + DEDUP_W_KEYS * keys
+
+
+def _ordinal_word(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _label(canon: DocSummary, number: int | None, bodies: set[str], date: str | None) -> str:
+    when = f" ({date})" if date else ""
+    body = F.body_name(sorted(bodies)[0]) if len(bodies) == 1 else None
+    if body is None and canon.bodies:
+        body = F.body_name(canon.bodies[0])
+    if number and body:
+        return f"{_ordinal_word(number)} meeting, {body}{when}"
+    if body:
+        return f"{body}{when}"
+    head = (canon.title or canon.doc_id).strip()
+    if len(head) > 100:
+        head = head[:99].rsplit(" ", 1)[0] + "…"
+    return f"{head}{when}"
+
+
+def cluster(summaries: list[DocSummary]) -> tuple[Assignments, list[Cluster]]:
+    c = Corpus(summaries)
+    neigh = candidate_pairs(c)
+    # ---- same article
+    dsu = _DSU(c.n)
+    for i in range(c.n):
+        for j in sorted(neigh.get(i, ())):
+            if i < j and c.duplicate(i, j):
+                dsu.union(i, j)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(c.n):
+        groups[dsu.find(i)].append(i)
+    duplicate_of: dict[int, int] = {}
+    units = []
+    for members in groups.values():
+        root = min(members, key=lambda i: _age_key(c.s[i]))
+        for i in members:
+            if i != root:
+                duplicate_of[i] = root
+        units.append(_unit_facts(c, sorted(members, key=lambda i: _age_key(c.s[i]))))
+
+    # ---- meetings: best-evidenced units first, then by date and id
+    def evidence(u: _Cluster) -> tuple:
+        first = c.s[u.members[0]]
+        known = bool(u.numbers) + bool(u.mdates) + bool(u.bodies) + bool(u.dates)
+        return (-known, min(u.dates) if u.dates else 10 ** 9, first.doc_id)
+
+    clusters: list[_Cluster] = []
+    where: dict[int, int] = {}
+    for u in sorted(units, key=evidence):
+        cands = sorted({where[j] for i in u.members for j in neigh.get(i, ()) if j in where})
+        best, best_score = None, DEDUP_ATTACH_THRESHOLD
+        for k in cands:
+            score = meeting_score(c, neigh, u, clusters[k])
+            if score is not None and score >= best_score and (best is None or score > best_score):
+                best, best_score = k, score
+        if best is None:
+            clusters.append(_Cluster())
+            best = len(clusters) - 1
+        k = clusters[best]
+        k.members += u.members
+        k.numbers |= u.numbers
+        k.bodies |= u.bodies
+        k.mdates |= u.mdates
+        k.dates |= u.dates
+        for i in u.members:
+            where[i] = best
+
+    # ---- records
+    assignments: Assignments = {}
+    out: list[Cluster] = []
+    for k in clusters:
+        originals = [i for i in k.members if i not in duplicate_of]
+        canon_i = min(originals, key=lambda i: (c.eff[i] if c.eff[i] is not None else 10 ** 9, c.s[i].doc_id))
+        canon = c.s[canon_i]
+        cid = "m-" + hashlib.sha1(canon.doc_id.encode("utf-8")).hexdigest()[:10]
+        mdates = sorted(c.s[i].meeting_date for i in k.members if c.s[i].meeting_date)
+        pubs = sorted(c.s[i].published for i in k.members if c.s[i].published)
+        date = max(set(mdates), key=lambda d: (mdates.count(d), d)) if mdates else (pubs[0] if pubs else None)
+        number = canon.meeting_number or (min(k.numbers) if len(k.numbers) == 1 else None)
+        ids = sorted(c.s[i].doc_id for i in k.members)
+        dups = {c.s[i].doc_id: c.s[duplicate_of[i]].doc_id for i in k.members if i in duplicate_of}
+        for i in k.members:
+            assignments[c.s[i].doc_id] = (cid, c.s[duplicate_of[i]].doc_id if i in duplicate_of else None)
+        out.append(Cluster(
+            cluster_id=cid, doc_ids=ids, canonical_doc_id=canon.doc_id, date=date,
+            label=_label(canon, number, k.bodies, date),
+            languages=sorted({c.s[i].lang for i in k.members if c.s[i].lang}),
+            outlets=sorted({c.s[i].outlet for i in k.members if c.s[i].outlet}),
+            duplicates=dict(sorted(dups.items())), meeting_number=number))
+    out.sort(key=lambda r: (r.date or "9999", r.cluster_id))
+    return assignments, out

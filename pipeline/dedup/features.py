@@ -1,0 +1,287 @@
+"""Language-aware feature extraction for dedup: normalised text, figures, dates, meeting facts.
+
+All language knowledge comes from ``data/meetings.toml``; the functions here only apply it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.config import DATA_DIR
+
+# ------------------------------------------------------------------ Vietnamese tone placement
+# The five tone marks (grave, acute, tilde, hook above, dot below) as combining characters. Vowel
+# quality marks (circumflex, breve, horn) are not tones and stay where they are.
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_TONE_RE = re.compile(f"[{_TONES}]")
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+# Syllables ending in these open diphthongs are written with the tone on either vowel
+# ("hòa"/"hoà", "khỏe"/"khoẻ", "thúy"/"thuý"); the normal form puts it on the second one.
+_OPEN_DIPHTHONG = re.compile(r"(?:oa|oe|uy)$")
+
+
+def _place_tone(word: str) -> str:
+    nfd = unicodedata.normalize("NFD", word)
+    tones = _TONE_RE.findall(nfd)
+    if len(tones) != 1:
+        return word
+    base = unicodedata.normalize("NFC", _TONE_RE.sub("", nfd))
+    if not _OPEN_DIPHTHONG.search(base):
+        return word
+    return unicodedata.normalize("NFC", base + tones[0])
+
+
+def place_tones(text: str) -> str:
+    """NFC with one tone placement for Vietnamese ("hòa" and "hoà" both become "hoà"); case kept."""
+    return _WORD_RE.sub(lambda m: _place_tone(m.group(0)), unicodedata.normalize("NFC", text))
+
+
+def normalize_text(text: str) -> str:
+    """Lower case, NFC, one tone placement for Vietnamese ("Hòa" and "hoà" both become "hoà")."""
+    return place_tones(unicodedata.normalize("NFC", text).lower())
+
+
+def shingles(text: str, size: int) -> set[bytes]:
+    """Word n-grams of the normalised text, punctuation stripped (MinHash input)."""
+    words = _WORD_RE.findall(normalize_text(text))
+    if len(words) < size:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+
+
+# ------------------------------------------------------------------ data
+@dataclass(frozen=True)
+class LangRules:
+    decimal: str
+    thousands: tuple[str, ...]
+    months: dict[str, int]
+    meeting_number: tuple[re.Pattern, ...]
+    meeting_date: tuple[re.Pattern, ...]
+    dates: tuple[re.Pattern, ...]
+    ordinals: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Body:
+    key: str
+    name: str
+    patterns: dict[str, tuple[re.Pattern, ...]]
+
+
+@dataclass(frozen=True)
+class Rules:
+    langs: dict[str, LangRules]
+    bodies: tuple[Body, ...]
+    doc_code: re.Pattern
+    numeric_dates: tuple[re.Pattern, ...]
+    url_patterns: tuple[re.Pattern, ...]
+    url_ordinals: dict[str, int]
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(normalize_text(w)) for w in sorted(words, key=len, reverse=True)) or "(?!x)x"
+
+
+def _compile(patterns, months=(), ordinals=()) -> tuple[re.Pattern, ...]:
+    out = []
+    for p in patterns:
+        p = p.replace("{MONTHS}", _alt(months)).replace("{ORDINALS}", _alt(ordinals))
+        out.append(re.compile(place_tones(p), re.IGNORECASE))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def rules() -> Rules:
+    data = tomllib.loads((DATA_DIR / "meetings.toml").read_text(encoding="utf-8"))
+    langs = {}
+    for lang in ("en", "de", "vi"):
+        d = data.get(lang)
+        if not d:
+            continue
+        months = {normalize_text(k): v for k, v in d.get("months", {}).items()}
+        ords = {normalize_text(k): v for k, v in d.get("ordinals", {}).items()}
+        langs[lang] = LangRules(
+            decimal=d["decimal"], thousands=tuple(d["thousands"]), months=months, ordinals=ords,
+            meeting_number=_compile(d.get("meeting_number", []), months, ords),
+            meeting_date=_compile(d.get("meeting_date", []), months, ords),
+            dates=_compile(d.get("dates", []), months, ords))
+    bodies = tuple(Body(key=b["key"], name=b["name"],
+                        patterns={lang: _compile(b.get(lang, [])) for lang in langs})
+                   for b in data.get("body", []))
+    url = data.get("url", {})
+    url_ords = dict(url.get("ordinals", {}))
+    return Rules(langs=langs, bodies=bodies, doc_code=re.compile(data["common"]["doc_code"]),
+                 numeric_dates=tuple(re.compile(p) for p in data["common"]["numeric_dates"]),
+                 url_patterns=_compile(url.get("patterns", []), (), url_ords), url_ordinals=url_ords)
+
+
+def lang_rules(lang: str | None) -> LangRules:
+    r = rules().langs
+    return r.get(lang or "en") or r["en"]
+
+
+# ------------------------------------------------------------------ dates
+def _mkdate(y: int | None, m: int, d: int, published: str | None) -> str | None:
+    """ISO date; a missing year is the one that puts the date on or before publication."""
+    if y is None:
+        if not published:
+            return None
+        pub = dt.date.fromisoformat(published)
+        for year in (pub.year, pub.year - 1):
+            try:
+                cand = dt.date(year, m, d)
+            except ValueError:
+                return None
+            if cand <= pub + dt.timedelta(days=1):
+                return cand.isoformat()
+        return None
+    try:
+        return dt.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def _date_of(match: re.Match, lr: LangRules, published: str | None) -> str | None:
+    g = match.groupdict()
+    month = int(g["m"]) if g.get("m") else lr.months.get((g.get("month") or "").lower())
+    if not month or not g.get("d"):
+        return None
+    return _mkdate(int(g["y"]) if g.get("y") else None, month, int(g["d"]), published)
+
+
+def full_dates(text: str, lang: str | None) -> tuple[list[str], str]:
+    """Every date with a year in ``text`` (ISO, in order), and the text with those dates blanked."""
+    lr = lang_rules(lang)
+    norm = normalize_text(text)
+    found: list[tuple[int, str]] = []
+    spans: list[tuple[int, int]] = []
+    for pat in (*lr.dates, *rules().numeric_dates):
+        for m in pat.finditer(norm):
+            if any(a < m.end() and m.start() < b for a, b in spans):
+                continue
+            iso = _date_of(m, lr, None)
+            if iso:
+                found.append((m.start(), iso))
+                spans.append(m.span())
+    blanked = list(norm)
+    for a, b in spans:
+        blanked[a:b] = " " * (b - a)
+    return [iso for _, iso in sorted(found)], "".join(blanked)
+
+
+def meeting_date(lead: list[str], lang: str | None, published: str | None) -> str | None:
+    """The meeting's own date from the lead sentences ("On the afternoon of September 24")."""
+    lr = lang_rules(lang)
+    for sent in lead:
+        norm = normalize_text(sent)
+        hits = []
+        for pat in lr.meeting_date:
+            m = pat.search(norm)
+            if m:
+                hits.append((m.start(), m))
+        for _, m in sorted(hits, key=lambda h: h[0]):
+            iso = _date_of(m, lr, published)
+            if iso:
+                return iso
+    return None
+
+
+# ------------------------------------------------------------------ meeting number and body
+def _number_of(m: re.Match, ordinals: dict[str, int]) -> int | None:
+    g = m.groupdict()
+    if g.get("n"):
+        n = int(g["n"])
+        return n if 0 < n < 1000 else None
+    if g.get("w"):
+        return ordinals.get(g["w"].lower())
+    return None
+
+
+def meeting_number(title: str | None, lead: list[str], url: str | None, lang: str | None) -> int | None:
+    """The meeting's number: from the headline, else the lead sentences, else the URL slug."""
+    lr = lang_rules(lang)
+    for text in ([title] if title else []) + lead:
+        norm = normalize_text(text)
+        hits = sorted(((m.start(), m) for pat in lr.meeting_number for m in [pat.search(norm)] if m),
+                      key=lambda h: h[0])
+        for _, m in hits:
+            n = _number_of(m, lr.ordinals)
+            if n:
+                return n
+    if url:
+        slug = url.lower()
+        for pat in rules().url_patterns:
+            m = pat.search(slug)
+            if m:
+                n = _number_of(m, rules().url_ordinals)
+                if n:
+                    return n
+    return None
+
+
+def bodies(title: str | None, lead: list[str], lang: str | None) -> list[str]:
+    """Keys of the meeting bodies named in the headline or lead (sorted)."""
+    text = normalize_text(" ".join(([title] if title else []) + lead))
+    lang = lang if lang in rules().langs else "en"
+    return sorted({b.key for b in rules().bodies if any(p.search(text) for p in b.patterns.get(lang, ()))})
+
+
+def body_name(key: str) -> str | None:
+    return next((b.name for b in rules().bodies if b.key == key), None)
+
+
+# ------------------------------------------------------------------ figures and codes
+_NUM_RE = re.compile(r"(?<![\w.,])\d+(?:[.,\u202f\u00a0]\d{3})*(?:[.,]\d+)?(?!\w)")
+
+
+def _num_value(tok: str, lr: LangRules) -> str | None:
+    t = tok.replace("\u202f", "").replace("\u00a0", "")
+    for sep in lr.thousands:
+        if sep != lr.decimal:
+            parts = t.split(sep)
+            if len(parts) > 1 and all(len(p) == 3 for p in parts[1:]) and (lr.decimal not in parts[-1]):
+                t = "".join(parts)
+    if lr.decimal != ".":
+        if "." in t:
+            return None
+        t = t.replace(lr.decimal, ".")
+    elif "," in t:
+        return None
+    try:
+        v = float(t)
+    except ValueError:
+        return None
+    return f"{v:g}" if v != int(v) else str(int(v))
+
+
+def figures(text_without_dates: str, lang: str | None) -> list[str]:
+    """Numbers in order of appearance, normalised across formats ("1.027" de = "1,027" en = "1027";
+    "39,27 %" = "39.27%" = "39.27"). Document codes are removed first by the caller."""
+    lr = lang_rules(lang)
+    out = []
+    for m in _NUM_RE.finditer(text_without_dates):
+        v = _num_value(m.group(0).strip(), lr)
+        if v is not None:
+            out.append(v)
+    return out
+
+
+def doc_codes(text: str) -> tuple[list[str], str]:
+    """Document reference codes (separators dropped, upper case) and the text with them blanked."""
+    pat = rules().doc_code
+    codes = [re.sub(r"[^0-9A-ZĐ]", "", m.group(0).upper()) for m in pat.finditer(text)]
+    return codes, pat.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def normalize_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    u = url.strip().lower()
+    u = re.sub(r"^[a-z]+://", "", u)
+    u = re.sub(r"^(?:www|m|amp)\.", "", u)
+    u = re.split(r"[?#]", u, 1)[0].rstrip("/")
+    return u or None

