@@ -191,10 +191,10 @@ def diff(
     if view is None:
         raise UserError(f"unknown meeting or document id: {cluster} (cluster ids are in {out_dir / 'clusters.jsonl'})")
     if fmt == "json":
-        out.print_json(json.dumps({"cluster": view.cluster.model_dump(mode="json"),
-                                   "commitments": [r.model_dump(mode="json") for r in view.commitments],
-                                   "tracking": [t.model_dump(mode="json") for t in view.earlier]},
-                                  ensure_ascii=False))
+        sys.stdout.write(json.dumps({"cluster": view.cluster.model_dump(mode="json"),
+                                     "commitments": [r.model_dump(mode="json") for r in view.commitments],
+                                     "tracking": [t.model_dump(mode="json") for t in view.earlier]},
+                                    ensure_ascii=False, indent=2) + "\n")
         return
     paths = write_pages(views, out_dir, only=view)
     if fmt == "table":

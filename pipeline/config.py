@@ -83,6 +83,11 @@ DATE_CUE_WINDOW = 40
 # Longest gap between the two ends of a range ("from July 20, 2025 (after the 3rd meeting of the
 # Steering Committee) to September 23, 2025"): one parenthetical of a clause's length.
 DATE_RANGE_GAP = 160
+# A deadline written without a year ("by March") takes the publication year, or the next year when
+# that date ended more than this many days before publication ("by March" in a November article).
+# Reports often give a status date just past ("by mid-September, credit rose 11%" on 24 September),
+# which must stay in the publication year: two months separates the two uses.
+DATE_DEADLINE_ROLL_DAYS = 60
 # Longest noun phrase taken as a figure's unit ("online payment transactions" = 3 words; gold units
 # run to 3-4 words). Beyond 5 words the phrase is a clause, not a unit.
 FIGURE_MAX_UNIT_WORDS = 5

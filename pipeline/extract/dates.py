@@ -19,8 +19,9 @@ words and their roles, part/edge words). The grammar, in short:
   "from now until B" starts on the publication date.
 
 Resolution rules:
-* a missing year is the publication year; for a *deadline* that would then already be past at
-  publication ("by March" in a November article) it is the next year. With no publication date,
+* a missing year is the publication year; for a *deadline* that would then have ended more than
+  DATE_DEADLINE_ROLL_DAYS before publication ("by March" in a November article) it is the next
+  year; a deadline just past ("by mid-September" on 24 September) is a status date and stays. With no publication date,
   expressions that need one keep their text and get null dates.
 * role deadline -> start None, end = last day ("by the end of 2025" -> None..2025-12-31);
   role from -> start = end = first day ("from July 1, 2025"); role as_of -> start = end = last day;
@@ -39,7 +40,9 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Optional
 
-from pipeline.config import DATA_DIR, DATE_CUE_WINDOW, DATE_RANGE_GAP, DATE_YEAR_MAX, DATE_YEAR_MIN
+from pipeline.config import (
+    DATA_DIR, DATE_CUE_WINDOW, DATE_DEADLINE_ROLL_DAYS, DATE_RANGE_GAP, DATE_YEAR_MAX, DATE_YEAR_MIN,
+)
 from pipeline.records import DateSpan
 
 
@@ -126,7 +129,7 @@ _CORES: list[tuple[str, re.Pattern]] = [
         ("months", rf"(?:the\s+)?\b(?:(?P<first>first)|last|final)\s+(?P<n>\d{{1,2}}|{_NUMWORDS})\s+months\b(?:\s+of\s+{_YS})?"),
         ("yrange", rf"(?:the\s+)?(?:period\s+(?:of\s+|from\s+)?)?" + _LB
                    + rf"(?P<y>{_Y})\s*(?:[-–—]|to)\s*(?P<y2>{_Y}|\d\d)(?![\w/]|[.,\-–]\d)(?:\s+period\b)?"),
-        ("year", _PRE + rf"(?:the\s+)?(?P<yw>(?:fiscal\s+)?year\s+)?" + _LB + rf"(?P<y>{_Y})(?![\w/%]|[.,\-–]\d)"),
+        ("year", _PRE + rf"(?:(?:the\s+)?(?P<yw>(?:fiscal\s+)?year\s+))?" + _LB + rf"(?P<y>{_Y})(?![\w/%]|[.,\-–]\d)"),
         ("relyear", _PRE + rf"(?:\b(?P<yrel>{_alt(_RELY)})\s+year\b(?!s)|(?P<yend>\byear[\s-]end\b)|(?P<ymid>\bmid[\s-]year\b))"),
         ("relmonth", _PRE + rf"\b(?P<mrel>{_alt(_RELM)})\s+month\b(?!s)"),
     ]
@@ -372,7 +375,7 @@ def find_dates(text: str, published: Optional[str]) -> list[DateMention]:
         nm = _NOW_RE.search(text, max(0, (out[-1].end if out else 0), mstart - DATE_CUE_WINDOW - 20), c.start)
         if nm:
             p = _period(c, pub)
-            if p and pub and p[2] and p[1] < pub:
+            if p and pub and p[2] and _past(p[1], pub):
                 p = _period(c, pub, shift=1)
             out.append(_mention(text, nm.start(), c.end, pub if p else None, p[1] if p else None, "deadline"))
             i += 1
@@ -381,7 +384,7 @@ def find_dates(text: str, published: Optional[str]) -> list[DateMention]:
         if c.kind == "yrange":
             role = "period"
         p = _period(c, pub)
-        if p and role == "deadline" and pub and p[2] and p[1] < pub:
+        if p and role == "deadline" and pub and p[2] and _past(p[1], pub):
             p = _period(c, pub, shift=1)  # "by March" written in November: next March
         if p is None:
             s = e = None
@@ -399,6 +402,11 @@ def find_dates(text: str, published: Optional[str]) -> list[DateMention]:
 
 
 _HAS_WORD = re.compile(r"year|month|quarter|half|Q[1-4]|H[12]|" + _M, re.IGNORECASE)
+
+
+def _past(end: date, pub: date) -> bool:
+    """A deadline without a year that ended well before publication means next year's."""
+    return end < pub - timedelta(days=DATE_DEADLINE_ROLL_DAYS)
 
 
 def _doc_number_before(text: str, s: int) -> bool:

@@ -81,7 +81,7 @@ _TIME_AFTER = [w.lower() for w in _F["not_figures"]["time_after"]]
 
 _FIG = re.compile(
     rf"""
-    (?:(?P<cpre>{_alt(_CUR_BEFORE)})[ \t]?)?
+    (?:(?P<cpre>{_alt(_CUR_BEFORE, boundary=False)})[ \t]?)?
     (?P<num>\d+(?:[.,]\d+)*)
     (?P<scales>(?:[ \t]*-?[ \t]*{_alt(_SCALES)})*)
     (?P<sabbr>{_alt(_SCALES_CUR)})?
@@ -90,6 +90,7 @@ _FIG = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+_FIG_NOCUR = re.compile(_FIG.pattern.replace("(?P<cpre>", "(?P<cpre>(?!)"), re.IGNORECASE | re.VERBOSE)
 _MEASURE = re.compile(rf"[ \t]*(?P<m>{_alt(_MEASURES)})(?![\w-])", re.IGNORECASE)
 _WORD = re.compile(r"[ \t]+([^\W\d_][\w'’\-]*)")
 _OF = re.compile(r"[ \t]+of\b", re.IGNORECASE)
@@ -161,7 +162,14 @@ def find_figures(text: str) -> list[Figure]:
     excl = _excluded(text)
     figs: list[_Fig] = []
     ident_end = -1   # end of the last identifier number: "Resolutions 57, 59, 66 and 68"
-    for m in _FIG.finditer(text):
+    pos = 0
+    while True:
+        m = _FIG.search(text, pos)
+        if m is None:
+            break
+        if m.group("cpre") and m.start() > 0 and text[m.start() - 1].isalnum():
+            m = _FIG_NOCUR.match(text, m.start("num"))  # "AVND 5": not a currency sign after all
+        pos = m.end()
         f = _read(text, m, excl)
         if (ident_end >= 0 and _LIST_LINK.fullmatch(text, ident_end, m.start())
                 and (f is None or f is _IDENTIFIER or f.unit is None)):
