@@ -180,8 +180,8 @@ def diff(
     if all_:
         paths = write_pages(views, out_dir)
         if fmt == "json":
-            out.print_json(json.dumps([r.model_dump(mode="json") for v in views for r in v.commitments],
-                                      ensure_ascii=False))
+            sys.stdout.write(json.dumps([r.model_dump(mode="json") for v in views for r in v.commitments],
+                                        ensure_ascii=False, indent=2) + "\n")
             return
         if fmt == "table":
             print_index(views, out)
