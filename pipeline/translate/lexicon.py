@@ -782,9 +782,9 @@ class LexiconEngine:
         _object_control(lex, toks)
         toks = _brackets(lex, toks)
         out = _render(toks)
-        first = next((c for c in text if c.isalpha()), "")
+        first = next((c for c in text if c.isalnum()), "")
         if first.isupper() and out:
-            k = next((i for i, c in enumerate(out) if c.isalpha()), None)
+            k = next((i for i, c in enumerate(out) if c.isalnum()), None)
             if k is not None:
                 out = out[:k] + out[k].upper() + out[k + 1:]
         return out
