@@ -128,7 +128,7 @@ def process_documents(docs: list[Document], settings: Settings, clock: StageCloc
             continue
         try:
             with clock("summarize"):
-                summary = dedup.summarize(doc, sentences)
+                summary = dedup.summarize(doc, sentences, settings)
         except Exception as exc:  # noqa: BLE001
             results[i] = DocResult(document=_failed(doc, "summarize", exc))
             continue
