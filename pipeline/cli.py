@@ -53,18 +53,19 @@ def extract(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from pipeline.ingest import CorpusError
-    from pipeline.run import RunError, Settings, count_inputs, run
+    from pipeline.ingest import CorpusError, discover
+
+    try:  # before the heavy imports: a mistyped path fails at once
+        total = sum(1 for _ in discover(corpus))
+    except CorpusError as exc:
+        raise UserError(str(exc)) from exc
+    from pipeline.run import RunError, Settings, run
 
     if workers == 0:
         workers = os.cpu_count() or 1
     settings = Settings(corpus=corpus, out=out_dir, cache_dir=None if no_cache else cache_dir, models_dir=models_dir,
                         max_bytes=max_bytes, workers=workers, engine=engine, scheduler=scheduler,
                         batch_size=batch_size)
-    try:
-        total = count_inputs(corpus)
-    except CorpusError as exc:
-        raise UserError(str(exc)) from exc
     if not quiet:
         _engine_notes(settings)
     try:
