@@ -45,6 +45,7 @@ from pipeline.config import (
 
 DROP = "∅"           # English field meaning "say nothing" (plural markers, articles, particles)
 GAP = "…"            # separates the two parts of a discontinuous phrase-table key
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
 _TOKEN_RE = re.compile(r"\w+(?:[-‐'’]\w+)*-?|[^\w\s]", re.UNICODE)
 _TEMPLATE_RE = re.compile(r"\{(\w+)((?:\|[\w:]+)*)\}")
 _OPTIONAL_RE = re.compile(r"\[([^\[\]]*)\]")   # "[ of {y}]": rendered only if {y} matched
@@ -70,6 +71,7 @@ class Rule:
     name: str
     regex: re.Pattern
     template: str
+    requires: re.Pattern | None = None   # cheap test on the sentence: skip the rule if absent
 
 
 @dataclass
@@ -96,9 +98,7 @@ class Lexicon:
     settings: dict
     maps: dict[str, dict[str, str]]
     rules: list[Rule]
-    bodies_re: re.Pattern | None
-    bodies: list[tuple[re.Pattern, str]]
-    body_exact: dict[str, str]
+    bodies: dict[str, list[tuple[re.Pattern, str]]]   # first word of an alias -> (regex, name)
     phrases: dict[tuple[str, ...], Entry]
     gapped: dict[str, list[tuple[tuple[str, ...], Entry]]]
     max_len: dict[str, int]
@@ -212,8 +212,8 @@ def _load(lang: str, data_dir: Path | None) -> Lexicon:
         not_after = settings.get("word_final_not_after", "")
         look = f"(?<![{re.escape(not_after)}])" if not_after else ""
         norm_re = re.compile(rf"{look}(?:{alts})(?!\w)")
-    lex = Lexicon(lang=lang, version=version, settings=settings, maps={}, rules=[], bodies_re=None,
-                  bodies=[], body_exact={}, phrases={}, gapped={}, max_len={},
+    lex = Lexicon(lang=lang, version=version, settings=settings, maps={}, rules=[],
+                  bodies={}, phrases={}, gapped={}, max_len={},
                   norm_re=norm_re, norm_map=norm_map, bracket=conf.get("bracket", {}))
     lex.maps = {name: {lex.normalize(str(k)).lower(): str(v) for k, v in m.items()}
                 for name, m in conf.get("maps", {}).items()}
@@ -229,8 +229,12 @@ def _load(lang: str, data_dir: Path | None) -> Lexicon:
 
     flags = re.UNICODE | (re.IGNORECASE if settings.get("ignore_case", True) else 0)
     for r in conf.get("rule", []):
-        lex.rules.append(Rule(r["name"], re.compile(expand(lex.normalize(r["pattern"])), flags),
-                              r["template"]))
+        # Every rule starts at a word start: the anchor lets the regex engine skip the inside of
+        # words at once instead of trying each alternative of a long prefix list there.
+        pattern = r"(?<!\w)(?:" + expand(lex.normalize(r["pattern"])) + ")"
+        req = r.get("requires")
+        lex.rules.append(Rule(r["name"], re.compile(pattern, flags), r["template"],
+                              re.compile(expand(lex.normalize(req)), flags) if req else None))
     # phrase tables
     for f in sorted((base / lang).glob("phrases*.tsv")):
         for lineno, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
@@ -261,16 +265,14 @@ def _load(lang: str, data_dir: Path | None) -> Lexicon:
         for alias in body.get(lang, []):
             aliases.append((lex.normalize(alias), body["name"]))
     aliases.sort(key=lambda a: -len(a[0]))
-    pats = []
-    for alias, name in aliases:
+    bflags = re.IGNORECASE if settings.get("alias_ignore_case", True) else 0
+    for alias, name in aliases:          # longest first, so the first match is the longest
         words = alias.split()
         p = r"\s+".join(re.escape(w) + (suf_re if w[:1].isalpha() else "") for w in words)
-        pats.append(p)
-        lex.bodies.append((re.compile(p + r"\Z", re.IGNORECASE), name))
-        lex.body_exact.setdefault(alias.lower(), name)
-    if pats:
-        bflags = re.IGNORECASE if settings.get("alias_ignore_case", True) else 0
-        lex.bodies_re = re.compile(r"(?<!\w)(?:" + "|".join(pats) + r")(?!\w)", bflags)
+        first = _WORD_RE.match(alias)
+        if first is None:
+            continue
+        lex.bodies.setdefault(first.group(0).lower(), []).append((re.compile(p + r"(?!\w)", bflags), name))
     return lex
 
 
@@ -350,26 +352,53 @@ def _segments(lex: Lexicon, text: str) -> list[tuple[str, str | None, str]]:
     """Split ``text`` into (source, english-or-None, kind) by pattern rules, then bodies."""
     segs: list[tuple[str, str | None, str]] = [(text, None, "raw")]
     for rule in lex.rules:
-        segs = _split(segs, rule.regex, lambda m, r=rule: (_apply_template(lex, r.template, m), "pat"))
-    if lex.bodies_re is not None:
-        segs = _split(segs, lex.bodies_re, lambda m: (_body_name(lex, m.group(0)), "body"))
+        if rule.requires is not None and not rule.requires.search(text):
+            continue
+        segs = _split(segs, rule.regex, lambda m, r=rule: (_apply_template(lex, r.template, m), "pat"),
+                      rule.requires)
+    if lex.bodies:
+        segs = _split_bodies(lex, segs)
     return segs
 
 
-def _body_name(lex: Lexicon, surface: str) -> str:
-    key = re.sub(r"\s+", " ", surface.lower())
-    if key in lex.body_exact:
-        return lex.body_exact[key]
-    for rx, name in lex.bodies:
-        if rx.match(surface):
-            return name
-    return surface
-
-
-def _split(segs, regex: re.Pattern, produce):
+def _split_bodies(lex: Lexicon, segs):
+    """Gazetteer aliases -> canonical names; candidates are found by their first word."""
+    suffixes = lex.settings.get("alias_suffixes", [])
     out = []
     for src, eng, kind in segs:
         if eng is not None:
+            out.append((src, eng, kind))
+            continue
+        pos = 0
+        for wm in _WORD_RE.finditer(src):
+            if wm.start() < pos:
+                continue
+            w = wm.group(0).lower()
+            cands = lex.bodies.get(w)
+            if cands is None:
+                for suf in suffixes:
+                    if w.endswith(suf) and (c := lex.bodies.get(w[: -len(suf)])):
+                        cands = c
+                        break
+            if not cands or (wm.start() > 0 and (src[wm.start() - 1].isalnum() or src[wm.start() - 1] == "_")):
+                continue
+            for rx, name in cands:
+                m = rx.match(src, wm.start())
+                if m:
+                    if m.start() > pos:
+                        out.append((src[pos:m.start()], None, "raw"))
+                    out.append((m.group(0), name, "body"))
+                    pos = m.end()
+                    break
+        if pos < len(src):
+            out.append((src[pos:], None, "raw"))
+    return out
+
+
+def _split(segs, regex: re.Pattern, produce, requires: re.Pattern | None = None):
+    out = []
+    for src, eng, kind in segs:
+        if eng is not None or (requires is not None and not requires.search(src)):
             out.append((src, eng, kind))
             continue
         pos = 0
