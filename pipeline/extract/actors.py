@@ -1,0 +1,288 @@
+"""Actors: the named state bodies responsible for (or reporting) a statement.
+
+Two sources of mentions, both on the English side:
+* the gazetteer (``data/gazetteer.toml``), turned into spaCy EntityRuler patterns (label ``GOV``,
+  ``ent_id_`` = canonical name), so "Ministry of Interior" and "MoHA" both give
+  "Ministry of Home Affairs";
+* the model's ORG entities that look like state bodies (a body word such as Ministry, Committee,
+  Department; no company word), kept with their surface name and ``known=False``.
+
+Province anaphora ("the province", "the provincial People's Committee") name the province most
+recently named in the document (or its title).
+
+Each mention gets a grammatical role from the dependency parse; only the responsible roles become
+actors: the object of a request ("requested the Ministry of Home Affairs to review"), the subject
+of the action ("the Ministry of Science and Technology is finalizing"), the reporter ("according to
+a report by the Ministry of Interior"). Requesters ("the Prime Minister / the province requested"),
+recipients ("submitted to the National Assembly") and issuers of documents ("Resolution 57 of the
+Politburo", "the Government's Action Program") are not actors.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Optional
+
+from pipeline.config import DATA_DIR
+from pipeline.records import Actor
+
+GAZETTEER = DATA_DIR / "gazetteer.toml"
+LANGS = ("en", "de", "vi")
+PLACE_TYPES = ("province", "city")
+RESPONSIBLE = ("assignee", "subject", "reporter")
+
+
+@dataclass(frozen=True)
+class Body:
+    name: str
+    type: str
+    en: tuple[str, ...]
+    de: tuple[str, ...]
+    vi: tuple[str, ...]
+
+
+@lru_cache(maxsize=None)
+def gazetteer(path: str | None = None) -> tuple[Body, ...]:
+    with open(path or GAZETTEER, "rb") as fh:
+        data = tomllib.load(fh)
+    return tuple(Body(name=b["name"], type=b.get("type", "agency"), en=tuple(b.get("en", [])),
+                      de=tuple(b.get("de", [])), vi=tuple(b.get("vi", []))) for b in data.get("body", []))
+
+
+@lru_cache(maxsize=None)
+def bodies_by_name() -> dict[str, Body]:
+    return {b.name: b for b in gazetteer()}
+
+
+@lru_cache(maxsize=None)
+def alias_index(lang: str = "en") -> dict[str, str]:
+    """Lower-cased alias (and canonical name) -> canonical name."""
+    out: dict[str, str] = {}
+    for b in gazetteer():
+        for a in (b.name, *getattr(b, lang)):
+            out.setdefault(_norm(a), b.name)
+    return out
+
+
+def _norm(s: str) -> str:
+    s = re.sub(r"\s+", " ", s.strip())
+    s = re.sub(r"^the\s+", "", s, flags=re.I)
+    s = re.sub(r"\s*['’]s$", "", s)
+    return s.lower()
+
+
+def resolve(surface: str, lang: str = "en") -> Optional[str]:
+    """Canonical name of a body named exactly ``surface`` (any alias, any case, leading "the"), or None."""
+    return alias_index(lang).get(_norm(surface))
+
+
+# ------------------------------------------------------------------ EntityRuler patterns
+def _exact_case(alias: str) -> bool:
+    """Single words and acronyms are matched with their exact case ("MOST" is not "most")."""
+    return len(alias.split()) == 1 or alias.isupper()
+
+
+def ruler_patterns(nlp) -> list[dict]:
+    """EntityRuler patterns (label GOV, id = canonical name) for every English alias.
+
+    Capitalised tokens must keep their capital ("Government", "Binh Dinh"), lower-case tokens
+    ("of", "province") match any case; aliases of three or more words also match fully lower-cased.
+    """
+    pats: list[dict] = []
+    seen: set[tuple] = set()
+    for b in gazetteer():
+        for alias in dict.fromkeys((b.name, *b.en)):
+            toks = [t.text for t in nlp.make_doc(alias)]
+            variants = []
+            if _exact_case(alias):
+                variants.append([{"ORTH": t} for t in toks])
+            else:
+                variants.append([{"ORTH": t} if t[:1].isupper() else {"LOWER": t.lower()} for t in toks])
+                if len(toks) >= 3:
+                    variants.append([{"LOWER": t.lower()} for t in toks])
+            for v in variants:
+                key = tuple(tuple(d.items())[0] for d in v)
+                if key in seen:
+                    continue
+                seen.add(key)
+                pats.append({"label": "GOV", "pattern": v, "id": b.name})
+    return pats
+
+
+# ------------------------------------------------------------------ cue data
+@lru_cache(maxsize=None)
+def cues() -> dict:
+    with open(DATA_DIR / "en" / "statements.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def _words(section: str, key: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in cues()[section][key])
+
+
+# ------------------------------------------------------------------ mentions
+@dataclass
+class Mention:
+    name: str          # canonical name, or the surface name for unknown bodies
+    text: str          # surface text
+    start: int         # char offsets in the sentence's English text
+    end: int
+    type: str          # gazetteer type, "unknown" for NER bodies
+    known: bool
+    role: str = "other"
+
+    def actor(self) -> Actor:
+        return Actor(name=self.name, text=self.text, known=self.known)
+
+
+def _is_body_org(text: str) -> bool:
+    low = " " + text.lower() + " "
+    if any(w in low for w in _words("actors", "non_body_words")):
+        return False
+    if _norm(text) in _words("actors", "generic_bodies"):
+        return False
+    return any(re.search(rf"\b{re.escape(w)}\b", low) for w in _words("actors", "body_words"))
+
+
+def _anaphora_re(key: str) -> re.Pattern:
+    alts = sorted(cues()["actors"][key], key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(a) for a in alts) + r")\b", re.I)
+
+
+@lru_cache(maxsize=None)
+def _generic_after() -> re.Pattern:
+    alts = sorted(cues()["actors"]["generic_after"], key=len, reverse=True)
+    return re.compile(r"\s*(?:" + "|".join(re.escape(a) for a in alts) + r")\b", re.I)
+
+
+def find_mentions(sdoc, place: Optional[Body] = None) -> list[Mention]:
+    """Body mentions of one parsed sentence, each with its role. ``place`` is the province/city
+    in context (for "the province"); places named in this sentence before an anaphor win."""
+    text = sdoc.text
+    out: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for ent in sdoc.ents:
+        if ent.label_ == "GOV" and ent.ent_id_:
+            b = bodies_by_name().get(ent.ent_id_)
+            if b is None:
+                continue
+            m = Mention(b.name, ent.text, ent.start_char, ent.end_char, b.type, True)
+        elif ent.label_ == "ORG" and _is_body_org(ent.text):
+            if _anaphora_re("province_anaphora").fullmatch(ent.text.strip()) or \
+                    _anaphora_re("city_anaphora").fullmatch(ent.text.strip()):
+                continue  # resolved as an anaphor below
+            name = re.sub(r"^the\s+", "", ent.text.strip(), flags=re.I)
+            name = re.sub(r"\s*['’]s$", "", name)
+            m = Mention(name, ent.text, ent.start_char, ent.end_char, "unknown", False)
+        else:
+            continue
+        if _generic_after().match(text, m.end):
+            continue  # "governments at all levels", "Government agencies": not the body itself
+        m.role = role_of(sdoc.char_span(m.start, m.end, alignment_mode="expand"))
+        out.append(m)
+        taken.append((m.start, m.end))
+    for key, types in (("province_anaphora", ("province",)), ("city_anaphora", ("city",))):
+        for am in _anaphora_re(key).finditer(text):
+            if any(a < am.end() and am.start() < b for a, b in taken):
+                continue
+            named = [m for m in out if m.type in types and m.known and m.start < am.start()]
+            target = bodies_by_name().get(named[-1].name) if named else place
+            if target is None or target.type not in types:
+                continue
+            m = Mention(target.name, am.group(0), am.start(), am.end(), target.type, True)
+            m.role = role_of(sdoc.char_span(am.start(), am.end(), alignment_mode="expand"))
+            out.append(m)
+            taken.append((am.start(), am.end()))
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def places_named(sdoc) -> list[Body]:
+    """Provinces and cities named (not by anaphora) in a parsed text, in order."""
+    bn = bodies_by_name()
+    return [bn[e.ent_id_] for e in sdoc.ents
+            if e.label_ == "GOV" and e.ent_id_ in bn and bn[e.ent_id_].type in PLACE_TYPES]
+
+
+# ------------------------------------------------------------------ roles
+def role_of(span) -> str:
+    """Grammatical role of a body mention: assignee, subject, reporter, requester, recipient,
+    issuer, agent, locative or other."""
+    if span is None or len(span) == 0:
+        return "other"
+    c = cues()
+    request = _words("commitment", "request_verbs")
+    recipient = _words("actors", "recipient_verbs")
+    docn = _words("actors", "document_nouns")
+    reportn = _words("actors", "report_nouns")
+    left = span.doc[max(0, span.start - 6):span.start].text.lower()
+    heads = _words("actors", "body_heads")
+    tok = span.root
+    # "the Ministry of Finance and the State Bank": a conjunct takes the first one's role;
+    # "the Hanoi People's Committee", "the Da Nang Department of Construction": the place takes
+    # the role of the organ it modifies.
+    while tok.head is not tok and (tok.dep_ == "conj" or (tok.dep_ in ("compound", "nmod", "amod", "poss")
+                                                        and tok.head.lower_ in heads)):
+        tok = tok.head
+    dep, head = tok.dep_, tok.head
+    if dep == "poss":
+        if head.lemma_.lower() in reportn or head.lower_ in reportn:
+            return "reporter"
+        if head.lemma_.lower() in docn:
+            return "issuer"
+        return "other"
+    if dep == "pobj":
+        prep, gov = head.lower_, head.head
+        glem = gov.lemma_.lower()
+        if prep == "to" and gov.lower_ == "according":
+            return "reporter"
+        if prep in ("of", "by", "from") and (glem in reportn or gov.lower_ in reportn):
+            return "reporter"
+        if prep in ("of", "by", "from") and glem in docn:
+            return "issuer"
+        if prep == "to" and gov.pos_ == "VERB" and glem in request:
+            return "assignee"
+        if prep in ("to", "with", "for") and gov.pos_ in ("VERB", "NOUN") and glem in recipient:
+            return "recipient"
+        if prep == "by" and gov.tag_ == "VBN":
+            return "agent"
+        if prep in ("in", "at", "across", "throughout", "within"):
+            return "locative"
+        if "according to" in left:
+            return "reporter"
+        return "other"
+    if dep in ("nsubj", "nsubjpass", "csubj"):
+        verb = head
+        passive = any(ch.dep_ == "auxpass" for ch in verb.children)
+        if verb.lemma_.lower() in request and not passive:
+            return "requester"
+        return "subject"
+    if dep in ("dobj", "dative", "obj") and head.lemma_.lower() in request:
+        # "requested the Ministry to review": the object is asked to act; but in "proposed the
+        # province, that ..." (a translation's inverted subject) the object precedes a that-clause.
+        kids = {ch.dep_ for ch in head.children}
+        if "xcomp" in kids or "ccomp" not in kids:
+            return "assignee"
+        return "other"
+    if "according to" in left:
+        return "reporter"
+    del c
+    return "other"
+
+
+def responsible(mentions: Iterable[Mention]) -> list[Mention]:
+    """The mentions that name who is responsible: reporters, assignees and subjects; a province
+    or city named only as the place ("in the province") when nothing else is named."""
+    ms = list(mentions)
+    out = [m for m in ms if m.role in RESPONSIBLE]
+    if not out:
+        out = [m for m in ms if m.role == "locative" and m.type in PLACE_TYPES]
+    seen: set[str] = set()
+    uniq = []
+    for m in out:
+        if m.name not in seen:
+            seen.add(m.name)
+            uniq.append(m)
+    return uniq

@@ -1,0 +1,453 @@
+"""Statements: which sentences (or clauses) state a commitment or a progress result, and of which kind.
+
+Rules, all on the English side of a sentence (language knowledge in ``data/en/statements.toml``):
+
+1. Not a statement: sentences matching a non-statement cue (attendance, chairing, speeches, praise
+   and thanks, mottos and slogans, viewpoints, photo credits, questions) and text without a
+   finite verb (titles, bare captions).
+2. Kind, from the verbs outside quotation marks (a slogan's "must" does not count):
+   commitment <- a modal (will, must, should, ...) or obligation phrase ("need to"); an active
+   directing verb (requested, assigned, proposed ...; not "were assigned"); a target/plan phrase
+   ("the goal is", "expected to", "no later than"); a directive adverb on a present verb
+   ("Localities urgently complete"); an imperative sentence;
+   progress <- a past or perfect verb that is not a speech verb ("reached", "were cut", "have
+   provided"; not "emphasized"), or a result phrase ("as of", "to date", "currently");
+   then a deadline date makes it a commitment; any other clause with a verb is progress.
+3. Anchor (precision): a commitment needs a measured figure, a usable date, an announced task
+   list ("three important tasks"), or a named executing body as responsible; a progress statement
+   needs a measured figure. Generic exhortations without any of these are skipped.
+4. Atomic records: a sentence naming two or more different deadlines is cut at the last clause
+   boundary between consecutive dates; each piece keeps its own figures and date.
+5. Date: commitment -> deadline > from > period > undetermined; progress -> as-of > period >
+   deadline; issue dates ("dated January 9") and event days ("On the afternoon of September 24")
+   are never used. A progress sentence without a date may inherit the as-of date of the sentence
+   before it in the same paragraph.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from pipeline.config import (ACTION_MAX_TOKENS, CAPTION_DUP_COVERAGE, INHERIT_AS_OF_DATE,
+                             SPLIT_MIN_DISTINCT_DATES)
+from pipeline.extract.actors import Body, Mention, cues, find_mentions, places_named, responsible
+from pipeline.extract.dates import DateMention, find_dates, to_datespan
+from pipeline.extract.figures import find_figures
+from pipeline.records import Document, Figure, Sentence, Statement
+
+COMMITMENT, PROGRESS = "commitment", "progress"
+_TOK = re.compile(r"\w+", re.UNICODE)
+
+
+# ------------------------------------------------------------------ cue data
+def _lw(section: str, key: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in cues()[section][key])
+
+
+@lru_cache(maxsize=None)
+def _phrase_re(section: str, key: str) -> re.Pattern:
+    alts = sorted(_lw(section, key), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in alts) + r")(?!\w)", re.I)
+
+
+@lru_cache(maxsize=None)
+def _veto_re() -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in cues()["non_statement"]["patterns"]), re.I)
+
+
+@lru_cache(maxsize=None)
+def _list_re() -> re.Pattern:
+    counts = "|".join(re.escape(w) for w in _lw("anchors", "list_count_words"))
+    nouns = "|".join(re.escape(w) for w in sorted(_lw("anchors", "list_nouns"), key=len, reverse=True))
+    return re.compile(rf"\b(?:\d+|{counts})\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\b", re.I)
+
+
+@lru_cache(maxsize=None)
+def _non_anchor_before_re() -> re.Pattern:
+    alts = "|".join(re.escape(w) for w in _lw("anchors", "figure_non_anchor_before"))
+    return re.compile(rf"(?:^|\W)(?:{alts})\s*$", re.I)
+
+
+# ------------------------------------------------------------------ helpers
+def quote_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges inside quotation marks (paired curly quotes, or straight quotes in pairs)."""
+    out = [(m.start(), m.end()) for m in re.finditer(r"[“„«][^”“„«»]*[”»]", text)]
+    straight = [i for i, ch in enumerate(text) if ch == '"']
+    for a, b in zip(straight[::2], straight[1::2]):
+        out.append((a, b + 1))
+    return out
+
+
+def _inside(i: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(a <= i < b for a, b in ranges)
+
+
+def _mask(text: str, ranges: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for a, b in ranges:
+        for i in range(a, min(b, len(chars))):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _has_aux(tok, lemmas: tuple[str, ...], deps=("aux", "auxpass")) -> bool:
+    return any(ch.dep_ in deps and ch.lemma_.lower() in lemmas for ch in tok.children)
+
+
+def is_veto(text: str) -> bool:
+    return bool(_veto_re().search(text))
+
+
+def has_finite_verb(toks) -> bool:
+    for t in toks:
+        if t.tag_ in ("VBD", "VBZ", "VBP", "MD"):
+            return True
+        if t.tag_ == "VB" and t.dep_ == "ROOT":
+            return True
+        if t.tag_ in ("VBN", "VBG") and any(ch.dep_ in ("aux", "auxpass") for ch in t.children):
+            return True
+    return False
+
+
+def classify(sdoc, a: int, b: int, dates: list[DateMention]) -> Optional[str]:
+    """Kind of the clause ``[a, b)`` of a parsed sentence (char offsets), or None without a verb."""
+    text = sdoc.text
+    quotes = quote_ranges(text)
+    toks = [t for t in sdoc if a <= t.idx < b and not _inside(t.idx, quotes)]
+    if not toks:
+        return None
+    low = _mask(text, quotes)[a:b].lower()
+    request = set(_lw("commitment", "request_verbs"))
+    speech = set(_lw("progress", "speech_verbs"))
+    # 1. modals and obligation phrases
+    modals = set(_lw("commitment", "modals"))
+    if any(t.tag_ == "MD" and t.lower_ in modals for t in toks):
+        return COMMITMENT
+    if _phrase_re("commitment", "obligation_phrases").search(low):
+        return COMMITMENT
+    # 2. active directing verbs, targets, directive adverbs, imperatives
+    for t in toks:
+        if t.pos_ == "VERB" and t.lemma_.lower() in request and not _has_aux(t, ("be", "get"), ("auxpass",)) \
+                and t.dep_ not in ("acl", "amod", "pcomp"):
+            if t.tag_ != "VBN" or _has_aux(t, ("have",), ("aux",)):
+                return COMMITMENT
+    if _phrase_re("commitment", "target_phrases").search(low):
+        return COMMITMENT
+    adverbs = set(_lw("commitment", "directive_adverbs"))
+    for t in toks:
+        if t.lower_ in adverbs and t.head.tag_ in ("VB", "VBP", "VBZ") and not _has_aux(t.head, ("have",)):
+            return COMMITMENT
+    if _imperative(toks, low, a):
+        return COMMITMENT
+    # 3. results: past / perfect / progressive verbs that are not speech verbs, result phrases
+    for t in toks:
+        lem = t.lemma_.lower()
+        if t.pos_ not in ("VERB", "AUX") or lem in speech:
+            continue
+        if t.tag_ == "VBD" and t.pos_ == "VERB":
+            return PROGRESS
+        if t.tag_ == "VBN" and (_has_aux(t, ("have",), ("aux",)) or _has_aux(t, ("be",), ("auxpass",))):
+            return PROGRESS
+        if t.tag_ == "VBG" and _has_aux(t, ("be",), ("aux",)):
+            return PROGRESS
+    if _phrase_re("progress", "phrases").search(low):
+        return PROGRESS
+    # 4. a deadline makes a plan; anything else with a verb is a reported state
+    if any(m.role == "deadline" for m in dates):
+        return COMMITMENT
+    return PROGRESS if has_finite_verb(toks) else None
+
+
+def _imperative(toks, low: str, a: int) -> bool:
+    """A base-form root verb without subject that opens the clause (after an introductory phrase
+    closed by a comma, or adverbs): "Complete the database ...", "At the same time, promote ...".
+    Not after a result word ("Currently use only 30% ..." is a word-order slip of a translation)."""
+    root = next((t for t in toks if t.dep_ == "ROOT"), None)
+    if root is None or root.tag_ != "VB":
+        return False
+    if any(ch.dep_ in ("nsubj", "nsubjpass", "expl", "aux") for ch in root.children):
+        return False
+    before = [t for t in toks if t.i < root.i]
+    commas = [t for t in before if t.text == ","]
+    lead = [t for t in before if t.i > commas[-1].i] if commas else before
+    if any(t.pos_ not in ("ADV", "CCONJ", "PUNCT", "SPACE") for t in lead):
+        return False
+    prefix = low[:max(0, root.idx - a)]
+    return not _phrase_re("progress", "phrases").search(prefix)
+
+
+def usable_dates(text: str, published: Optional[str]) -> list[DateMention]:
+    """Date mentions that can be a deadline or an as-of date: not issue dates or event days."""
+    out = []
+    for m in find_dates(text, published):
+        if m.role == "point" or not (m.end_date or m.start_date):
+            continue
+        before = text[max(0, m.start - 12):m.start].lower()
+        if re.search(r"\b(dated|issued on|signed on)\s*$", before):
+            continue
+        out.append(m)
+    return out
+
+
+_PREF = {
+    COMMITMENT: ("deadline", "from", "period", None, "as_of"),
+    PROGRESS: ("as_of", "period", "deadline", None, "from"),
+}
+
+
+def choose_date(kind: str, dates: list[DateMention]) -> Optional[DateMention]:
+    for role in _PREF[kind]:
+        for m in dates:
+            if m.role == role:
+                return m
+    return None
+
+
+def split_points(text: str, dates: list[DateMention]) -> list[int]:
+    """Cut positions so that each piece holds one of several different deadlines."""
+    ends = {m.end_date for m in dates if m.end_date}
+    if len(ends) < SPLIT_MIN_DISTINCT_DATES:
+        return []
+    ds = sorted(dates, key=lambda m: m.start)
+    cuts = []
+    for prev, nxt in zip(ds, ds[1:]):
+        if prev.end_date == nxt.end_date:
+            continue
+        gap = text[prev.end:nxt.start]
+        cut = None
+        for pat in (r";", r",", r"\band\b"):
+            hits = [m.start() for m in re.finditer(pat, gap)]
+            if hits:
+                cut = prev.end + hits[-1]
+                break
+        if cut is not None:
+            cuts.append(cut)
+    return cuts
+
+
+def _pieces(text: str, cuts: list[int]) -> list[tuple[int, int]]:
+    bounds = [0, *cuts, len(text)]
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        while a < b and (text[a] in " ,;" or text[a:a + 4].lower() == "and "):
+            a += 4 if text[a:a + 4].lower() == "and " else 1
+        while b > a and text[b - 1] in " ,;":
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def anchor_figures(text: str, figures: list[Figure]) -> list[Figure]:
+    """Figures that measure something (not "at all three levels")."""
+    nab = _non_anchor_before_re()
+    return [f for f in figures if not nab.search(text[:f.start or 0])]
+
+
+def action_phrase(sdoc, a: int, b: int) -> Optional[str]:
+    """Short verb phrase of what is to be done / was done, from the dependency parse: the verb
+    that a directing or speech verb governs ("requested X to *review and arrange ...*"), else the
+    main verb (or the clausal complement of a copula: "the goal is that ... *will be provided*"),
+    cut at the first comma or semicolon."""
+    toks = [t for t in sdoc if a <= t.idx < b]
+    if not toks:
+        return None
+    request = set(_lw("commitment", "request_verbs"))
+    speech = set(_lw("progress", "speech_verbs"))
+    inside = lambda t: a <= t.idx < b  # noqa: E731
+
+    def complement(t):
+        return next((c for c in t.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX")
+                     and inside(c)), None)
+
+    verb = None
+    for t in toks:
+        if t.pos_ == "VERB" and t.lemma_.lower() in request | speech and t.dep_ not in ("acl", "amod"):
+            verb = complement(t)
+            if verb is not None:
+                break
+    if verb is None:
+        roots = [t for t in toks if t.dep_ == "ROOT" or (t.head.i == t.i)]
+        root = roots[0] if roots else toks[0].sent.root
+        if root.lemma_.lower() in speech | request or root.lemma_ == "be":
+            verb = complement(root) or next((c for c in root.children if c.dep_ == "conj" and c.pos_ == "VERB"
+                                             and c.lemma_.lower() not in speech and inside(c)), None)
+        elif root.pos_ in ("VERB", "AUX") and inside(root):
+            verb = root
+    if verb is None:
+        verb = next((t for t in toks if t.pos_ == "VERB" and t.dep_ in ("ccomp", "xcomp", "conj", "relcl", "advcl")
+                     and t.lemma_.lower() not in speech), None)
+    if verb is None:
+        return None
+    words = []
+    for t in sdoc[verb.i:verb.right_edge.i + 1]:
+        if t.idx >= b:
+            break
+        if t.text in (",", ";", ":", "(") and len(words) >= 2:
+            break
+        words.append(t)
+        if len(words) >= ACTION_MAX_TOKENS:
+            break
+    while words and (words[-1].is_punct or words[-1].pos_ in ("CCONJ", "ADP", "DET")):
+        words.pop()
+    if not words:
+        return None
+    return sdoc[words[0].i:words[-1].i + 1].text
+
+
+def statement_id(doc_id: str, start: int, end: int, clause: int) -> str:
+    return hashlib.sha1(f"{doc_id}|{start}|{end}|{clause}".encode("utf-8")).hexdigest()[:16]
+
+
+# ------------------------------------------------------------------ per document
+@dataclass
+class _Draft:
+    sent_index: int
+    clause: int
+    kind: str
+    text: str
+    figures: list[Figure]
+    date: Optional[DateMention]
+    actors: list[Mention]
+    action: Optional[str]
+    as_of: Optional[DateMention] = None
+    extra: dict = field(default_factory=dict)
+
+
+def _tokens(s: str) -> set[str]:
+    return {t.lower() for t in _TOK.findall(s)}
+
+
+def list_anchor(sdoc, a: int, b: int) -> Optional[str]:
+    """An announced task list in ``[a, b)``: "here" when its items follow in the same sentence
+    (after a colon, or the main or a directing verb), "next" when the sentence only announces it
+    ("... pointed out three specific tasks to focus on."), else None."""
+    text = sdoc.text
+    masked = _mask(text, quote_ranges(text))
+    m = _list_re().search(masked, a, b)
+    if m is None:
+        return None
+    if ":" in masked[m.end():b]:
+        return "here"
+    request = set(_lw("commitment", "request_verbs"))
+    for t in sdoc:
+        if m.end() <= t.idx < b and ((t.pos_ == "VERB" and t.lemma_.lower() in request) or t.dep_ == "ROOT"):
+            return "here"
+    return "next"
+
+
+def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: int = 0,
+                     carried_list: bool = False) -> tuple[list[_Draft], bool]:
+    """Statement drafts of one parsed English sentence, and whether it announces a task list
+    whose items follow in the next sentence."""
+    text = sdoc.text
+    if not text.strip() or is_veto(text):
+        return [], False
+    if not has_finite_verb(list(sdoc)):
+        return [], False
+    announces = list_anchor(sdoc, 0, len(text)) == "next"
+    dates = usable_dates(text, published)
+    mentions = find_mentions(sdoc, place)
+    sent_actors = responsible(mentions)
+    weak = set(_lw("anchors", "weak_actor_types"))
+    whole_kind = classify(sdoc, 0, len(text), dates)
+    out: list[_Draft] = []
+    pieces = _pieces(text, split_points(text, dates)) or [(0, len(text))]
+    for idx, (a, b) in enumerate(pieces):
+        ptext = text[a:b]
+        pdates = [m for m in dates if a <= m.start < b]
+        kind = classify(sdoc, a, b, pdates) if len(pieces) > 1 else whole_kind
+        if kind is None:
+            kind = whole_kind
+        if kind is None:
+            continue
+        figs = find_figures(ptext)
+        anchors = anchor_figures(ptext, figs)
+        own = responsible([m for m in mentions if a <= m.start < b])
+        actors = own or sent_actors
+        date = choose_date(kind, pdates)
+        as_of = next((m for m in pdates if m.role == "as_of"), None)
+        if kind == COMMITMENT:
+            strong_actor = any(m.type not in weak for m in actors)
+            listed = list_anchor(sdoc, a, b) == "here" or (carried_list and idx == 0)
+            keep = bool(anchors or date or strong_actor or listed)
+        else:
+            keep = bool(anchors)
+        if not keep:
+            continue
+        out.append(_Draft(k, idx, kind, ptext, figs, date, actors, action_phrase(sdoc, a, b), as_of))
+    return out, announces and not out
+
+
+def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_doc=None) -> list[Statement]:
+    """Statements of one document from its sentences and their parsed English (same order)."""
+    published = doc.published
+    place: Optional[Body] = None
+    if title_doc is not None:
+        named = places_named(title_doc)
+        place = named[-1] if named else None
+    drafts: list[_Draft] = []
+    prev_as_of: Optional[DateMention] = None
+    carry = False
+    for k, (sent, sdoc) in enumerate(zip(sentences, sdocs)):
+        same_para = k > 0 and "\n" not in doc.text[sentences[k - 1].end:sent.start]
+        if not same_para:
+            prev_as_of, carry = None, False
+        ds, carry = analyse_sentence(sdoc, published, place, k, carried_list=carry)
+        for d in ds:
+            if INHERIT_AS_OF_DATE and d.kind == PROGRESS and d.date is None and prev_as_of is not None:
+                d.date = prev_as_of
+        drafts.extend(ds)
+        sent_as_of = next((m for m in usable_dates(sdoc.text, published) if m.role == "as_of"), None) \
+            if ds or "as of" in sdoc.text.lower() else None
+        prev_as_of = sent_as_of
+        named = places_named(sdoc)
+        if named:
+            place = named[-1]
+    drafts = _drop_caption_repeats(drafts, sentences)
+    out: list[Statement] = []
+    seen: set[tuple[str, str]] = set()
+    for d in drafts:
+        sent = sentences[d.sent_index]
+        key = (d.kind, d.text.strip().lower())
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(Statement(
+            id=statement_id(doc.doc_id, sent.start, sent.end, d.clause),
+            doc_id=doc.doc_id,
+            cluster_id=doc.cluster_id,
+            kind=d.kind,
+            action=d.action,
+            text=d.text,
+            source_text=sent.source,
+            lang=doc.lang or "en",
+            actors=[m.actor() for m in d.actors],
+            figures=d.figures,
+            date=to_datespan(d.date) if d.date is not None else None,
+            start=sent.start,
+            end=sent.end,
+            engine=sent.engine,
+            translation_warnings=list(sent.warnings),
+            caption=sent.caption,
+        ))
+    return out
+
+
+def _drop_caption_repeats(drafts: list[_Draft], sentences: list[Sentence]) -> list[_Draft]:
+    """A caption that repeats a body sentence (near-same English or the same figures) is dropped."""
+    body_tokens = [_tokens(s.english) for s in sentences if not s.caption]
+    body_figs = [sorted(f.value for f in d.figures) for d in drafts if not sentences[d.sent_index].caption]
+    keep = []
+    for d in drafts:
+        if sentences[d.sent_index].caption:
+            cap = _tokens(sentences[d.sent_index].english) - {"photo"}
+            cov = max((len(cap & bt) / max(1, len(cap)) for bt in body_tokens), default=0.0)
+            figs = sorted(f.value for f in d.figures)
+            if cov >= CAPTION_DUP_COVERAGE or (figs and figs in body_figs):
+                continue
+        keep.append(d)
+    return keep
