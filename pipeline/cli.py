@@ -203,6 +203,75 @@ def diff(
     out.print(f"-> {paths[0]}", highlight=False, soft_wrap=True)
 
 
+# ----------------------------------------------------------------------------- models
+models_app = typer.Typer(no_args_is_help=True, help="Install, list and convert the NMT models under models/.")
+app.add_typer(models_app, name="models")
+
+
+def _model_error(exc: Exception) -> "UserError":
+    return UserError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
+@models_app.command("import")
+def models_import(
+    src: Path = typer.Argument(..., help="A MarianMT folder (config.json, weights, source.spm, target.spm, vocab.json) or a CTranslate2 folder (model.bin, shared_vocabulary, source.spm, target.spm)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Source language of the model: vi or de (default: from the folder)."),
+    name: Optional[str] = typer.Option(None, "--name", help="Folder name under models/ (default: opus-mt-<lang>-en, plus -ct2 for CTranslate2)."),
+    models_dir: Path = typer.Option(Path("models"), "--models", help="Models folder."),
+    force: bool = typer.Option(False, "--force", help="Replace an installed model of the same name."),
+) -> None:
+    """Copy a model folder you already have into models/ (validated first; nothing is downloaded)."""
+    from pipeline.translate.install import import_model
+    from pipeline.translate.nmt import ModelError
+
+    try:
+        m = import_model(src, models_dir, lang=lang, name=name, force=force)
+    except ModelError as exc:
+        raise _model_error(exc) from exc
+    out.print(f"installed {m.kind} model for {m.lang}: {m.path}", highlight=False)
+
+
+@models_app.command("list")
+def models_list(models_dir: Path = typer.Option(Path("models"), "--models", help="Models folder.")) -> None:
+    """Show the installed models and which translation engine each language will use."""
+    from types import SimpleNamespace
+
+    from rich.table import Table
+
+    from pipeline.translate import engine_notes
+    from pipeline.translate.install import list_models
+
+    rows = list_models(models_dir)
+    if rows:
+        table = Table("name", "engine", "lang", "version", "status")
+        for r in rows:
+            table.add_row(r["name"], r["engine"], r["lang"], r["version"], r["status"])
+        out.print(table)
+    else:
+        out.print(f"no models in {models_dir}/", highlight=False)
+    for line in engine_notes(SimpleNamespace(models_dir=models_dir)):
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+@models_app.command("convert")
+def models_convert(
+    name: str = typer.Argument(..., help="An installed MarianMT folder under models/ (e.g. opus-mt-vi-en)."),
+    out_name: Optional[str] = typer.Option(None, "--out-name", help="Name of the new folder (default: NAME-ct2)."),
+    quantization: str = typer.Option("int8", "--quantization", help="CTranslate2 weight type: int8, int8_float32, float32, …"),
+    models_dir: Path = typer.Option(Path("models"), "--models", help="Models folder."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing converted folder."),
+) -> None:
+    """Convert an installed MarianMT model to CTranslate2 (int8 by default: faster on CPU)."""
+    from pipeline.translate.install import convert_model
+    from pipeline.translate.nmt import ModelError
+
+    try:
+        m = convert_model(name, models_dir, out_name=out_name, quantization=quantization, force=force)
+    except ModelError as exc:
+        raise _model_error(exc) from exc
+    out.print(f"converted {name} -> {m.path} ({quantization})", highlight=False)
+
+
 # ----------------------------------------------------------------------------- entry point
 def main() -> None:
     """Console entry point: user errors as one line, tracebacks only with --debug."""
