@@ -100,10 +100,15 @@ _M = (
 )
 _Y = r"(?:1[89]\d\d|2[01]\d\d)"
 _YS = rf"(?:(?P<y>{_Y})(?!\d)|(?P<yrel>{_alt(_RELY)})\s+year\b(?!s))"
-_PRE = (
-    rf"(?:(?:the\s+)?(?P<edge>{_alt(_EDGES)})\s+of\s+(?:the\s+)?"
-    rf"|(?P<part>{_alt(_PARTS['year'])})(?:\s*-\s*|\s+(?:in\s+(?:the\s+)?)?))?"
+# Edge/part words before a core ("the end of", "early", "mid-") are matched backwards from the
+# core's start (a leading optional group would be tried at every position of every sentence).
+_PRE_BACK = re.compile(
+    rf"(?:^|(?<=[^\w]))(?:(?:the\s+)?(?P<edge>{_alt(_EDGES)})\s+of\s+(?:the\s+)?"
+    rf"|(?P<part>{_alt(_PARTS['year'])})(?:\s*-\s*|\s+(?:in\s+(?:the\s+)?)?))$",
+    re.IGNORECASE,
 )
+_PRE = ""
+_TAKES_PRE = {"month", "quarter", "half", "year", "relyear", "relmonth"}
 _LB = r"(?<![\w/.,])(?<!\d[-–])"          # a number starts here, not inside another number or code
 _NUMEND = r"(?![\w/]|[.,\-–]\d)"          # ... and ends here
 _QORD = _alt([k for k in _ORD if not k.isdigit() and k not in ("i", "ii", "iii", "iv")])
@@ -171,9 +176,12 @@ def _norm(s: Optional[str]) -> Optional[str]:
     return " ".join(s.lower().split()) if s else None
 
 
-def _core_from(kind: str, m: re.Match) -> Optional[_Core]:
+def _core_from(kind: str, m: re.Match, pre: Optional[re.Match] = None) -> Optional[_Core]:
     g = m.groupdict()
     c = _Core(kind, m.start(), m.end())
+    if pre is not None:
+        g.update({k: v for k, v in pre.groupdict().items() if v})
+        c.start = pre.start()
     if g.get("edge"):
         e = _EDGES[_norm(g["edge"])]
         if e == "mid":
@@ -311,11 +319,39 @@ def _apply_part(kind: str, part: str, a: date, b: date) -> tuple[date, date]:
 
 # ------------------------------------------------------------------ finding
 
+# Cheap tests run once per text: a core pattern is only tried when its key word occurs
+# (the full patterns, with their optional prefixes, cost ~70 µs per sentence each).
+_MONTH_STEMS = sorted({k[:3] for k in _MONTHS})
+_TRIGGERS = {
+    # month names must be capitalised (see _core_from), so a case-sensitive test of their stems will do
+    "month": re.compile(r"\b(?:" + "|".join([w.capitalize() for w in _MONTH_STEMS] + [w.upper() for w in _MONTH_STEMS]) + ")"),
+    "quarter": re.compile(r"quarter|\bQ[1-4]", re.IGNORECASE),
+    "half": re.compile(r"half|\bH[12]", re.IGNORECASE),
+    "months": re.compile(r"months", re.IGNORECASE),
+    "year": re.compile(r"(?:1[89]|2[01])\d\d"),
+    "relyear": re.compile(r"year", re.IGNORECASE),
+    "relmonth": re.compile(r"month", re.IGNORECASE),
+    "slash": re.compile(r"\d[/.\-]\d"),
+}
+_NEEDS = {
+    "day_num": ("slash",), "iso": ("year",), "dm_num": ("slash",), "my_num": ("slash",),
+    "mdy": ("month",), "dmy": ("month",), "month": ("month",), "quarter": ("quarter",),
+    "half": ("half",), "months": ("months",), "yrange": ("year",), "year": ("year",),
+    "relyear": ("relyear",), "relmonth": ("relmonth",),
+}
+
+
 def _candidates(text: str) -> list[_Core]:
     out: list[_Core] = []
+    hit = {k: rx.search(text) is not None for k, rx in _TRIGGERS.items()}
+    if not any(hit.values()):
+        return out
     for kind, rx in _CORES:
+        if not all(hit[t] for t in _NEEDS[kind]):
+            continue
         for m in rx.finditer(text):
-            c = _core_from(kind, m)
+            pre = _PRE_BACK.search(text, max(0, m.start() - 24), m.start()) if kind in _TAKES_PRE else None
+            c = _core_from(kind, m, pre)
             if c is not None:
                 out.append(c)
     out.sort(key=lambda c: (c.start, -(c.end - c.start)))
@@ -337,7 +373,7 @@ def _parse_pub(published: Optional[str]) -> Optional[date]:
 
 def find_dates(text: str, published: Optional[str]) -> list[DateMention]:
     """Every date mention of ``text``, in order, non-overlapping."""
-    if not text or not any(ch.isdigit() for ch in text) and not _HAS_WORD.search(text):
+    if not text:
         return []
     pub = _parse_pub(published)
     # 1. candidates that stand on their own or have the cue they need, longest-leftmost
@@ -399,9 +435,6 @@ def find_dates(text: str, published: Optional[str]) -> list[DateMention]:
         out.append(_mention(text, mstart, c.end, s, e, role))
         i += 1
     return out
-
-
-_HAS_WORD = re.compile(r"year|month|quarter|half|Q[1-4]|H[12]|" + _M, re.IGNORECASE)
 
 
 def _past(end: date, pub: date) -> bool:

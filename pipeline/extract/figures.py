@@ -107,6 +107,8 @@ _OF_WHICH = re.compile(
     r"(?:of[ \t]+which|of[ \t]+these|of[ \t]+them|in[ \t]+which|among[ \t]+which|among[ \t]+them|including)[ \t]*:?[ \t]*$",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _THOUSANDS_COMMA = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _THOUSANDS_DOT = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
@@ -157,7 +159,7 @@ def _excluded(text: str) -> list[tuple[int, int]]:
 
 def find_figures(text: str) -> list[Figure]:
     """Every figure in ``text``, in order of position."""
-    if not text or not any(ch.isdigit() for ch in text):
+    if not text or not _DIGIT.search(text):
         return []
     excl = _excluded(text)
     figs: list[_Fig] = []
@@ -236,7 +238,7 @@ def _read(text: str, m: re.Match, excl: list[tuple[int, int]]) -> Optional[_Fig]
     value = _parse_number(num, decimal_comma_ok=bool(pct or scales_txt))
     if value is None:
         return None
-    plain_int = re.fullmatch(r"\d+", num) is not None
+    plain_int = num.isdigit()
     bare = not (cpre or scales_txt or sabbr or pct or cpost or measure)
     if bare and plain_int and DATE_YEAR_MIN <= int(num) <= DATE_YEAR_MAX:
         return None  # a year
@@ -248,7 +250,7 @@ def _read(text: str, m: re.Match, excl: list[tuple[int, int]]) -> Optional[_Fig]
         if nxt in ".)" and text[ne + 1:ne + 2] in (" ", "\t", "\n", "") and _LINE_MARKER.search(text, 0, s):
             return None
     scale = Decimal(1)
-    for w in re.findall(r"[^\W\d_]+", scales_txt or ""):
+    for w in _LETTERS.findall(scales_txt or ""):
         scale *= _SCALES[w.lower()]
     if sabbr:
         scale *= _SCALES_CUR[sabbr.lower()]
