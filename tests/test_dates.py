@@ -38,6 +38,8 @@ CASES = [
     ("before December 15", PUB, [("before December 15", None, "2025-12-15", "deadline")]),
     ("must be done by March", "2025-11-20", [("by March", None, "2026-03-31", "deadline")]),
     ("by the first quarter", PUB, [("by the first quarter", None, "2026-03-31", "deadline")]),
+    # a deadline-like date just before publication is a status date: no roll-over
+    ("by mid-September credit rose 11.08%", PUB, [("by mid-September", None, "2025-09-20", "deadline")]),
     ("by the end of the third quarter", PUB, [("by the end of the third quarter", None, "2025-09-30", "deadline")]),
     ("by the end of this year", PUB, [("by the end of this year", None, "2025-12-31", "deadline")]),
     ("by the end of the year", PUB, [("by the end of the year", None, "2025-12-31", "deadline")]),
@@ -140,6 +142,7 @@ CASES = [
     ("to date, ministries have reduced procedures", PUB, []),
     ("ministries may propose amendments", PUB, []),
     ("The 2025 plan was approved.", PUB, []),
+    ("disburse 100% of the 2025 public investment plan", PUB, []),
     ("the 4th meeting of the 15th National Assembly", PUB, []),
     ("Resolution 03/2025 and Decree No. 12/2025/ND-CP and Resolution No. 193/2025/QH15", PUB, []),
     ("in 1/3 of the provinces", PUB, []),

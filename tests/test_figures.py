@@ -40,6 +40,9 @@ CASES = [
     ("3 billion euros", [(3e9, "EUR", None)]),
     ("VND 50 trillion (USD 2 billion)", [(5e13, "VND", None), (2e9, "USD", None)]),
     ("3.000.000 VND per person", [(3e6, "VND", None)]),
+    ("revenue reached VND1,800 trillion (US$68.4 billion)", [(1.8e15, "VND", None), (6.84e10, "USD", None)]),
+    ("a total investment of VND 67 trillion (approx. US$2.6 billion)", [(6.7e13, "VND", None), (2.6e9, "USD", "approximately")]),
+    ("electricity output reached 154.3 billion kWh", [(1.543e11, "kWh", None)]),
     # --- counts with a unit noun phrase
     ("a total of over 6.6 million online applications were received",
      [(6.6e6, "online applications", "over")]),

@@ -107,7 +107,6 @@ _PRE_BACK = re.compile(
     rf"|(?P<part>{_alt(_PARTS['year'])})(?:\s*-\s*|\s+(?:in\s+(?:the\s+)?)?))$",
     re.IGNORECASE,
 )
-_PRE = ""
 _TAKES_PRE = {"month", "quarter", "half", "year", "relyear", "relmonth"}
 _LB = r"(?<![\w/.,])(?<!\d[-–])"          # a number starts here, not inside another number or code
 _NUMEND = r"(?![\w/]|[.,\-–]\d)"          # ... and ends here
@@ -126,17 +125,17 @@ _CORES: list[tuple[str, re.Pattern]] = [
                 rf"(?:\s*,?\s*(?P<y>{_Y})(?!\d))?"),
         ("dmy", _LB + rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?"
                 rf"\s+(?:of\s+)?(?P<mon>{_M})(?:,?\s+(?P<y>{_Y})(?!\d))?"),
-        ("month", _PRE + rf"\b(?P<mon>{_M})(?:,?\s+(?:of\s+)?{_YS})?"),
-        ("quarter", _PRE + rf"(?:the\s+)?(?:(?P<qo>{_QORD})\s+quarter|\bQ(?P<qn>[1-4])|\bquarter\s+(?P<qr>IV|III|II|I|[1-4]))\b"
+        ("month", rf"\b(?P<mon>{_M})(?:,?\s+(?:of\s+)?{_YS})?"),
+        ("quarter", rf"(?:the\s+)?(?:(?P<qo>{_QORD})\s+quarter|\bQ(?P<qn>[1-4])|\bquarter\s+(?P<qr>IV|III|II|I|[1-4]))\b"
                     rf"(?:\s*(?:,|of|/|-)?\s*{_YS})?"),
-        ("half", _PRE + rf"(?:the\s+)?(?:\b(?P<ho>{_alt(_HALVES)})\s+half|\bH(?P<hn>[12]))\b"
+        ("half", rf"(?:the\s+)?(?:\b(?P<ho>{_alt(_HALVES)})\s+half|\bH(?P<hn>[12]))\b"
                  rf"(?:\s*(?:,|of|/|-)?\s*{_YS})?"),
         ("months", rf"(?:the\s+)?\b(?:(?P<first>first)|last|final)\s+(?P<n>\d{{1,2}}|{_NUMWORDS})\s+months\b(?:\s+of\s+{_YS})?"),
         ("yrange", rf"(?:the\s+)?(?:period\s+(?:of\s+|from\s+)?)?" + _LB
                    + rf"(?P<y>{_Y})\s*(?:[-–—]|to)\s*(?P<y2>{_Y}|\d\d)(?![\w/]|[.,\-–]\d)(?:\s+period\b)?"),
-        ("year", _PRE + rf"(?:(?:the\s+)?(?P<yw>(?:fiscal\s+)?year\s+))?" + _LB + rf"(?P<y>{_Y})(?![\w/%]|[.,\-–]\d)"),
-        ("relyear", _PRE + rf"(?:\b(?P<yrel>{_alt(_RELY)})\s+year\b(?!s)|(?P<yend>\byear[\s-]end\b)|(?P<ymid>\bmid[\s-]year\b))"),
-        ("relmonth", _PRE + rf"\b(?P<mrel>{_alt(_RELM)})\s+month\b(?!s)"),
+        ("year", rf"(?:(?:the\s+)?(?P<yw>(?:fiscal\s+)?year\s+))?" + _LB + rf"(?P<y>{_Y})(?![\w/%]|[.,\-–]\d)"),
+        ("relyear", rf"(?:\b(?P<yrel>{_alt(_RELY)})\s+year\b(?!s)|(?P<yend>\byear[\s-]end\b)|(?P<ymid>\bmid[\s-]year\b))"),
+        ("relmonth", rf"\b(?P<mrel>{_alt(_RELM)})\s+month\b(?!s)"),
     ]
 ]
 
