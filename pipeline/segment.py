@@ -9,7 +9,8 @@ The splitter is language independent; what differs per language is data under ``
   (words that introduce such an ordinal: "der 15. Nationalversammlung").
 
 Other rules: paragraph breaks (newlines) always end a sentence; a period followed by a lower-case
-word, a digit after "1." inside a run of numbers, or a bare list marker ("1.", "a)", "II.") never do;
+word, a digit after "1." inside a run of numbers, or a list marker ("1.", "a)", "II.") at the start
+of a line or after ": ; ," never do;
 single letters before a period are initials ("Nguyễn Văn A.", "z. B."). Decimal commas and points
 ("3,2", "3.2") have no space after them and never split.
 """
@@ -113,8 +114,10 @@ def _is_boundary(text: str, seg_start: int, cut: int, nxt_at: int, end: int, rul
         return False                     # "Nr. 57", "TS. Nguyễn", "z.B. die"
     if period and re.fullmatch(r"[^\W\d_]", token):
         return False                     # initials: "Nguyễn Văn A. Trần", "z. B."
-    if period and _LIST_MARKER.fullmatch(before.strip()):
-        return False                     # "1. Die Regierung …" (a list item's own number)
+    if period and _LIST_MARKER.fullmatch(raw):
+        words = before[:len(before) - len(raw)].split()
+        if not words or words[-1][-1] in ":;,":
+            return False                 # "1. Die Regierung …", "Nhiệm vụ: 1. Hoàn thiện …; 2. Phát triển …"
     if period and token.isdigit():
         if nxt.isdigit():
             return False                 # "1. 2. 3." numbering kept together

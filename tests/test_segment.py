@@ -60,6 +60,12 @@ def test_german_numbered_list_items_keep_their_number():
         "Die Aufgaben sind:", "1. Daten vernetzen.", "2. Verfahren vereinfachen.", "Das gilt sofort."]
 
 
+def test_inline_numbered_list_stays_one_sentence():
+    text = "Nhiệm vụ gồm: 1. Hoàn thiện thể chế; 2. Phát triển hạ tầng số. Các bộ triển khai ngay."
+    assert sents(text, "vi") == [
+        "Nhiệm vụ gồm: 1. Hoàn thiện thể chế; 2. Phát triển hạ tầng số.", "Các bộ triển khai ngay."]
+
+
 # ------------------------------------------------------------------ Vietnamese
 def test_vietnamese_titles_and_numbers():
     text = ("TS. Nguyễn Văn A phát biểu tại cuộc họp. Nghị quyết số 57-NQ/TW được ban hành. "
