@@ -541,12 +541,16 @@ def _lookup_any(lex: Lexicon, w: str) -> Entry | None:
     e = lex.word(w)
     if e is None:
         low = w.lower()
-        for inf in lex.settings.get("infixes", []):
+        for inf, marker in lex.settings.get("infixes", {}).items():
             k = low.find(inf, LEXICON_COMPOUND_MIN_PART - 1)
             if 0 < k and len(low) - k - len(inf) >= LEXICON_COMPOUND_MIN_PART:
                 e = lex.word(low[:k] + low[k + len(inf):])
-                if e is not None:
+                if e is not None and e.english != DROP:
+                    # "fertigzustellen" -> "to complete"
+                    base = e.english.split("|")[0]
+                    e = Entry(f"{marker} {base}".strip(), e.tags - {"inf", "pp"})
                     break
+                e = None
     return e
 
 
