@@ -90,6 +90,10 @@ CASES = [
     ("by mid-year", PUB, [("by mid-year", None, "2025-06-30", "deadline")]),
     ("towards 2030", PUB, [("towards 2030", None, "2030-12-31", "deadline")]),
     ("in the 2026-2030 term", PUB, [("in the 2026-2030", "2026-01-01", "2030-12-31", "period")]),
+    ("by the end of this quarter", PUB, [("by the end of this quarter", None, "2025-09-30", "deadline")]),
+    ("next quarter", "2025-11-02", [("next quarter", "2026-01-01", "2026-03-31", None)]),
+    ("in the remaining months of the year", PUB, [("in the remaining months of the year", "2025-09-24", "2025-12-31", "period")]),
+    ("the rest of 2025", PUB, [("the rest of 2025", "2025-09-24", "2025-12-31", None)]),
     # --- ranges
     ("Between July 1st, 2025 and September 10th, 2025, a total of", PUB,
      [("Between July 1st, 2025 and September 10th, 2025", "2025-07-01", "2025-09-10", "period")]),
@@ -150,6 +154,8 @@ CASES = [
     ("the March of progress", PUB, []),
     ("over the last 6 months", PUB, []),
     ("within 30 days", PUB, []),
+    ("in the coming months", PUB, []),
+    ("the rest of the delegation", PUB, []),
 ]
 
 

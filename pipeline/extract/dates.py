@@ -107,7 +107,7 @@ _PRE_BACK = re.compile(
     rf"|(?P<part>{_alt(_PARTS['year'])})(?:\s*-\s*|\s+(?:in\s+(?:the\s+)?)?))$",
     re.IGNORECASE,
 )
-_TAKES_PRE = {"month", "quarter", "half", "year", "relyear", "relmonth"}
+_TAKES_PRE = {"month", "quarter", "half", "year", "relyear", "relmonth", "relquarter"}
 _LB = r"(?<![\w/.,])(?<!\d[-–])"          # a number starts here, not inside another number or code
 _NUMEND = r"(?![\w/]|[.,\-–]\d)"          # ... and ends here
 _QORD = _alt([k for k in _ORD if not k.isdigit() and k not in ("i", "ii", "iii", "iv")])
@@ -136,6 +136,8 @@ _CORES: list[tuple[str, re.Pattern]] = [
         ("year", rf"(?:(?:the\s+)?(?P<yw>(?:fiscal\s+)?year\s+))?" + _LB + rf"(?P<y>{_Y})(?![\w/%]|[.,\-–]\d)"),
         ("relyear", rf"(?:\b(?P<yrel>{_alt(_RELY)})\s+year\b(?!s)|(?P<yend>\byear[\s-]end\b)|(?P<ymid>\bmid[\s-]year\b))"),
         ("relmonth", rf"\b(?P<mrel>{_alt(_RELM)})\s+month\b(?!s)"),
+        ("relquarter", rf"\b(?P<qrel>{_alt(_RELM)})\s+quarter\b(?!s)"),
+        ("rest", rf"(?:the\s+)?\b(?:(?:remaining|last|final|coming)\s+months\s+of|rest\s+of|remainder\s+of)\s+{_YS}"),
     ]
 ]
 
@@ -158,6 +160,7 @@ class _Core:
     year: Optional[int] = None      # explicit year
     yrel: Optional[int] = None      # relative year offset (this year = 0)
     mrel: Optional[int] = None      # relative month offset
+    qrel: Optional[int] = None      # relative quarter offset
     month: Optional[int] = None
     day: Optional[int] = None
     day2: Optional[int] = None
@@ -245,9 +248,13 @@ def _core_from(kind: str, m: re.Match, pre: Optional[re.Match] = None) -> Option
             c.yrel, c.edge = 0, c.edge or "end"
         elif g.get("ymid"):
             c.yrel, c.part = 0, "mid"
-    elif kind == "relmonth":
-        c.mrel = _RELM[_norm(g["mrel"])]
-        if _norm(g["mrel"]) == "the" and not (c.edge or c.part):
+    elif kind in ("relmonth", "relquarter"):
+        word = _norm(g["mrel"] if kind == "relmonth" else g["qrel"])
+        if kind == "relmonth":
+            c.mrel = _RELM[word]
+        else:
+            c.qrel = _RELM[word]
+        if word == "the" and not (c.edge or c.part):
             c.needs_cue = True
     return c
 
@@ -271,6 +278,12 @@ def _period(c: _Core, pub: Optional[date], shift: int = 0) -> Optional[tuple[dat
         k = pub.year * 12 + pub.month - 1 + c.mrel
         y, mon = divmod(k, 12)
         c = replace(c, month=mon + 1)
+    elif c.qrel is not None:
+        if pub is None:
+            return None
+        k = pub.year * 4 + (pub.month - 1) // 3 + c.qrel
+        y, q = divmod(k, 4)
+        c = replace(c, quarter=q + 1)
     else:
         if pub is None:
             return None
@@ -283,7 +296,9 @@ def _period(c: _Core, pub: Optional[date], shift: int = 0) -> Optional[tuple[dat
             b = date(y, c.month, c.day2) if c.day2 else a
         elif k in ("month", "my_num", "relmonth"):
             a, b = date(y, c.month, 1), _month_end(y, c.month)
-        elif k == "quarter":
+        elif k == "rest":
+            a, b = (pub if pub is not None and pub.year == y else date(y, 1, 1)), date(y, 12, 31)
+        elif k in ("quarter", "relquarter"):
             a, b = date(y, 3 * c.quarter - 2, 1), _month_end(y, 3 * c.quarter)
         elif k == "half":
             a, b = date(y, 6 * c.half - 5, 1), _month_end(y, 6 * c.half)
@@ -311,7 +326,7 @@ def _apply_part(kind: str, part: str, a: date, b: date) -> tuple[date, date]:
         lo, hi = _PARTS["month"][part]
         last = b.day
         return a.replace(day=min(lo, last)), a.replace(day=min(hi, last))
-    table = {"quarter": "quarter", "half": "half"}.get(kind, "year")
+    table = {"quarter": "quarter", "relquarter": "quarter", "half": "half"}.get(kind, "year")
     lo, hi = _PARTS[table][part]
     return date(a.year, a.month + lo - 1, 1), _month_end(a.year, a.month + hi - 1)
 
@@ -330,13 +345,16 @@ _TRIGGERS = {
     "year": re.compile(r"(?:1[89]|2[01])\d\d"),
     "relyear": re.compile(r"year", re.IGNORECASE),
     "relmonth": re.compile(r"month", re.IGNORECASE),
+    "relquarter": re.compile(r"quarter", re.IGNORECASE),
+    "rest": re.compile(r"months|rest|remainder", re.IGNORECASE),
     "slash": re.compile(r"\d[/.\-]\d"),
 }
 _NEEDS = {
     "day_num": ("slash",), "iso": ("year",), "dm_num": ("slash",), "my_num": ("slash",),
     "mdy": ("month",), "dmy": ("month",), "month": ("month",), "quarter": ("quarter",),
     "half": ("half",), "months": ("months",), "yrange": ("year",), "year": ("year",),
-    "relyear": ("relyear",), "relmonth": ("relmonth",),
+    "relyear": ("relyear",), "relmonth": ("relmonth",), "relquarter": ("relquarter",),
+    "rest": ("rest",),
 }
 
 
