@@ -610,7 +610,8 @@ def _participles(lex: Lexicon, toks: list[Tok]) -> None:
 
 
 def _object_control(lex: Lexicon, toks: list[Tok]) -> None:
-    """``requested <body> review`` -> ``requested <body> to review`` (tag ``ctrl`` on the verb)."""
+    """``requested <body> review`` -> ``requested <body> to review`` (tag ``ctrl`` on the verb;
+    the object is a gazetteer body or a phrase tagged ``grp``)."""
     marker = lex.settings.get("control_marker")
     if not marker:
         return
@@ -622,7 +623,7 @@ def _object_control(lex: Lexicon, toks: list[Tok]) -> None:
         seen_body = False
         while b < len(live):
             x = live[b]
-            if x.kind == "body":
+            if x.kind == "body" or "grp" in x.tags:
                 seen_body = True
             elif "conj" in x.tags or x.text == ",":
                 pass
