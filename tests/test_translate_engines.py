@@ -272,6 +272,29 @@ def test_models_import_rejects_incomplete_folders(tmp_path, tiny):
     assert not (tmp_path / "models" / "opus-mt-vi-en").exists()
 
 
+def test_models_import_ct2_folder_gets_ct2_name(tmp_path, tiny):
+    from pipeline.translate.install import import_model
+
+    m = import_model(tiny["ct2"], tmp_path / "models")                    # language from the folder name
+    assert (m.kind, m.lang, m.path.name) == ("ctranslate2", "vi", "opus-mt-vi-en-ct2")
+    assert select.choose("vi", tmp_path / "models").name == "ctranslate2"
+
+
+def test_fetch_models_without_network_is_one_line_and_non_zero(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "fetch_models.py"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    r = subprocess.run([sys.executable, str(script), "--models-dir", str(tmp_path / "m")], env=env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 3
+    assert r.stdout == "" and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    assert "commitments models import DIR" in r.stderr
+    assert not (tmp_path / "m").exists()
+
+
 # ------------------------------------------------------------------ runner integration
 def test_runner_stores_translation_with_engine_and_warnings(models_with):
     from pipeline.run import Settings, process_document
