@@ -9,9 +9,10 @@ words and their roles, part/edge words). The grammar, in short:
 * a *core* is a date expression: a day ("September 24, 2025", "24 September", "24/9/2025"),
   a month ("May 2025", "September"), a quarter ("the fourth quarter of 2025", "Q4 2025",
   "quarter IV/2025"), a half ("the first half of 2026", "H1 2026"), "the first 8 months of the
-  year", a year ("2025"), a year range ("2021-2030", "the period 2021–2025") or a relative year or
-  month ("this year", "next month"); optionally behind an edge ("the end of", "the beginning of")
-  or a part word ("early", "mid-", "late").
+  year" / "the last 3 months of 2025", "the rest of the year", a year ("2025"), a year range
+  ("2021-2030", "the period 2021–2025") or a relative year, quarter or month ("this year", "next
+  quarter", "next month", "year-end", "mid-year"); optionally behind an edge ("the end of", "the
+  beginning of") or a part word ("early", "mid-", "late"), which are matched backwards from the core.
 * a *cue* right before the core gives the role and is part of the mention's text: "by", "no later
   than", "to be completed in" -> deadline; "as of" -> as_of; "from", "since", "effective" -> from;
   "in", "during", "between" -> period; "on" -> point.
@@ -26,6 +27,8 @@ Resolution rules:
 * role deadline -> start None, end = last day ("by the end of 2025" -> None..2025-12-31);
   role from -> start = end = first day ("from July 1, 2025"); role as_of -> start = end = last day;
   other roles -> the whole period ("in 2025" -> 2025-01-01..2025-12-31).
+* "the rest of the year" / "the remaining months of the year" runs from the publication date to
+  31 December (from 1 January when the publication date is unknown or in another year).
 * "the end of P" is P's last day, "the beginning of P" its first day; "early/mid/late P" is the
   part of P given in dates.toml ("mid-2026" = June 2026, "late September" = 21-30 September).
 * a lone year or month, "the year", and "24/9" without a year need a cue ("in 2025", "on 24/9");
