@@ -436,18 +436,16 @@ def _tokens(segs) -> list[Tok]:
 
 
 def _phrases(lex: Lexicon, toks: list[Tok]) -> None:
+    """Phrase table over the untranslated tokens: discontinuous entries first (left to right),
+    then each run of untranslated tokens is cut into phrases so that as many tokens as possible
+    are covered by known phrases, with as few phrases as possible (so "điều hành | chính sách"
+    wins over "điều | hành chính | sách", which greedy longest-match would pick)."""
     n = len(toks)
     low = [t.text.lower() if t.out is None else None for t in toks]
-    i = 0
-    while i < n:
-        t = toks[i]
-        if t.out is not None or t.kind == "dropped":
-            i += 1
+    for i in range(n):
+        if low[i] is None or toks[i].kind in ("dropped", "merged"):
             continue
-        w = low[i]
-        # discontinuous entries first (their head may also be a plain entry)
-        done = False
-        for head, entry in lex.gapped.get(w, ()):
+        for head, entry in lex.gapped.get(low[i], ()):
             L = len(head)
             if tuple(low[i:i + L]) != head:
                 continue
@@ -457,26 +455,52 @@ def _phrases(lex: Lexicon, toks: list[Tok]) -> None:
             _set(toks, i, entry, span=L)
             for k in range(j, j + len(entry.tail)):
                 toks[k].out, toks[k].kind = "", "dropped"
-            i += L
-            done = True
+            for k in list(range(i, i + L)) + list(range(j, j + len(entry.tail))):
+                low[k] = None
             break
-        if done:
-            continue
-        for L in range(min(lex.max_len.get(w, 0), n - i), 0, -1):
-            key = tuple(low[i:i + L])
-            if None in key:
-                continue
-            entry = lex.phrases.get(key)
-            if entry is not None:
-                _set(toks, i, entry, span=L)
-                i += L
-                break
-        else:
-            if t.kind == "punct":
-                t.out = t.text
-            else:
-                _word(lex, t)
+    i = 0
+    while i < n:
+        if low[i] is None or toks[i].out is not None:
             i += 1
+            continue
+        j = i
+        while j < n and low[j] is not None and toks[j].out is None:
+            j += 1
+        _segment_run(lex, toks, low, i, j)
+        i = j
+
+
+def _segment_run(lex: Lexicon, toks: list[Tok], low: list, i: int, j: int) -> None:
+    best: list[tuple[int, int, int, Entry | None]] = [(0, 0, 0, None)] * (j - i + 1)
+    for k in range(j - 1, i - 1, -1):
+        w = low[k]
+        choice: tuple[int, int, int, Entry | None] | None = None
+        for L in range(min(lex.max_len.get(w, 0), j - k), 0, -1):
+            entry = lex.phrases.get(tuple(low[k:k + L]))
+            if entry is None:
+                continue
+            nxt = best[k + L - i]
+            cand = (nxt[0] + L, nxt[1] - 1, L, entry)
+            if choice is None or cand[:2] > choice[:2]:
+                choice = cand
+        if choice is None or choice[2] != 1:
+            nxt = best[k + 1 - i]
+            known = 1 if toks[k].kind != "punct" and lex.word(w) is not None else 0
+            cand = (nxt[0] + known, nxt[1] - 1, 1, None)
+            if choice is None or cand[:2] > choice[:2]:
+                choice = cand
+        best[k - i] = choice
+    k = i
+    while k < j:
+        _, _, L, entry = best[k - i]
+        t = toks[k]
+        if entry is not None:
+            _set(toks, k, entry, span=L)
+        elif t.kind == "punct":
+            t.out = t.text
+        else:
+            _word(lex, t)
+        k += L
 
 
 def _find_tail(lex: Lexicon, toks, low, start, tail) -> int | None:
