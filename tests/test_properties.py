@@ -17,7 +17,7 @@ FRAGMENTS = [
     "%", "percent", "tasks", "administrative procedures", "provinces", "km", "MW", "m", "bn",
     "Resolution No.", "Decree", "Project", "(1)", "1.", "3-level", "5G", "COVID-19", "15:30", "pm",
     "+84 24 3823 1234", "-", "–", "/", ".", ",", ";", ":", "(", ")", "\n", "\n\n", " ", "  ",
-    "of which", "the", "period", "year-end", "quarter IV/2025", "Dr.", "No.", "e.g.", "!", "?", "…", "\"",
+    "of which", "the", "period", "1", "5", "estimated", "some", "about", "1.027", "39,27", "year-end", "quarter IV/2025", "Dr.", "No.", "e.g.", "!", "?", "…", "\"",
 ]
 
 fragment_text = st.lists(st.sampled_from(FRAGMENTS), max_size=30).map(" ".join)

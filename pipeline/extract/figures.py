@@ -172,7 +172,7 @@ def find_figures(text: str) -> list[Figure]:
         if m.group("cpre") and m.start() > 0 and text[m.start() - 1].isalnum():
             m = _FIG_NOCUR.match(text, m.start("num"))  # "AVND 5": not a currency sign after all
         pos = m.end()
-        f = _read(text, m, excl)
+        f = _read(text, m, excl, figs[-1].end if figs else 0)
         if (ident_end >= 0 and _LIST_LINK.fullmatch(text, ident_end, m.start())
                 and (f is None or f is _IDENTIFIER or f.unit is None)):
             f = _IDENTIFIER   # a unitless number continuing a list of identifiers
@@ -196,7 +196,8 @@ def find_figures(text: str) -> list[Figure]:
     return out
 
 
-def _read(text: str, m: re.Match, excl: list[tuple[int, int]]) -> Optional[_Fig]:
+def _read(text: str, m: re.Match, excl: list[tuple[int, int]], lo: int):
+    """The figure of one number match (a _Fig), _IDENTIFIER, or None; ``lo``: end of the previous figure."""
     num, ns, ne = m.group("num"), m.start("num"), m.end("num")
     cpre = m.group("cpre")
     s = m.start()
@@ -267,7 +268,7 @@ def _read(text: str, m: re.Match, excl: list[tuple[int, int]]) -> Optional[_Fig]
             end = uend
     start = s
     qualifier = None
-    q = _QUAL.search(text, max(0, s - FIGURE_QUALIFIER_WINDOW), s)
+    q = _QUAL.search(text, max(lo, s - FIGURE_QUALIFIER_WINDOW), s)
     if q:
         qualifier, start = _QUALS[_norm(q.group("q"))], q.start()
     return _Fig(value=value * scale, unit=unit, start=start, end=end, qualifier=qualifier,
