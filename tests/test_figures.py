@@ -113,6 +113,7 @@ CASES = [
     ("1.027 out of 1.084 administrative procedures", [(1027, "administrative procedures", None),
                                                      (1084, "administrative procedures", None)]),
     ("an index of 1.027", [(1.027, None, None)]),
+    ("the 5 provinces' leaders", [(5, "provinces", None)]),
 ]
 
 

@@ -285,13 +285,15 @@ def _unit_phrase(text: str, p: int, value: Decimal) -> tuple[Optional[str], int]
         m = _WORD.match(text, q)
         if not m:
             break
-        w = m.group(1).lower().rstrip("-")
+        raw = m.group(1)
+        w = raw.lower().rstrip("-'’")
+        wend = m.end() - (len(raw) - len(w))   # "provinces'": the span stops before the apostrophe
         if k == 0 and w in _TIME_UNITS:
-            return w, m.end()
+            return w, wend
         if w in _STOP or len(words) >= FIGURE_MAX_UNIT_WORDS:
             break
         words.append(w)
-        q = m.end()
+        q = wend
         if _is_plural(w):
             head = (len(words), q)
             if w in _PARTITIVE:
