@@ -192,6 +192,10 @@ NMT_MAX_INPUT_TOKENS = 200
 # without ever cutting a real translation.
 NMT_OUTPUT_RATIO = 2.0
 NMT_OUTPUT_SLACK = 16
+# Input lengths are rounded up to a multiple of this (tokens) before the output limit is computed,
+# so a sentence's limit depends on its own length only (its English never depends on its batch
+# mates) while sentences of similar length still share a batch. 16 tokens is about one clause.
+NMT_LENGTH_BUCKET = 16
 # CTranslate2 compute type on CPU: int8 weights (the format `commitments models convert` writes);
 # about 3-4x faster than float32 at a BLEU difference within noise (CTranslate2 benchmarks).
 NMT_CT2_COMPUTE_TYPE = "int8"

@@ -93,3 +93,20 @@ def test_bad_inputs_are_rejected_with_reasons(tmp_path):
     assert docs["latin1"].status == "ok" and "Größere Städte" in docs["latin1"].text and docs["latin1"].lang == "de"
     assert docs["huge"].status == "rejected" and "over the 8 MB limit" in docs["huge"].reason
     assert docs["notes"].reason.startswith("unsupported file type '.md'")
+
+
+def test_header_date_lines_in_each_language_and_portal_banners():
+    from pipeline.ingest.chrome import clean_text_page
+    from pipeline.ingest.metadata import date_from_line
+
+    assert date_from_line("October 2, 2025 | 09:15 pm GMT+7") == "2025-10-02"
+    assert date_from_line("2. Oktober 2025, 10:15 Uhr") == "2025-10-02"
+    assert date_from_line("Thứ Bảy, 15/11/2025 18:45") == "2025-11-15"
+    assert date_from_line("18. März 2025") == "2025-03-18"
+    assert date_from_line("Hotline 1900 5555 – 31/02/2025") is None  # no such day
+    page = clean_text_page("Báo Chính phủ - Cổng Thông tin điện tử Chính phủ\n\n"
+                           "Thủ tướng chủ trì Phiên họp thứ năm của Ban Chỉ đạo\n\nThứ Bảy, 15/11/2025 18:45\n\n"
+                           "Chiều 15/11, tại trụ sở Chính phủ, Thủ tướng chủ trì phiên họp.\n\nĐoạn thứ hai.")
+    assert page.title == "Thủ tướng chủ trì Phiên họp thứ năm của Ban Chỉ đạo"
+    assert page.published == "2025-11-15"
+    assert "Cổng Thông tin" not in " ".join(page.paragraphs)

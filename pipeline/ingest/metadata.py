@@ -66,9 +66,12 @@ def date_from_line(line: str) -> str | None:
     if len(line) > conf["max_line_chars"]:
         return None
     for pat in conf["line_dates"]:
-        m = pat.search(line)
-        if m:
-            iso = _valid(m["y"], m["m"], m["d"])
+        for m in pat.finditer(line):
+            g = m.groupdict()
+            month = g.get("m") or conf["months"].get((g.get("mon") or "").lower())
+            if month is None:
+                continue
+            iso = _valid(g["y"], str(month), g["d"])
             if iso:
                 return iso
     return None
