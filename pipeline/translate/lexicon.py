@@ -171,6 +171,8 @@ def _compound(lex: Lexicon, w: str, depth: int) -> str | None:
             stem = mod[: len(mod) - len(link)] if link else mod
             if len(stem) < LEXICON_COMPOUND_MIN_PART:
                 continue
+            if stem in lex.settings.get("compound_not_modifier", ()):
+                continue
             me = lex.phrases.get((stem,)) or _word_lookup(lex, stem)
             if me is not None and me.english != DROP:
                 mod_en = me.english.split("|")[0]
@@ -704,6 +706,17 @@ def _clusters(cl: list[Tok], cluster_end: set) -> list[tuple[int, int]]:
     return found
 
 
+def _finite_edge(seg: list[Tok], aux_map: dict) -> Tok | None:
+    """The finite auxiliary that closes or opens a cluster of two or more verbs ("umgesetzt
+    werden müssen", "wurden abgeschlossen"); such a cluster carries its own finite verb."""
+    if len(seg) < 2:
+        return None
+    for t in (seg[0], seg[-1]):
+        if "aux" in t.tags and "inf" not in t.tags and t.text.lower() in aux_map:
+            return t
+    return None
+
+
 def _order_cluster(seg: list[Tok], br: dict, kind: str) -> list[Tok]:
     """German cluster order reversed is English order; passive helpers become be/been."""
     passive = br.get("in_passive", {})
@@ -722,7 +735,8 @@ def _bracket_clause(cl: list[Tok], br: dict) -> list[Tok]:
     aux_i = next((k for k, t in enumerate(cl) if "aux" in t.tags and t.text.lower() in aux_map
                   and k not in inside), None)
     after = [(a, b) for a, b in clusters
-             if aux_i is not None and a > aux_i and a - aux_i <= LEXICON_BRACKET_MAX_TOKENS]
+             if aux_i is not None and a > aux_i and a - aux_i <= LEXICON_BRACKET_MAX_TOKENS
+             and _finite_edge(cl[a:b], aux_map) is None]
     if after and aux_i is not None:
         needs = aux_map[cl[aux_i].text.lower()]
         needs = needs.get("needs") if isinstance(needs, dict) else None
