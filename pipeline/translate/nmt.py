@@ -15,7 +15,7 @@ import json
 import re
 from pathlib import Path
 
-from pipeline.config import NMT_BATCH_SIZE, NMT_OUTPUT_RATIO, NMT_OUTPUT_SLACK
+from pipeline.config import NMT_BATCH_SIZE, NMT_LENGTH_BUCKET, NMT_OUTPUT_RATIO, NMT_OUTPUT_SLACK
 
 MODEL_INFO = "model-info.json"
 # Small files whose bytes define a model (besides its weights): config and vocabularies.
@@ -115,8 +115,14 @@ class NMTEngine:
         raise NotImplementedError
 
     def _output_limit(self, n_tokens: int, model_limit: int) -> int:
-        """Most output tokens (without </s>) for an input of ``n_tokens`` tokens (without </s>)."""
-        return max(1, min(model_limit - 2, int(NMT_OUTPUT_RATIO * (n_tokens + 1)) + NMT_OUTPUT_SLACK))
+        """Most output tokens (without </s>) for an input of ``n_tokens`` tokens (without </s>).
+
+        The input length is first rounded up to a multiple of ``NMT_LENGTH_BUCKET`` so that
+        sentences of similar length share a limit and can share a batch.
+        """
+        b = max(1, NMT_LENGTH_BUCKET)
+        rounded = -(-(n_tokens + 1) // b) * b
+        return max(1, min(model_limit - 2, int(NMT_OUTPUT_RATIO * rounded) + NMT_OUTPUT_SLACK))
 
     def pieces(self, text: str) -> list[str]:
         """How ``text`` is cut for the model (one piece unless it is over ``max_tokens``)."""
