@@ -155,6 +155,21 @@ def eval_(
     out.print(summary_line(result), highlight=False, soft_wrap=True)
 
 
+# ----------------------------------------------------------------------------- clusters
+@app.command()
+def clusters(
+    out_dir: Path = typer.Option(Path("outputs"), "--out", "-o", help="Outputs folder of a run (clusters.jsonl, documents.jsonl)."),
+) -> None:
+    """The meetings of a run: label, date, languages, outlets, documents, and which are duplicates."""
+    from pipeline.dedup.table import OutputsMissing, load, render
+
+    try:
+        found, docs = load(out_dir)
+    except OutputsMissing as exc:
+        raise UserError(str(exc)) from exc
+    render(found, docs, out)
+
+
 # ----------------------------------------------------------------------------- diff
 @app.command()
 def diff(

@@ -368,3 +368,39 @@ def test_seed_clusters_and_duplicates(seed_run):
     first = next(c for c in clusters if c["cluster_id"] == by["000"]["cluster_id"])
     assert first["meeting_number"] == 1 and first["languages"] == ["de", "en"]
     assert first["duplicates"] == {by["001"]["doc_id"]: by["000"]["doc_id"]}
+
+
+# ------------------------------------------------------------------ `commitments clusters`
+def test_clusters_table(seed_run):
+    import io
+
+    from rich.console import Console
+
+    from pipeline.dedup.table import load, render
+
+    found, docs = load(seed_run)
+    buf = io.StringIO()
+    render(found, docs, Console(file=buf, width=250, color_system=None))
+    text = buf.getvalue()
+    assert "4th meeting, Government Steering Committee on science" in text
+    assert "1st meeting, Government Steering Committee on science" in text
+    assert "duplicate of 000_3ed392a0d2c95b5d" in text
+    assert "binhdinh.gov.vn" in text and "de, en" in text
+    assert text.rstrip().endswith("2 meeting(s), 5 document(s), 1 duplicate(s)")
+
+
+def test_clusters_command(seed_run, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "250"}
+    ok = subprocess.run([sys.executable, "-m", "pipeline", "clusters", "--out", str(seed_run)],
+                        capture_output=True, text=True, env=env)
+    assert ok.returncode == 0, ok.stderr
+    assert "2 meeting(s), 5 document(s), 1 duplicate(s)" in ok.stdout
+    bad = subprocess.run([sys.executable, "-m", "pipeline", "clusters", "--out", str(tmp_path)],
+                         capture_output=True, text=True, env=env)
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == (f"error: no clusters.jsonl or documents.jsonl in {tmp_path} "
+                                  f"(run `commitments extract --out {tmp_path}` first)")
