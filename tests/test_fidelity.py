@@ -61,4 +61,20 @@ def test_invented_and_changed_figures():
         "figure 28 missing from translation", "figure 38 not in source"]
     # a decimal comma read as a thousands separator: 3,2 -> 32
     assert check("Doanh thu đạt 3,2 triệu tỷ đồng.", "Revenue reached 32 million billion VND.", "vi") == [
-        "figure 3.2 missing from translation", "figure 32 not in source"]
+        "figure 3.2 (= 3200000000000000) missing from translation", "figure 32 (= 32000000000000000) not in source"]
+
+
+def test_scale_words_give_figures_a_second_reading():
+    # same value with a different scale word: no warning
+    assert check("Ngân sách 1.000 tỷ đồng.", "A budget of 1 trillion VND.", "vi") == []
+    assert check("Ngân sách 1.000 tỷ đồng.", "A budget of 1,000 billion VND.", "vi") == []
+    assert check("Doanh thu 3,2 triệu tỷ đồng.", "Revenue of 3.2 quadrillion VND.", "vi") == []
+    assert check("Das Budget beträgt 1,5 Milliarden Euro.", "The budget is 1,500 million euros.", "de") == []
+    # the scale word left untranslated: the number as written still matches
+    assert check("Doanh thu 3,2 triệu tỷ đồng.", "Revenue of 3.2 triệu tỷ VND.", "vi") == []
+    # a German "Milliarde" is an English billion, not a trillion: 1.5e9 != 1.5e12
+    assert check("Das Budget beträgt 1,5 Milliarden Euro.", "The budget is 1.5 trillion euros.", "de") == [
+        "figure 1.5 (= 1500000000) missing from translation", "figure 1.5 (= 1500000000000) not in source"]
+    # 1.000 tỷ (10^12) rendered as 1 billion (10^9)
+    assert check("Ngân sách 1.000 tỷ đồng.", "A budget of 1 billion VND.", "vi") == [
+        "figure 1000 (= 1000000000000) missing from translation", "figure 1 (= 1000000000) not in source"]

@@ -3,13 +3,16 @@
 Figures are compared as numbers after each side is read with its own language's number format
 (``data/<lang>/numbers.toml``): German/Vietnamese "1.027" and English "1,027" are both 1027,
 "3,2" and "3.2" are both 3.2, "95 %" and "95%" are both 95. Years, day numbers and document numbers
-("57/NQ-TW") are figures too. Month names and number words ("September", "four", "thứ tư") are
+("57/NQ-TW") are figures too. Scale words after a figure (``[scales]``: "tỷ", "Milliarden",
+"billion") give it a second reading, so "1.000 tỷ" and "1 trillion" match. Month names and number words ("September", "four", "thứ tư") are
 *implicit* figures: they can stand in for a figure on the other side ("23/9" -> "September 23") but
 are never required themselves.
 
 Two kinds of warning, one string each, recorded in ``Sentence.warnings``:
     "figure 1027 missing from translation"      a source figure the English lost or changed
     "figure 1.027 not in source"                 an English figure the source does not have
+    "figure 1.5 (= 1500000000) missing from translation"   a scaled figure ("1,5 Milliarden") whose
+                                                 value the English changed ("1.5 trillion")
 The source side wins: a consumer that needs a figure should read it from ``Sentence.source`` when the
 sentence carries a warning for it.
 """
@@ -31,6 +34,7 @@ class NumberFormat:
     thousands: tuple[str, ...] = (",",)
     months: dict[str, int] = field(default_factory=dict)
     words: dict[str, int] = field(default_factory=dict)
+    scales: dict[str, Decimal] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=None)
@@ -47,6 +51,7 @@ def number_format(lang: str) -> NumberFormat:
         thousands=tuple(raw.get("thousands", [","])),
         months={k.lower(): int(v) for k, v in raw.get("months", {}).items()},
         words={k.lower(): int(v) for k, v in raw.get("words", {}).items()},
+        scales={k.lower(): Decimal(str(v)) for k, v in raw.get("scales", {}).items()},
     )
 
 
@@ -88,13 +93,27 @@ def _parse(token: str, fmt: NumberFormat) -> list[str]:
     return [_canon(Decimal(p)) for p in re.split(r"[., ]", t) if p]   # "13.03.2025": a date's parts
 
 
-def figures(text: str, lang: str) -> set[str]:
-    """Canonical values of the figures written with digits in ``text``."""
+def _figures(text: str, lang: str) -> list[tuple[str, str, bool]]:
+    """(as written, with scale words applied, has a scale word) per figure:
+    "1.000 tỷ" -> ("1000", "1000000000000", True)."""
     fmt = number_format(lang)
-    out: set[str] = set()
+    out: list[tuple[str, str]] = []
     for m in _NUMBER.finditer(text):
-        out.update(_parse(m.group(0), fmt))
+        parts = _parse(m.group(0), fmt)
+        scale, pos = Decimal(1), m.end()
+        while fmt.scales and len(parts) == 1:                 # "3,2 triệu tỷ" = 3.2 x 10^6 x 10^9
+            w = _WORD.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip()))
+            if not w or w.group(0).lower() not in fmt.scales:
+                break
+            scale *= fmt.scales[w.group(0).lower()]
+            pos = w.end()
+        out.extend((p, _canon(Decimal(p) * scale), pos != m.end()) for p in parts)
     return out
+
+
+def figures(text: str, lang: str) -> set[str]:
+    """Canonical values of the figures written with digits in ``text`` (as written, no scale words)."""
+    return {raw for raw, _, _ in _figures(text, lang)}
 
 
 def implicit_figures(text: str, lang: str) -> set[str]:
@@ -112,12 +131,25 @@ def implicit_figures(text: str, lang: str) -> set[str]:
 
 def check(source: str, english: str, lang: str, target_lang: str = "en") -> list[str]:
     """Warnings for figures lost or invented by a translation of ``source`` (in ``lang``) to ``english``."""
-    src, tgt = figures(source, lang), figures(english, target_lang)
-    src_words, tgt_words = implicit_figures(source, lang), implicit_figures(english, target_lang)
-    warnings = [f"figure {v} missing from translation" for v in sorted(src - tgt - tgt_words, key=_sort_key)]
-    warnings += [f"figure {v} not in source" for v in sorted(tgt - src - src_words, key=_sort_key)]
-    return warnings
+    src, tgt = _figures(source, lang), _figures(english, target_lang)
+    missing = _unmatched(src, tgt, implicit_figures(english, target_lang))
+    invented = _unmatched(tgt, src, implicit_figures(source, lang))
+    return ([f"figure {v} missing from translation" for v in sorted(missing, key=_sort_key)]
+            + [f"figure {v} not in source" for v in sorted(invented, key=_sort_key)])
 
 
-def _sort_key(v: str) -> tuple[Decimal, str]:
-    return Decimal(v), v
+def _unmatched(these: list[tuple[str, str, bool]], other: list[tuple[str, str, bool]],
+               other_words: set[str]) -> set[str]:
+    """Figures of ``these`` with no counterpart in ``other``. A counterpart has the same scaled value
+    ("1.000 tỷ" = "1 trillion"), or the same number as written when at most one of the two carries a
+    scale word ("3,2 triệu tỷ" = "3.2 quadrillion" by value, "= 3.2" when the scale word was left as is;
+    but "1,5 Milliarden" != "1.5 trillion"), or is a month name / number word on the other side."""
+    values = {v for _, v, _ in other}
+    plain = {r for r, _, scaled in other if not scaled} | other_words
+    any_raw = {r for r, _, _ in other}
+    return {f"{r} (= {v})" if scaled else r for r, v, scaled in these
+            if v not in values and r not in plain and (scaled or r not in any_raw)}
+
+
+def _sort_key(label: str) -> tuple[Decimal, str]:
+    return Decimal(label.split(" ", 1)[0]), label
