@@ -141,6 +141,30 @@ def test_old_and_new_tone_placement_match(engines):
     assert "the fourth quarter" in e.translate(["trong quý IV"])[0]
 
 
+def test_vietnamese_passive_tense_follows_the_sentence(engines):
+    # Vietnamese does not mark tense: "được" is past in a report, future after a target or deadline.
+    e = engines["vi"]
+    assert "were cut" in e.translate(["Hơn 890 thủ tục hành chính được cắt giảm."])[0]
+    assert "will be provided" in e.translate(["Đến hết năm 2025, 100% thủ tục được cung cấp trực tuyến."])[0]
+    # a cue after the word does not count: "were assigned, must complete"
+    out = e.translate(["73 nhiệm vụ được giao, phải hoàn thành trước ngày 30/6/2025."])[0]
+    assert "were assigned" in out and "must complete" in out
+
+
+def test_german_verb_brackets(engines):
+    e = engines["de"]
+    # auxiliary + clause-final participle; a fronted date leaves the subject before the verb
+    assert "45 tasks were completed" in e.translate(["Bis zum 23. September 2025 wurden 45 Aufgaben abgeschlossen."])[0]
+    # subordinate clause: the cluster is reversed into English order
+    assert "must be implemented" in e.translate(["Aufgaben, die sofort umgesetzt werden müssen."])[0]
+    # a cluster with its own finite verb is not pulled to an earlier auxiliary
+    out = e.translate(["Bislang wurde mit dem Bau von 100 Schulen begonnen, 22 Schulen wurden fertiggestellt."])[0]
+    assert "22 schools were completed" in out
+    # separable verb: the particle closing the clause is dropped
+    out = e.translate(["Der Premierminister forderte die Ministerien auf, die Daten zu bereinigen."])[0]
+    assert "requested" in out and " auf" not in out
+
+
 def test_gazetteer_aliases_inflected_german(engines):
     out = engines["de"].translate(["Die Berichte des Innenministeriums und des Ministeriums für öffentliche Sicherheit."])[0]
     assert "Ministry of Home Affairs" in out and "Ministry of Public Security" in out

@@ -105,6 +105,7 @@ class Lexicon:
     norm_re: re.Pattern | None = None
     norm_map: dict[str, str] = field(default_factory=dict)
     bracket: dict = field(default_factory=dict)
+    future_re: re.Pattern | None = None
 
     # -- normalisation --------------------------------------------------------------
     def normalize(self, text: str) -> str:
@@ -217,6 +218,8 @@ def _load(lang: str, data_dir: Path | None) -> Lexicon:
     lex = Lexicon(lang=lang, version=version, settings=settings, maps={}, rules=[],
                   bodies={}, phrases={}, gapped={}, max_len={},
                   norm_re=norm_re, norm_map=norm_map, bracket=conf.get("bracket", {}))
+    if settings.get("future_cues"):
+        lex.future_re = re.compile(lex.normalize(settings["future_cues"]), re.IGNORECASE)
     lex.maps = {name: {lex.normalize(str(k)).lower(): str(v) for k, v in m.items()}
                 for name, m in conf.get("maps", {}).items()}
     macros = {k: lex.normalize(v) for k, v in conf.get("macros", {}).items()}
@@ -595,26 +598,37 @@ def _word_english(lex: Lexicon, w: str) -> str | None:
     return lex.compound(w)
 
 
-def _context(lex: Lexicon, toks: list[Tok]) -> None:
-    """Context rules from the data: a word's English after a noun or after a given token."""
+def _context(lex: Lexicon, toks: list[Tok], text: str) -> None:
+    """Context rules from the data (settings.context): a word's English changes
+    ``after`` a noun (capitalised, not sentence-initial) or a given token, or ``when`` the
+    sentence is about the future (the words before it, back to the last ";", match
+    settings.future_cues: "sẽ", "phải", a deadline)."""
     rules = lex.settings.get("context", [])
     if not rules:
         return
     live = [t for t in toks if t.kind not in ("merged", "dropped")]
     for a, t in enumerate(live):
-        if a == 0 or t.kind != "phrase":
+        if t.kind != "phrase":
             continue
         low = t.text.lower()
-        prev = live[a - 1]
+        prev = live[a - 1] if a else None
         for r in rules:
             if r["word"] != low:
                 continue
-            cond = r["after"]
+            ok = True
+            cond = r.get("after")
             if cond == "noun":
-                ok = (a > 1 and prev.kind in ("phrase", "unk", "body") and prev.text[:1].isupper()
-                      and not prev.tags & {"aux", "inf", "pp", "adv", "prep"}) or prev.kind == "body"
-            else:
-                ok = prev.text.lower() == cond
+                ok = prev is not None and ((a > 1 and prev.kind in ("phrase", "unk", "body")
+                                            and prev.text[:1].isupper()
+                                            and not prev.tags & {"aux", "inf", "pp", "adv", "prep"})
+                                           or prev.kind == "body")
+            elif cond is not None:
+                ok = prev is not None and prev.text.lower() == cond
+            if ok and r.get("when") == "future":
+                # the cue must come before the word, in the same part of the sentence
+                start = max((k for k in range(a) if live[k].text in (";", ".", "!", "?")), default=-1)
+                before = " ".join(x.text for x in live[start + 1:a])
+                ok = bool(lex.future_re and lex.future_re.search(before))
             if ok:
                 t.out = r["english"]
                 break
@@ -849,7 +863,7 @@ class LexiconEngine:
             return sentence
         toks = _tokens(_segments(lex, text))
         _phrases(lex, toks)
-        _context(lex, toks)
+        _context(lex, toks, text)
         _participles(lex, toks)
         _object_control(lex, toks)
         toks = _brackets(lex, toks)
