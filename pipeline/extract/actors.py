@@ -207,26 +207,52 @@ def places_named(sdoc) -> list[Body]:
 
 
 # ------------------------------------------------------------------ roles
+@lru_cache(maxsize=None)
+def _doc_ref_re() -> re.Pattern:
+    nouns = "|".join(re.escape(w) for w in sorted(_words("actors", "document_nouns"), key=len, reverse=True))
+    return re.compile(rf"\b(?:{nouns})s?\s+(?:no\.?\s*)?[\w./-]*\d[\w./-]*\s+(?:of|by|from)\s+(?:the\s+)?$", re.I)
+
+
 def role_of(span) -> str:
     """Grammatical role of a body mention: assignee, subject, reporter, requester, recipient,
     issuer, agent, locative or other."""
     if span is None or len(span) == 0:
         return "other"
-    c = cues()
     request = _words("commitment", "request_verbs")
     recipient = _words("actors", "recipient_verbs")
     docn = _words("actors", "document_nouns")
     reportn = _words("actors", "report_nouns")
     left = span.doc[max(0, span.start - 6):span.start].text.lower()
     heads = _words("actors", "body_heads")
-    tok = span.root
     # "the Ministry of Finance and the State Bank": a conjunct takes the first one's role;
     # "the Hanoi People's Committee", "the Da Nang Department of Construction": the place takes
     # the role of the organ it modifies.
-    while tok.head is not tok and (tok.dep_ == "conj" or (tok.dep_ in ("compound", "nmod", "amod", "poss")
-                                                        and tok.head.lower_ in heads)):
-        tok = tok.head
+    tok = span.root
+    while tok.head is not tok:
+        if tok.dep_ == "conj":
+            tok = tok.head
+            continue
+        t = tok
+        while t.dep_ in ("compound", "nmod", "amod", "poss") and t.head is not t:
+            t = t.head
+            if t.lower_ in heads:
+                break
+        if t is not tok and t.lower_ in heads:
+            tok = t
+            continue
+        break
     dep, head = tok.dep_, tok.head
+    # mandative "proposed that the State Bank issue ...": the parser often reads the bare verb
+    # as a noun, so the words before the mention decide
+    j = span.start - 1
+    while j >= 0 and span.doc[j].pos_ == "DET":
+        j -= 1
+    if j >= 1 and span.doc[j].lower_ == "that" and span.doc[j - 1].lemma_.lower() in request:
+        return "assignee"
+    # "Resolution No. 57/NQ-TW of the Politburo": numbered documents confuse the parser
+    before = span.doc.text[max(0, span.start_char - 60):span.start_char]
+    if _doc_ref_re().search(before):
+        return "issuer"
     if dep == "poss":
         if head.lemma_.lower() in reportn or head.lower_ in reportn:
             return "reporter"
@@ -268,7 +294,6 @@ def role_of(span) -> str:
         return "other"
     if "according to" in left:
         return "reporter"
-    del c
     return "other"
 
 

@@ -166,9 +166,10 @@ def _imperative(toks, low: str, a: int) -> bool:
     closed by a comma, or adverbs): "Complete the database ...", "At the same time, promote ...".
     Not after a result word ("Currently use only 30% ..." is a word-order slip of a translation)."""
     root = next((t for t in toks if t.dep_ == "ROOT"), None)
-    if root is None or root.tag_ != "VB":
+    # the tagger reads an opening "Cut"/"Set" as past tense: without a subject it is a base form
+    if root is None or root.tag_ not in ("VB", "VBP", "VBD") or root.pos_ != "VERB":
         return False
-    if any(ch.dep_ in ("nsubj", "nsubjpass", "expl", "aux") for ch in root.children):
+    if any(ch.dep_ in ("nsubj", "nsubjpass", "csubj", "expl", "aux", "auxpass") for ch in root.children):
         return False
     before = [t for t in toks if t.i < root.i]
     commas = [t for t in before if t.text == ","]
@@ -277,6 +278,8 @@ def action_phrase(sdoc, a: int, b: int) -> Optional[str]:
                                              and c.lemma_.lower() not in speech and inside(c)), None)
         elif root.pos_ in ("VERB", "AUX") and inside(root):
             verb = root
+        if verb is None and root.pos_ == "VERB" and inside(root):
+            verb = root  # "679 tasks were assigned to 56 agencies", "the ministry reported on ..."
     if verb is None:
         verb = next((t for t in toks if t.pos_ == "VERB" and t.dep_ in ("ccomp", "xcomp", "conj", "relcl", "advcl")
                      and t.lemma_.lower() not in speech), None)

@@ -1,0 +1,227 @@
+"""Statement extraction on sentences written in the style of Vietnamese government news.
+
+Expected kinds, figures, dates and actors are worked out by hand from the rules in
+pipeline/extract/statements.py (docstring) and the article's publication date (2025-10-20).
+"""
+import pytest
+
+from pipeline.extract import extract_document, extract_documents
+from pipeline.records import Document, Sentence, Span
+from pipeline.segment import split_sentences
+from pipeline.translate import identity_sentences
+
+PUB = "2025-10-20"
+
+
+def make(text: str, captions=(), title=None, doc_id="t1", published=PUB):
+    caps = []
+    for c in captions:
+        i = text.index(c)
+        caps.append(Span(start=i, end=i + len(c)))
+    doc = Document(doc_id=doc_id, path=f"{doc_id}.txt", status="ok", lang="en", published=published,
+                   title=title, text=text, captions=caps)
+    return doc, identity_sentences(doc, split_sentences(text, "en"))
+
+
+def run(text: str, **kw):
+    doc, sents = make(text, **kw)
+    return extract_document(doc, sents)
+
+
+def vals(st):
+    return [f.value for f in st.figures]
+
+
+def end(st):
+    return st.date.end if st.date else None
+
+
+def names(st):
+    return sorted(a.name for a in st.actors)
+
+
+# ------------------------------------------------------------------ kinds
+def test_request_to_a_ministry_with_deadline_is_a_commitment():
+    [st] = run("The Prime Minister requested the Ministry of Finance to complete the draft decree on "
+               "public investment by June 30, 2026.")
+    assert st.kind == "commitment"
+    assert end(st) == "2026-06-30"
+    assert names(st) == ["Ministry of Finance"]          # the requester (Prime Minister) is not the actor
+    assert st.action.startswith("complete the draft decree")
+
+
+def test_measured_result_is_progress():
+    [st] = run("Hanoi has granted 1,250 land use right certificates to households in the suburban districts.")
+    assert st.kind == "progress"
+    assert vals(st) == [1250]
+    assert names(st) == ["Hanoi"]                        # subject of the result
+
+
+def test_as_of_date_is_the_date_of_a_progress_statement():
+    [st] = run("As of October 15, 2025, the province had disbursed 72.5% of its public investment plan.")
+    assert st.kind == "progress"
+    assert vals(st) == [72.5]
+    assert end(st) == "2025-10-15"
+
+
+def test_future_target_with_year_is_a_commitment():
+    [st] = run("By 2030, 95% of households will use cashless payments.")
+    assert (st.kind, vals(st), end(st)) == ("commitment", [95], "2030-12-31")
+
+
+def test_directive_adverb_and_imperative_are_commitments():
+    sts = run("Localities urgently complete the review of 300 overlapping procedures.\n\n"
+              "At the same time, cut 20% of business conditions in the construction sector.")
+    assert [(s.kind, vals(s)) for s in sts] == [("commitment", [300]), ("commitment", [20])]
+
+
+def test_passive_assignment_is_reported_progress_not_a_request():
+    [st] = run("In 2025, a total of 120 tasks were assigned to 18 ministries and agencies.")
+    assert st.kind == "progress"
+    assert vals(st) == [120, 18]
+    assert end(st) == "2025-12-31"                       # "in 2025": the period's end
+
+
+# ------------------------------------------------------------------ atomic records
+def test_two_deadlines_split_into_two_records_with_their_own_figures():
+    text = ("The target is that by the end of 2026, 90% of public services will be provided online; "
+            "by 2030, 100% of households will have broadband internet.")
+    sts = run(text)
+    assert [(vals(s), end(s)) for s in sts] == [([90], "2026-12-31"), ([100], "2030-12-31")]
+    assert all(s.source_text == text for s in sts)       # evidence: the whole source sentence
+    assert sts[1].text.startswith("by 2030, 100% of households")
+    assert len({s.id for s in sts}) == 2
+    assert all(s.kind == "commitment" for s in sts)
+
+
+def test_split_at_and_between_targets():
+    sts = run("Public investment disbursement will reach 60% by June 2026 and 95% by December 2026.")
+    assert [(vals(s), end(s)) for s in sts] == [([60], "2026-06-30"), ([95], "2026-12-31")]
+
+
+def test_same_deadline_twice_is_one_record():
+    sts = run("Implement the settlement of 80% of administrative procedures online by 2025; ensure "
+              "the smooth operation of the two-level local government until the end of the year.")
+    assert len(sts) == 1
+    assert (vals(sts[0]), end(sts[0])) == ([80], "2025-12-31")
+
+
+# ------------------------------------------------------------------ attribution
+def test_proposal_names_the_body_that_should_act():
+    [st] = run("Quang Ninh province proposed that the State Bank of Vietnam issue guidance on preferential "
+               "credit for 2,000 social housing units.")
+    assert names(st) == ["State Bank of Vietnam"]
+    assert st.kind == "commitment"
+
+
+def test_reporter_is_the_actor_and_former_names_resolve_to_the_successor():
+    [st] = run("According to a report by the Ministry of Planning and Investment, 1,500 new enterprises "
+               "were registered in October.")
+    assert st.kind == "progress"
+    assert names(st) == ["Ministry of Finance"]
+    assert end(st) == "2025-10-31"
+
+
+def test_recipient_of_a_submission_is_not_an_actor():
+    [st] = run("The Ministry of Information and Communications has submitted 3 draft laws to the "
+               "National Assembly.")
+    assert names(st) == ["Ministry of Science and Technology"]
+    assert vals(st) == [3]
+
+
+def test_issuer_of_a_document_is_not_an_actor_and_issue_date_is_not_a_deadline():
+    [st] = run("Implementing Resolution No. 57/NQ-TW of the Politburo dated December 22, 2024, the Ministry "
+               "of Health will put 12 digital platforms into operation.")
+    assert names(st) == ["Ministry of Health"]
+    assert vals(st) == [12]
+    assert st.date is None
+
+
+def test_the_province_means_the_province_named_before():
+    sts = run("Speaking at the meeting, the Chairman said Quang Tri province has made great efforts in "
+              "digital transformation. Currently, online public services in the province have reached 92%.")
+    [st] = sts
+    assert names(st) == ["Quang Tri Province"]
+    assert vals(st) == [92]
+
+
+def test_generic_groups_are_not_actors():
+    [st] = run("Ministries, branches and localities must complete 120 tasks by December 2025.")
+    assert st.actors == []
+    assert (vals(st), end(st)) == ([120], "2025-12-31")
+
+
+# ------------------------------------------------------------------ not statements
+@pytest.mark.parametrize("sentence", [
+    "Attending the meeting were Deputy Prime Minister Tran Hong Ha and leaders of 20 ministries.",
+    "The Prime Minister commended the efforts of 34 provinces and cities in implementing Project 06.",
+    'The motto is "discipline, responsibility, acceleration and breakthrough".',
+    "Digital transformation and administrative reform are closely linked and support each other.",
+    "Promote the spirit of innovation and creativity in all sectors.",
+    "On the morning of October 3, the Prime Minister chaired the conference.",
+    "The Prime Minister stated 5 viewpoints on developing the private economy.",
+    "The province basically holds online meetings at all three levels of government.",
+    "The Government will continue to direct the effective implementation of the resolution.",
+])
+def test_not_statements(sentence):
+    assert run(sentence) == []
+
+
+def test_vague_exhortation_without_anchor_is_skipped_but_named_assignee_is_kept():
+    sts = run("Continue to improve the quality of online public services.\n\n"
+              "The Prime Minister asked the Ministry of Home Affairs to review the staffing of communes.")
+    assert len(sts) == 1
+    assert names(sts[0]) == ["Ministry of Home Affairs"]
+
+
+def test_task_list_announced_in_one_sentence_anchors_the_next():
+    sts = run("The Prime Minister pointed out three specific tasks to focus on. He requested to process "
+              "administrative documents in the digital environment and to popularize non-cash payments.")
+    assert len(sts) == 1
+    assert sts[0].text.startswith("He requested")
+    assert sts[0].kind == "commitment"
+
+
+# ------------------------------------------------------------------ dates across sentences
+def test_as_of_date_is_inherited_in_the_paragraph_but_a_period_is_not():
+    sts = run("As of September 30, 2025, 270 tasks had been completed. Of these, 50 tasks were "
+              "completed ahead of schedule.\n\n"
+              "Between July 1 and September 10, 2025, 6.6 million applications were received online. "
+              "Over 3 million payments were also made.")
+    assert [(vals(s), end(s)) for s in sts] == [
+        ([270], "2025-09-30"), ([50], "2025-09-30"), ([6600000], "2025-09-10"), ([3000000], None)]
+
+
+# ------------------------------------------------------------------ captions, ids, provenance
+def test_caption_repeating_a_body_sentence_gives_one_record():
+    cap = "The Ministry of Health will vaccinate 2 million children by 2026. Photo: VNA"
+    text = (cap + "\n\nAt the meeting, the Ministry of Health said it will vaccinate 2 million children "
+            "by 2026 under the expanded programme.")
+    sts = run(text, captions=[cap])
+    assert len(sts) == 1
+    assert sts[0].caption is False
+    assert vals(sts[0]) == [2000000]
+
+
+def test_ids_are_stable_and_offsets_point_at_the_source():
+    text = ("The goal is that by 2026, 80% of records will be digitized; by 2027, 100% of records "
+            "will be digitized.\n\nAs of June 2025, 45 tasks had been completed.")
+    doc, sents = make(text)
+    a = extract_document(doc, sents)
+    b = extract_documents([(doc, sents), (doc, sents)])
+    assert [s.id for s in a] == [s.id for s in b[0]] == [s.id for s in b[1]]
+    assert len({s.id for s in a}) == len(a) == 3
+    for s in a:
+        assert text[s.start:s.end] == s.source_text
+        assert (s.lang, s.engine, s.doc_id) == ("en", "identity", "t1")
+
+
+def test_translated_sentence_keeps_its_original_as_source_text():
+    src = "Bis 2026 werden 90 % der öffentlichen Dienste online angeboten."
+    doc = Document(doc_id="d1", path="d1.txt", status="ok", lang="de", published=PUB, text=src)
+    sent = Sentence(start=0, end=len(src), source=src, english="By 2026, 90% of public services will be "
+                    "provided online.", engine="lexicon", warnings=["w1"])
+    [st] = extract_document(doc, [sent])
+    assert st.source_text == src and st.lang == "de" and st.engine == "lexicon"
+    assert st.translation_warnings == ["w1"]
+    assert (vals(st), end(st), st.kind) == ([90], "2026-12-31", "commitment")
