@@ -93,7 +93,7 @@ def convert_marian(src: Path, dst: Path, quantization: str = NMT_CT2_COMPUTE_TYP
         raise ModelError(f"converting needs ctranslate2 (pip install '.[nmt]'): {exc}") from exc
     check_marian_dir(src)
     if dst.exists() and not force:
-        raise ModelError(f"{dst} already exists (remove it first)")
+        raise ModelError(f"{dst} already exists (pass --force to replace it)")
     with tempfile.TemporaryDirectory(prefix="ct2-src-") as tmp:
         model_dir = _pad_last(src, Path(tmp))
         with tempfile.TemporaryDirectory(prefix="ct2-out-", dir=dst.parent) as out_tmp:

@@ -83,11 +83,12 @@ def list_models(models_dir: Path) -> list[dict]:
     in_use = {lang: (select.candidates(models_dir, lang)[:1] or [None])[0] for lang in SOURCE_LANGS}
     for m in select.scan(models_dir):
         if m.problem:
-            status = m.problem
+            status = m.problem.removeprefix(f"{m.path}: ")
         elif in_use.get(m.lang) is not None and in_use[m.lang].path == m.path:
             status = "in use"
         else:
             status = "installed (not preferred)"
         rows.append({"name": m.path.name, "engine": m.kind or "-", "lang": m.lang or "?",
-                     "version": model_version(m.path) if m.kind and not m.problem else "-", "status": status})
+                     "version": model_version(m.path).rsplit("@", 1)[1] if m.kind and not m.problem else "-",
+                     "status": status})
     return rows
