@@ -120,7 +120,10 @@ def _is_boundary(text: str, seg_start: int, cut: int, nxt_at: int, end: int, rul
             return False                 # "1. Die Regierung …", "Nhiệm vụ: 1. Hoàn thiện …; 2. Phát triển …"
     if period and token.isdigit():
         if nxt.isdigit():
-            return False                 # "1. 2. 3." numbering kept together
+            words = before[:len(before) - len(raw)].split()
+            if not words or re.fullmatch(r"\d+\.", words[-1]):
+                return False             # "1. 2. 3." numbering kept together
+            # "... required by Project 06. 30 out of 34 provinces ..." is a new sentence
         if rules.ordinal_dot:
             if next_word in rules.months:
                 return False             # "am 1. Juli 2025"

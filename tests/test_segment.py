@@ -127,3 +127,15 @@ def test_spans_point_into_text(lang):
 
 def test_empty_text():
     assert split_sentences("", "de") == []
+
+
+def test_sentence_ending_in_a_number_before_a_sentence_starting_with_one():
+    from pipeline.segment import split_sentences
+
+    text = ("Ministries have provided 58 out of 75 essential public services as required by Project 06. "
+            "30 out of 34 provinces and cities are implementing local centres.")
+    spans = split_sentences(text, "en")
+    assert [text[a:b] for a, b in spans] == [
+        "Ministries have provided 58 out of 75 essential public services as required by Project 06.",
+        "30 out of 34 provinces and cities are implementing local centres.",
+    ]
