@@ -181,6 +181,15 @@ def test_german_compounds(engines):
     assert "pecialized databases" in out and "land data" in out and "network security system" in out
 
 
+def test_engine_pickles_for_worker_processes(engines):
+    import pickle
+
+    clone = pickle.loads(pickle.dumps(engines["vi"]))
+    assert clone.model == engines["vi"].model and clone.lang == "vi"
+    src = _cases("vi")[0]["src"]
+    assert clone.translate([src]) == engines["vi"].translate([src])
+
+
 def test_deterministic(engines):
     for lang, case in (("vi", _cases("vi")[3]), ("de", _cases("de")[3])):
         first = engines[lang].translate([case["src"]] * 3)

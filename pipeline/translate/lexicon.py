@@ -856,6 +856,13 @@ class LexiconEngine:
         self._lex = load_lexicon(lang, data_dir)
         self.model = f"lexicon-{lang}@{self._lex.version}"
 
+    def __getstate__(self) -> dict:
+        # Worker processes rebuild the compiled data from the files (cached once per process).
+        return {"lang": self.lang, "data_dir": self._data_dir, "model": self.model}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["lang"], state["data_dir"])
+
     def translate(self, sentences: list[str]) -> list[str]:
         return [self.translate_one(s) for s in sentences]
 
