@@ -181,6 +181,11 @@ def test_german_compounds(engines):
     assert "pecialized databases" in out and "land data" in out and "network security system" in out
 
 
+def test_language_without_data_is_refused():
+    with pytest.raises(FileNotFoundError):
+        LexiconEngine("fr")
+
+
 def test_engine_pickles_for_worker_processes(engines):
     import pickle
 

@@ -201,7 +201,9 @@ def _load(lang: str, data_dir: Path | None) -> Lexicon:
     version = digest.hexdigest()[:8]
     base = Path(data_dir or DATA_DIR)
     conf_path = base / lang / "lexicon.toml"
-    conf = tomllib.loads(conf_path.read_text(encoding="utf-8")) if conf_path.exists() else {}
+    if not conf_path.exists():
+        raise FileNotFoundError(f"no lexicon for language {lang!r}: {conf_path} is missing")
+    conf = tomllib.loads(conf_path.read_text(encoding="utf-8"))
     settings = conf.get("settings", {})
     # spelling normalisation (applied to data and input alike)
     norm_map = {unicodedata.normalize("NFC", k): unicodedata.normalize("NFC", v)
@@ -287,6 +289,8 @@ _LOCK = threading.Lock()
 
 def load_lexicon(lang: str, data_dir: Path | None = None) -> Lexicon:
     """Compiled lexicon for ``lang``, built once per process per data version."""
+    if not (Path(data_dir or DATA_DIR) / lang / "lexicon.toml").exists():
+        raise FileNotFoundError(f"no lexicon for language {lang!r}")
     files = data_files(lang, data_dir)
     stamp = "|".join(f"{f}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in files)
     key = (lang, stamp)
