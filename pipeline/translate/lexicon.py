@@ -11,17 +11,27 @@ under ``pipeline/data/<lang>/``; this module only knows how to apply them:
 
 Steps per sentence (each step only touches text no earlier step has translated):
  1. normalise (NFC, plus the language's spelling normalisation, e.g. Vietnamese tone placement)
- 2. pattern rules, in file order: regex with named groups -> English template
-    (``{group|filter|filter}``; filters are value maps or the built-ins ``num``, ``int``, ``ascii``,
-    ``lower``; a missing group reads as "" and a map's "" key is its default)
- 3. gazetteer aliases -> canonical body names (longest first, case-insensitive)
- 4. tokenise the rest; phrase table longest-match-first over tokens (syllables for Vietnamese),
-    including discontinuous entries ``forderte … auf``
- 5. single words not in the table: inflection suffixes stripped, then compound splitting
-    (modifier + known head), else the word stays as written (nothing is invented)
- 6. participle forms after perfect markers (``đã`` -> has + participle), object-control "to"
- 7. verb brackets (German): finite auxiliary + clause-final verb cluster brought together
+ 2. pattern rules, in file order, each anchored at a word start and skipped unless its cheap
+    ``requires`` regex is found: regex with named groups -> English template
+    (``{group|filter|filter}``; filters are value maps or the built-ins ``num``, ``int``,
+    ``ascii``, ``lower``; a missing group reads as "" and a map's "" key is its default;
+    ``[ of {y}]`` is written only if ``y`` matched)
+ 3. gazetteer aliases -> canonical body names (candidates found by first word, longest alias
+    first; case-insensitive unless the language says otherwise; German inflection suffixes)
+ 4. tokenise the rest; discontinuous entries (``forderte … auf``), then each run of tokens is cut
+    into phrase-table entries covering as many tokens as possible with as few phrases as possible
+    (syllables for Vietnamese: "điều hành | chính sách", not "điều | hành chính | sách")
+ 5. single words not in the table: inflection suffixes and infixes ("einzusetzen") stripped,
+    hyphen parts, compound splitting (modifier + known head), else the word stays as written
+    (nothing is invented)
+ 6. context rules from the data (a word's English after a noun, after a tagged token, or in a
+    sentence about the future), participle forms after perfect markers (``đã`` -> has +
+    participle), object control ("requested <body> to <verb>")
+ 7. verb brackets (German): finite auxiliary + clause-final verb cluster in English order
  8. render: spacing, sentence-initial capital.
+
+The compiled data is cached per process and data version; ``model`` is
+``lexicon-<lang>@<sha256 of the data files and the gazetteer, 8 hex>``.
 """
 from __future__ import annotations
 
