@@ -205,6 +205,13 @@ def figure_subject(text: str, fig: Figure) -> frozenset[str]:
                      if w not in _stopwords())
 
 
+def _metric(text: str, f: Figure) -> tuple:
+    """(unit key, value, subject stems, generic unit?, the unit's own stems) of a figure in a text."""
+    unit_stems = frozenset(w[: config.MERGE_STEM_CHARS] for w in _WORD.findall(_unit_key(f.unit))
+                           if w not in _stopwords())
+    return _unit_key(f.unit), f.value, figure_subject(text, f), _generic(f.unit), unit_stems
+
+
 def _same_value(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
@@ -229,9 +236,11 @@ class _Item:
         self.st = st
         self.col = col
         self.copy_of = copy_of
-        self.stems = stems(st.text)
-        self.metrics = [(_unit_key(f.unit), f.value, figure_subject(st.text, f), _generic(f.unit))
-                        for f in st.figures]
+        # the deadline is compared as a date, not as words: "third quarter" vs "fourth quarter" must not
+        # make two wordings of one commitment look less alike (nor the same wording more alike)
+        self.core = " ".join(st.text.replace(st.date.text, " ").split()) if st.date and st.date.text else st.text
+        self.stems = stems(self.core)
+        self.metrics = [_metric(st.text, f) for f in st.figures]
         self.deadline = _date_key(st.date)
         self.actors = frozenset(a.name for a in st.actors)
 
@@ -243,8 +252,8 @@ def _date_key(d: Optional[DateSpan]) -> Optional[str]:
 
 
 def _same_metric(a: tuple, b: tuple) -> bool:
-    unit_a, _, subj_a, generic = a
-    unit_b, _, subj_b, _ = b
+    unit_a, _, subj_a, generic, _ = a
+    unit_b, _, subj_b, _, _ = b
     if unit_a != unit_b:
         return False
     return not generic or bool(subj_a & subj_b)
@@ -263,23 +272,29 @@ def figure_relation(a: list[tuple], b: list[tuple]) -> str:
     return "disjoint"
 
 
-def text_similarity(emb: Embedder, a: Statement, b: Statement, stems_a=None, stems_b=None) -> float:
-    cos = emb.cos(a.text, b.text)
+def text_similarity(emb: Embedder, a: Statement, b: Statement) -> float:
+    """Similarity (0-1) of two statements' wording (see the module docstring and config)."""
+    return _similarity(emb, a.text, b.text, a, b)
+
+
+def _similarity(emb: Embedder, text_a: str, text_b: str, a: Statement, b: Statement,
+                stems_a: frozenset[str] | None = None, stems_b: frozenset[str] | None = None) -> float:
+    cos = emb.cos(text_a, text_b)
     if a.lang != "en" or b.lang != "en":
         cos = max(cos, emb.cos(a.source_text, b.source_text))
-    d = dice(stems_a if stems_a is not None else stems(a.text), stems_b if stems_b is not None else stems(b.text))
+    d = dice(stems_a if stems_a is not None else stems(text_a), stems_b if stems_b is not None else stems(text_b))
     w = config.MERGE_EMB_WEIGHT
     return w * _rescale(cos) + (1 - w) * d
 
 
 def _pair_score(emb: Embedder, a: _Item, b: _Item) -> Optional[float]:
     """Match score of two statements, or None when they are not the same commitment."""
-    if a.st.doc_id == b.st.doc_id or a.st.kind != b.st.kind:
+    if not _compatible(a, b):
         return None
     rel = figure_relation(a.metrics, b.metrics)
     if rel == "disjoint":
         return None
-    sim = text_similarity(emb, a.st, b.st, a.stems, b.stems)
+    sim = _similarity(emb, a.core, b.core, a.st, b.st, a.stems, b.stems)
     dates_agree = a.deadline is not None and a.deadline == b.deadline
     if a.col == b.col:  # a copy and its original (or two copies of it)
         need = config.MERGE_COPY_SIM
@@ -287,8 +302,8 @@ def _pair_score(emb: Embedder, a: _Item, b: _Item) -> Optional[float]:
         need = config.MERGE_FIG_SIM
     elif rel in ("value", "unit"):
         need = config.MERGE_CONFLICT_SIM
-    elif a.metrics or b.metrics:  # only one side gives figures
-        need = config.MERGE_ONE_SIDED_SIM
+    elif a.metrics or b.metrics:  # only one side gives figures: maybe a vaguer sentence, unless both give a deadline
+        need = config.MERGE_TEXT_SIM if a.deadline and b.deadline else config.MERGE_ONE_SIDED_SIM
     else:
         need = config.MERGE_TEXT_SIM_DATED if dates_agree else config.MERGE_TEXT_SIM
     if sim < need:
@@ -297,7 +312,9 @@ def _pair_score(emb: Embedder, a: _Item, b: _Item) -> Optional[float]:
 
 
 def _compatible(a: _Item, b: _Item) -> bool:
-    return a.st.doc_id != b.st.doc_id and a.st.kind == b.st.kind and \
+    """Could be one row: other documents, same kind (a copy may differ: its translation misleads the
+    kind more often than the sentence changes), figures not on different metrics."""
+    return a.st.doc_id != b.st.doc_id and (a.st.kind == b.st.kind or a.col == b.col) and \
         figure_relation(a.metrics, b.metrics) != "disjoint"
 
 
@@ -319,7 +336,7 @@ def merge_cluster(cluster: Cluster, docs: dict[str, DocInfo], statements: list[S
         col = col_of[st.doc_id]
         original = columns[col].doc_id
         items.append(_Item(st, col, None if st.doc_id == original else original))
-    emb.prepare([it.st.text for it in items] + [it.st.source_text for it in items if it.st.lang != "en"])
+    emb.prepare([it.core for it in items] + [it.st.source_text for it in items if it.st.lang != "en"])
 
     pairs = []
     for i in range(len(items)):
@@ -460,7 +477,7 @@ def _row_metrics(row: MeetingCommitment) -> list[tuple]:
         if src.copy_of:
             continue
         for f in src.figures:
-            out.append((_unit_key(f.unit), f.value, figure_subject(src.text, f), _generic(f.unit)))
+            out.append(_metric(src.text, f))
     return out
 
 
@@ -497,11 +514,11 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
                         continue
                     cand = _track_pair(emb, e, row, metrics, row_stems)
                     if cand and (best is None or (cand[0], e.id) > (best[0], best[1].id)):
-                        best = (cand[0], e, cand[1], cand[2], cand[3], e_cluster, e_date)
+                        best = (cand[0], e, cand[1], cand[2], cand[3], e_cluster, e_date, cand[4])
                 if best:
                     break
             if best:
-                sim, e, unit, v_from, v_to, e_cluster, e_date = best
+                _, e, unit, v_from, v_to, e_cluster, e_date, sim = best
                 if row.kind == "progress":
                     relation = "progress"
                 elif v_from is None or v_to is None or _same_value(v_from, v_to):
@@ -520,11 +537,13 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
 
 
 def _track_pair(emb: Embedder, e: MeetingCommitment, row: MeetingCommitment, metrics, row_stems):
-    """(similarity, unit, earlier value, later value) when `row` follows up commitment `e`, else None."""
+    """(rank, unit, earlier value, later value, similarity) when `row` follows up commitment `e`, else None."""
     me, mr = metrics[e.id], metrics[row.id]
     cos = emb.cos(e.text, row.text)
     sim = config.MERGE_EMB_WEIGHT * _rescale(cos) + (1 - config.MERGE_EMB_WEIGHT) * dice(row_stems[e.id], row_stems[row.id])
-    shared = [(x, y) for x in me for y in mr if _same_metric(x, y)]
+    # across meetings the same unit is not enough ("273 tasks" of one plan, "679 tasks" of another):
+    # the words around the figures, beyond the unit's own, must overlap too
+    shared = [(x, y) for x in me for y in mr if _same_metric(x, y) and (x[2] - x[4]) & (y[2] - y[4])]
     if shared:
         if sim < config.TRACK_FIG_SIM:
             return None
@@ -533,9 +552,12 @@ def _track_pair(emb: Embedder, e: MeetingCommitment, row: MeetingCommitment, met
         # pair with the most subject words in common
         equal = [(x, y) for x in me for y in mr if x[0] == y[0] and _same_value(x[1], y[1])]
         x, y = equal[0] if equal else max(shared, key=lambda p: len(p[0][2] & p[1][2]))
-        return sim, next((f.unit for s in e.sources for f in s.figures if _unit_key(f.unit) == x[0]), None), x[1], y[1]
+        # a restated figure is the stronger link when an earlier meeting has several candidates
+        rank = sim + (config.TRACK_SAME_VALUE_BONUS if equal else 0.0)
+        unit = next((f.unit for s in e.sources for f in s.figures if _unit_key(f.unit) == x[0]), None)
+        return rank, unit, x[1], y[1], sim
     if row.kind == "commitment" and (not me or not mr) and sim >= config.TRACK_TEXT_SIM:
-        return sim, None, None, None
+        return sim, None, None, None, sim
     return None
 
 

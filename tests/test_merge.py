@@ -43,12 +43,16 @@ FOURTH = Cluster(cluster_id="m-fourth", doc_ids=["003", "004"], canonical_doc_id
 FOURTH_DOCS = docs(("003", "vtv.vn", "en", "2025-09-24", None), ("004", "gialai.gov.vn", "en", "2025-09-24", None))
 
 T80 = "Implement the settlement of 80% of the entire administrative procedures in the digital environment by 2025"
-DB_003 = ("all ministries, branches and localities focus on completing their databases, completing them "
-          "no later than the fourth quarter")
-DB_004 = ("The Prime Minister requested that ministries, sectors, and localities focus on completing their "
-          "respective databases no later than the fourth quarter of 2025")
-DB_004_Q3 = ("The Prime Minister requested that ministries, sectors, and localities focus on completing their "
-             "respective databases no later than the third quarter of 2025")
+# the seed extraction's sentences: 003 also names "6 general groups of tasks", 004 does not
+DB_003 = ('The Prime Minister emphasized 6 general groups of tasks, that is, all ministries, branches and '
+          'localities focus on completing their databases, completing them no later than the fourth quarter with '
+          'the spirit of "correct, sufficient, clean, alive", unified, shared from the central to the grassroots; '
+          'completing open institutions, creating development to serve the people, completing smooth, modern, '
+          'shared infrastructure, especially at the grassroots, communes, wards and special zones.')
+DB_004 = ('The Prime Minister requested that ministries, sectors, and localities focus on completing their '
+          'respective databases no later than the fourth quarter of 2025, adhering to the principle of "accurate, '
+          'complete, clean, and relevant," and ensuring unified use from the central to the local level.')
+DB_004_Q3 = DB_004.replace("fourth quarter", "third quarter")
 STREAMLINE = "administrative procedures must be streamlined through a digital environment"
 TOOLS = ("complete tools to measure, monitor and evaluate the performance of ministries, branches and "
          "localities, to be completed in September")
@@ -59,7 +63,8 @@ def fourth(db_004: str = DB_004, db_004_date=("no later than the fourth quarter 
     return [
         st("003", T80, figures=[("80%", 80, "%")], date=("by 2025", "2025-01-01", "2025-12-31"), start=100),
         # year implied: extraction resolved "the fourth quarter" against the publication date 2025-09-24
-        st("003", DB_003, date=("no later than the fourth quarter", "2025-10-01", "2025-12-31"), start=300),
+        st("003", DB_003, figures=[("6 general groups of tasks", 6, "groups of tasks")],
+           date=("no later than the fourth quarter", "2025-10-01", "2025-12-31"), start=300),
         st("003", TOOLS, date=("in September", "2025-09-01", "2025-09-30"), actors=["Ministry of Home Affairs"],
            start=500),
         st("004", STREAMLINE, start=200),
@@ -87,6 +92,7 @@ def test_agreement_omission_and_implied_year():
     assert db.outlets == ["vtv.vn", "gialai.gov.vn"] and db.omitted_by == []
     assert [s.doc_id for s in db.sources] == ["003", "004"]
     assert db.conflicts == [] and db.date.end == "2025-12-31"
+    assert [(f.value, f.unit) for f in db.figures] == [(6, "groups of tasks")]  # one outlet's detail, not disputed
     assert db.text == DB_003  # representative: the canonical article's outlet
     # rows follow the first outlet's reading order, then the second outlet's
     assert [row.sources[0].text for row in rows] == [T80, DB_003, TOOLS, TASKS, STREAMLINE]
@@ -149,7 +155,8 @@ ONLINE = ("by the end of 2025, 100% of eligible administrative procedures will b
 def first_statements():
     return [
         st("000", AIRPORTS, figures=[("100%", 100, "%")], date=("In 2025", "2025-01-01", "2025-12-31"), start=900),
-        st("001", AIRPORTS_DE_EN, source=AIRPORTS_DE, lang="de", figures=[("100 %", 100, "%")],
+        # the translation misled the kind: a copy still joins its original's row
+        st("001", AIRPORTS_DE_EN, kind="progress", source=AIRPORTS_DE, lang="de", figures=[("100 %", 100, "%")],
            date=("2025", "2025-01-01", "2025-12-31"), start=950),
         st("002", ONLINE, figures=[("100%", 100, "%"), ("80%", 80, "%")],
            date=("by the end of 2025", "2025-12-31", "2025-12-31"), start=40),

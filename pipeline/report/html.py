@@ -124,7 +124,13 @@ def meeting_html(view: MeetingView) -> str:
                                  f'</span></div>')
             else:
                 parts.append('<div class="state">carried</div>')
-            parts.append(_source_block(cl.sources[0], col.lang))
+            first = cl.sources[0]
+            if first.copy_of:  # only the copy carried it (the original's sentence was not extracted)
+                parts.append(f'<div class="copy" data-copy-of="{_attr(first.copy_of)}">copy '
+                             f'<span class="lang">{escape(first.lang or "?")}</span>{escape(first.doc_id)}'
+                             f'{_source_block(first, None)}</div>')
+            else:
+                parts.append(_source_block(first, col.lang))
             for cp in cl.sources[1:]:
                 parts.append(f'<div class="copy" data-copy-of="{_attr(cp.copy_of or "")}">copy '
                              f'<span class="lang">{escape(cp.lang or "?")}</span>{escape(cp.doc_id)}'

@@ -47,6 +47,8 @@ def meeting_table(view: MeetingView) -> Group:
                 t.append("— not reported", style="dim")
             else:
                 src = cl.sources[0]
+                if src.copy_of:
+                    t.append(f"(copy {src.lang}) ", style="dim italic")
                 if cl.state == "conflict":
                     t.append("≠ ", style="bold red")
                     t.append("; ".join(f"{k}: {v}" for k, v in cl.values.items()), style="bold red")
