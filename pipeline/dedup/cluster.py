@@ -4,8 +4,8 @@
    a full date or a figure trigram that few documents share, the same body and meeting number,
    the same body within a two-week window — plus MinHash LSH buckets within each language.
    A structural bucket larger than DEDUP_MAX_BUCKET is paired by sorted neighbourhood (each
-   document with its DEDUP_WINDOW successors by date); a content key shared by more documents than
-   that says nothing and is skipped.
+   document with its DEDUP_WINDOW successors by date); a content key shared by more than
+   DEDUP_MAX_KEY_DF documents proposes no pairs (it still counts, weakly, in the meeting score).
 2. Duplicates: a candidate pair is the same article when its sentences align (mutual best
    cross-lingual embedding matches, in order, covering most of the shorter one), or, within a
    language, when its shingle sets nearly coincide. Duplicate groups point to their earliest member.
@@ -21,14 +21,14 @@ import bisect
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
 from pipeline.config import (DEDUP_ALIGN_MIN_COS, DEDUP_ATTACH_THRESHOLD, DEDUP_CONTENT_MIN_COS,
                              DEDUP_CONTENT_SATURATION, DEDUP_COVERAGE, DEDUP_COVERAGE_SUPPORTED, DEDUP_FIG_SIM,
-                             DEDUP_JACCARD, DEDUP_KEYS_SATURATION, DEDUP_LSH_THRESHOLD, DEDUP_MAX_BUCKET,
+                             DEDUP_JACCARD, DEDUP_KEYS_SATURATION, DEDUP_LSH_THRESHOLD, DEDUP_MAX_BUCKET, DEDUP_MAX_KEY_DF,
                              DEDUP_MAX_SPAN_DAYS, DEDUP_MEETING_DATE_TOLERANCE, DEDUP_MIN_FIGURES,
                              DEDUP_MIN_LENGTH_RATIO, DEDUP_NUM_PERM, DEDUP_W_BODY, DEDUP_W_CONTENT, DEDUP_W_KEYS,
                              DEDUP_W_MEETING_DATE, DEDUP_W_NUMBER, DEDUP_W_SAME_DAY, DEDUP_WINDOW)
@@ -72,14 +72,16 @@ class Alignment:
 
 
 class Corpus:
-    """Summaries plus decoded views and lazily computed pair features."""
+    """Summaries plus decoded views and pair features (computed on demand, never all pairs)."""
+
+    VECTOR_CACHE = 2048  # decoded (k, 384) float32 matrices kept (~30 KB each)
 
     def __init__(self, summaries: list[DocSummary]):
         self.s = sorted(summaries, key=lambda x: x.doc_id)
         self.n = len(self.s)
         self.eff = [_ordinal(x.effective_date) for x in self.s]
         self.mdate = [_ordinal(x.meeting_date) for x in self.s]
-        self._vec: dict[int, np.ndarray] = {}
+        self._vec: OrderedDict[int, np.ndarray] = OrderedDict()
         df: dict[str, int] = defaultdict(int)
         for x in self.s:
             for k in x.keys:
@@ -90,19 +92,24 @@ class Corpus:
         v = self._vec.get(i)
         if v is None:
             v = self._vec[i] = self.s[i].vector_matrix()
+            if len(self._vec) > self.VECTOR_CACHE:
+                self._vec.popitem(last=False)
+        else:
+            self._vec.move_to_end(i)
         return v
 
-    @lru_cache(maxsize=None)
     def align(self, i: int, j: int) -> Alignment:
         a, b = self.vec(i), self.vec(j)
         if len(a) == 0 or len(b) == 0:
             return Alignment(0.0, 0.0)
         sim = a @ b.T
         bi, bj = sim.argmax(1), sim.argmax(0)
-        pairs = [(k, int(bi[k])) for k in range(len(a)) if bj[bi[k]] == k]
-        aligned = [m for k, m in pairs if sim[k, m] >= DEDUP_ALIGN_MIN_COS]
-        coverage = _lis(aligned) / min(len(a), len(b))
-        strong = sum(float(sim[k, m]) - DEDUP_CONTENT_MIN_COS for k, m in pairs if sim[k, m] > DEDUP_CONTENT_MIN_COS)
+        rows = np.arange(len(a))
+        mutual = bj[bi] == rows
+        best = sim[rows, bi]
+        aligned = bi[mutual & (best >= DEDUP_ALIGN_MIN_COS)]
+        coverage = _lis(aligned.tolist()) / min(len(a), len(b))
+        strong = float(np.clip(best[mutual] - DEDUP_CONTENT_MIN_COS, 0.0, None).sum())
         content = min(1.0, strong / (1.0 - DEDUP_CONTENT_MIN_COS) / DEDUP_CONTENT_SATURATION)
         return Alignment(coverage, content)
 
@@ -177,7 +184,7 @@ def candidate_pairs(c: Corpus) -> dict[int, set[int]]:
 
     for key in sorted(content):
         members = content[key]
-        if 1 < len(members) <= DEDUP_MAX_BUCKET:
+        if 1 < len(members) <= DEDUP_MAX_KEY_DF:
             link(members)
     for key in sorted(structural):
         members = structural[key]
@@ -280,18 +287,16 @@ def _structural_score(u: _Cluster, k: _Cluster) -> float:
     return score
 
 
-def meeting_score(c: Corpus, neigh: dict[int, set[int]], u: _Cluster, k: _Cluster) -> float | None:
-    """Score for placing unit ``u`` in cluster ``k`` (None: forbidden)."""
+def meeting_score(c: Corpus, u: _Cluster, k: _Cluster, pairs: list[tuple[int, int]]) -> float | None:
+    """Score for placing unit ``u`` in cluster ``k`` (None: forbidden); ``pairs`` are the candidate
+    pairs (unit member, cluster member) that content and keys are measured on."""
     if _cluster_conflict(u, k):
         return None
-    kset = set(k.members)
     content = keys = 0.0
-    for i in u.members:
-        for j in neigh.get(i, ()):
-            if j in kset:
-                a, b = (i, j) if i < j else (j, i)
-                content = max(content, c.align(a, b).content)
-                keys = max(keys, c.keys_score(a, b))
+    for i, j in pairs:
+        a, b = (i, j) if i < j else (j, i)
+        content = max(content, c.align(a, b).content)
+        keys = max(keys, c.keys_score(a, b))
     return _structural_score(u, k) + DEDUP_W_CONTENT * content + DEDUP_W_KEYS * keys
 
 
@@ -345,10 +350,14 @@ def cluster(summaries: list[DocSummary]) -> tuple[Assignments, list[Cluster]]:
     clusters: list[_Cluster] = []
     where: dict[int, int] = {}
     for u in sorted(units, key=evidence):
-        cands = sorted({where[j] for i in u.members for j in neigh.get(i, ()) if j in where})
+        by_cluster: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for i in u.members:
+            for j in sorted(neigh.get(i, ())):
+                if j in where:
+                    by_cluster[where[j]].append((i, j))
         best, best_score = None, DEDUP_ATTACH_THRESHOLD
-        for k in cands:
-            score = meeting_score(c, neigh, u, clusters[k])
+        for k in sorted(by_cluster):
+            score = meeting_score(c, u, clusters[k], by_cluster[k])
             if score is not None and score >= best_score and (best is None or score > best_score):
                 best, best_score = k, score
         if best is None:
