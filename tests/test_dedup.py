@@ -352,6 +352,35 @@ def test_minhash_within_language(summaries):
     assert c.jaccard(0, 2) < 0.5         # shares three sentences only
 
 
+def test_duplicate_points_to_earliest_dated_then_doc_id():
+    c = _pair(10, 10)
+    base = c.s[0]
+    docs = [base.model_copy(update={"doc_id": "a", "published": None}),
+            base.model_copy(update={"doc_id": "b", "published": "2025-05-02"}),
+            base.model_copy(update={"doc_id": "c", "published": "2025-05-01"}),
+            base.model_copy(update={"doc_id": "d", "published": "2025-05-01"})]
+    assignments, clusters = cluster(docs)
+    # earliest date wins, a tie goes to the smaller doc_id, an undated copy sorts after every dated one
+    assert {d: dup for d, (_, dup) in assignments.items()} == {"a": "c", "b": "c", "c": None, "d": "c"}
+    assert clusters[0].canonical_doc_id == "c"
+
+
+def test_embeddings_cached_by_content(tmp_path):
+    from pipeline.dedup.summary import _embedding_cache
+    from pipeline.run import Settings
+
+    settings = Settings(corpus=tmp_path, out=tmp_path / "out", cache_dir=tmp_path / "cache")
+    doc, sents = make_doc("z1", "en", C1, "2025-05-20")
+    first = summarize(doc, sents, settings)
+    cache = _embedding_cache(settings)
+    assert (cache.hits, cache.misses) == (0, 1)
+    # the same sentences under another id and date: served from the cache, identical vectors
+    doc2, sents2 = make_doc("z2", "en", C1, "2025-05-21")
+    second = summarize(doc2, sents2, settings)
+    assert (cache.hits, cache.misses) == (1, 1)
+    assert second.vectors == first.vectors and len(first.vectors) == 3 * EMBED_DIM
+
+
 # ------------------------------------------------------------------ end to end on the seeds
 def test_seed_clusters_and_duplicates(seed_run):
     docs = [json.loads(line) for line in (seed_run / "documents.jsonl").read_text().splitlines()]
