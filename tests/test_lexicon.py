@@ -108,6 +108,16 @@ def test_number_format(src, decimal, thousands, expected):
     ("vi", "12.345 hồ sơ", "12,345 records"),
     ("vi", "Kỳ họp thứ 9", "the 9th session"),
     ("de", "Erlass Nr. 12/2025", "Decree No. 12/2025"),
+    ("vi", "Nghị định 45/2020/NĐ-CP", "Decree No. 45/2020/ND-CP"),   # never "45 out of 2020"
+    ("vi", "Nghị quyết số 193/2025/QH15", "Resolution No. 193/2025/QH15"),  # QH15 is the issuer
+    ("de", "Resolution Nr. 193/2025/QH15", "Resolution No. 193/2025/QH15"),
+    ("vi", "Kỳ họp bất thường lần thứ 9, Quốc hội khóa XV", "the 9th extraordinary session, the 15th National Assembly"),
+    ("de", "stieg um 2,5 Prozentpunkte auf 40 Prozent", "by 2.5 percentage points to 40%"),
+    ("de", "stieg um 17,3 % auf fast 680 Milliarden USD", "by 17.3% to nearly 680 billion USD"),
+    ("vi", "đạt 1.027 trên 1.084 hồ sơ", "1,027 out of 1,084 records"),
+    ("vi", "trên 90% hồ sơ", "over 90% records"),
+    ("vi", "phí 500.000đ", "500,000 VND"),
+    ("de", "Am Nachmittag des 24. September", "On the afternoon of September 24"),
 ])
 def test_patterns(lang, src, expected, engines):
     out = engines[lang].translate([src])[0]
