@@ -170,6 +170,10 @@ def test_german_verb_brackets(engines):
     # a cluster with its own finite verb is not pulled to an earlier auxiliary
     out = e.translate(["Bislang wurde mit dem Bau von 100 Schulen begonnen, 22 Schulen wurden fertiggestellt."])[0]
     assert "22 schools were completed" in out
+    # expletive "es": the subject goes first; a relative clause's pronoun becomes "which"
+    assert "45 out of 50 criteria were fulfilled" in e.translate(["Es wurden 45 von 50 Kriterien erfüllt."])[0]
+    out = e.translate(["Drei Ziele, die bis zum Jahresende erreicht werden müssen."])[0]
+    assert "which" in out and "must be reached" in out
     # separable verb: the particle closing the clause is dropped
     out = e.translate(["Der Premierminister forderte die Ministerien auf, die Daten zu bereinigen."])[0]
     assert "requested" in out and " auf" not in out

@@ -773,6 +773,12 @@ def _bracket_clause(cl: list[Tok], br: dict) -> list[Tok]:
         needs = needs.get("needs") if isinstance(needs, dict) else None
         if needs and needs not in {t.text.lower() for t in cl[after[0][0]:after[0][1]]}:
             after = []   # "um 10 % gestiegen" is not "um ... zu"
+    # a relative clause: ", die ... umgesetzt werden müssen" -> "which ... must be implemented"
+    relative = br.get("relative", {})
+    if aux_i is None and clusters and cl[0].text.lower() in relative:
+        a, b = clusters[0]
+        if (b == len(cl) or cl[b].text == ",") and _finite_edge(cl[a:b], aux_map):
+            cl[0].out = relative[cl[0].text.lower()]
     # clusters that carry their own finite verb ("die umgesetzt werden müssen", "wurden abgeschlossen")
     for a, b in reversed(clusters):
         if after and (a, b) == after[0]:
@@ -801,7 +807,10 @@ def _bracket_clause(cl: list[Tok], br: dict) -> list[Tok]:
     for t in verbs:
         t.ws = " "
     prefix, middle, rest = cl[:aux_i], cl[aux_i + 1:a], cl[b:]
-    inverted = bool(prefix) and all(t.kind in ("pat", "punct") or "adv" in t.tags for t in prefix)
+    # the subject follows the auxiliary after a fronted date or adverb, or after an expletive
+    # ("es wurden 45 Aufgaben abgeschlossen"): then the English subject goes first
+    inverted = (bool(prefix) and all(t.kind in ("pat", "punct") or "adv" in t.tags for t in prefix)
+                ) or "expl" in aux.tags
     if inverted and middle:
         middle[0].ws, aux.ws = " ", " "
         return prefix + middle + [aux] + verbs + rest
