@@ -614,8 +614,8 @@ def _word_english(lex: Lexicon, w: str) -> str | None:
 
 def _context(lex: Lexicon, toks: list[Tok], text: str) -> None:
     """Context rules from the data (settings.context): a word's English changes
-    ``after`` a noun (capitalised, not sentence-initial), a token tagged X ("tag:X") or a given
-    token, or ``when`` the
+    ``after`` a noun (capitalised, not sentence-initial), a number ("number"), a token tagged X
+    ("tag:X") or a given token, or ``when`` the
     sentence is about the future (the words before it, back to the last ";", match
     settings.future_cues: "sẽ", "phải", a deadline)."""
     rules = lex.settings.get("context", [])
@@ -637,6 +637,8 @@ def _context(lex: Lexicon, toks: list[Tok], text: str) -> None:
                                             and prev.text[:1].isupper()
                                             and not prev.tags & {"aux", "inf", "pp", "adv", "prep"})
                                            or prev.kind == "body")
+            elif cond == "number":
+                ok = prev is not None and any(c.isdigit() for c in prev.text)
             elif cond is not None and cond.startswith("tag:"):
                 ok = prev is not None and cond[4:] in prev.tags
             elif cond is not None:
