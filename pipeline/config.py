@@ -180,6 +180,9 @@ LEXICON_DISCONTINUOUS_MAX_GAP = 25
 # A German auxiliary and its clause-final verb cluster are joined only within this distance
 # (tokens); beyond it the "cluster" is more likely a different clause's verb.
 LEXICON_BRACKET_MAX_TOKENS = 40
+# Words looked up once are remembered (inflections, compound splits); past this many entries
+# the memo is emptied, which bounds memory on very large corpora (200,000 entries ~ 40 MB).
+LEXICON_WORD_CACHE_MAX = 200_000
 
 # ---------------------------------------------------------------- translate: engine selection and NMT
 # Which engine translates a language is decided by what is installed under models/ (see

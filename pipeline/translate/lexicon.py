@@ -51,6 +51,7 @@ from pipeline.config import (
     LEXICON_COMPOUND_MIN_WORD,
     LEXICON_DISCONTINUOUS_MAX_GAP,
     LEXICON_LEMMA_MIN_STEM,
+    LEXICON_WORD_CACHE_MAX,
 )
 
 DROP = "∅"           # English field meaning "say nothing" (plural markers, articles, particles)
@@ -140,6 +141,8 @@ def _word_lookup(lex: Lexicon, w: str) -> Entry | None:
     cache = lex.__dict__.setdefault("_lemma_cache", {})
     if w in cache:
         return cache[w]
+    if len(cache) > LEXICON_WORD_CACHE_MAX:
+        cache.clear()
     found = None
     for suf in lex.settings.get("inflection_suffixes", []):
         if w.endswith(suf) and len(w) - len(suf) >= LEXICON_LEMMA_MIN_STEM:
@@ -166,6 +169,8 @@ def _compound(lex: Lexicon, w: str, depth: int) -> str | None:
     key = (w, depth)
     if key in cache:
         return cache[key]
+    if len(cache) > LEXICON_WORD_CACHE_MAX:
+        cache.clear()
     result = None
     linkers = [""] + list(lex.settings.get("compound_linkers", []))
     n = len(w)
