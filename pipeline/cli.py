@@ -315,4 +315,6 @@ def main() -> None:
             msg = f"{type(exc).__name__}: {msg} (run with --debug for the traceback)"
         err.print(f"error: {msg}", highlight=False, markup=False, soft_wrap=True)
         sys.exit(2)
+    if rc == 130:  # typer turns Ctrl-C (KeyboardInterrupt) into Exit(130), returned here
+        err.print("interrupted: previous outputs left intact")
     sys.exit(rc if isinstance(rc, int) else 0)
