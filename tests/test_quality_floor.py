@@ -1,8 +1,8 @@
 """Pinned quality floors of the whole pipeline on the English seed articles (000, 002, 003, 004),
 scored with the referee's rules (pipeline/evaluate.py) against tests/gold/seeds.
 
-Floors sit at or just below what the extractor achieves (statements 0.955, kind 1.0, figures
-0.969, dates 0.938, actors 0.833, pairs 1.0 when pinned); the issue's targets are 0.85 / 0.9 /
+Floors sit at or just below what the extractor achieves (statements 0.971, kind 1.0, figures
+1.0, dates 0.968, actors 0.833, pairs 1.0 when pinned); the issue's targets are 0.85 / 0.9 /
 0.9 / 0.85 / 0.85 / 0.9. The two misses in 003 are structural: the photo caption's non-required
 quote is fully contained in the body sentence that holds two required statements, so the
 referee matches that sentence to the caption's quote first.
@@ -19,9 +19,9 @@ GOLD = Path(__file__).resolve().parent / "gold" / "seeds"
 ENGLISH = ["000", "002", "003", "004"]
 
 FLOORS = {
-    "statements": 0.93,
+    "statements": 0.95,
     "figures": 0.95,
-    "dates": 0.90,
+    "dates": 0.93,
     "actors": 0.80,
 }
 

@@ -82,6 +82,30 @@ def test_passive_assignment_is_reported_progress_not_a_request():
     assert end(st) == "2025-12-31"                       # "in 2025": the period's end
 
 
+def test_passive_tasking_with_the_action_is_a_commitment():
+    [st] = run("The Ministry of Public Security was tasked with connecting the population database with "
+               "40 specialized databases by the end of the fourth quarter.")
+    assert (st.kind, vals(st), end(st)) == ("commitment", [40], "2025-12-31")
+    assert names(st) == ["Ministry of Public Security"]
+
+
+def test_year_to_date_period_is_not_an_as_of_date():
+    [st] = run("In the first 9 months of the year, export turnover reached 350 billion USD.")
+    assert st.kind == "progress"
+    assert st.date is None
+
+
+def test_standing_fact_with_a_number_is_not_progress():
+    assert run("After the merger, Gia Lai province has 135 communes and wards.") == []
+
+
+def test_directing_body_answers_when_nobody_named_is_asked():
+    [st] = run("The State Bank of Vietnam directed credit institutions to ensure 100% of online payments "
+               "are authenticated by biometrics no later than January 1, 2026.")
+    assert names(st) == ["State Bank of Vietnam"]
+    assert (vals(st), end(st)) == ([100], "2026-01-01")
+
+
 # ------------------------------------------------------------------ atomic records
 def test_two_deadlines_split_into_two_records_with_their_own_figures():
     text = ("The target is that by the end of 2026, 90% of public services will be provided online; "

@@ -298,10 +298,17 @@ def role_of(span) -> str:
 
 
 def responsible(mentions: Iterable[Mention]) -> list[Mention]:
-    """The mentions that name who is responsible: reporters, assignees and subjects; a province
-    or city named only as the place ("in the province") when nothing else is named."""
+    """The mentions that name who is responsible: reporters, assignees and subjects; a directing
+    body when no body is named as asked to act; a province or city named only as the place
+    ("in the province") when nothing else is named."""
     ms = list(mentions)
     out = [m for m in ms if m.role in RESPONSIBLE]
+    if not any(m.role == "assignee" for m in ms):
+        # "The State Bank directed credit institutions to ensure ...": nobody named is asked, so
+        # the directing body answers for it (not the Government / Party / legislature at the top)
+        weak = _words("anchors", "weak_actor_types")
+        out += [m for m in ms if m.role == "requester" and m.type not in weak]
+        out.sort(key=lambda m: m.start)
     if not out:
         out = [m for m in ms if m.role == "locative" and m.type in PLACE_TYPES]
     seen: set[str] = set()

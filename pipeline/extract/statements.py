@@ -112,6 +112,25 @@ def has_finite_verb(toks) -> bool:
     return False
 
 
+def _reports_a_result(sdoc, a: int, b: int) -> bool:
+    """A progress clause must report something done or measured, not a standing fact: its verbs
+    may not all be state verbs ("The province has 135 communes", "The plan consists of 5 parts")."""
+    state = set(_lw("progress", "state_verbs"))
+    verbs = [t for t in sdoc if a <= t.idx < b and (t.pos_ == "VERB" or (t.pos_ == "AUX" and t.dep_ == "ROOT"))]
+    if not verbs:
+        return True  # telegraphic translation: the figure and a result phrase decide
+    return any(t.lemma_.lower() not in state for t in verbs)
+
+
+def _telegraphic_result(sdoc) -> bool:
+    """A machine translation may drop the finite verb ("Revenue ... 10 months estimated at about
+    3.8 million billion VND, increase 27% over the same period"): a verb form or a result phrase
+    next to a number still makes a reported result."""
+    if not any(t.like_num for t in sdoc):
+        return False
+    return any(t.pos_ == "VERB" for t in sdoc) or bool(_phrase_re("progress", "phrases").search(sdoc.text))
+
+
 def classify(sdoc, a: int, b: int, dates: list[DateMention]) -> Optional[str]:
     """Kind of the clause ``[a, b)`` of a parsed sentence (char offsets), or None without a verb."""
     text = sdoc.text
@@ -124,16 +143,21 @@ def classify(sdoc, a: int, b: int, dates: list[DateMention]) -> Optional[str]:
     speech = set(_lw("progress", "speech_verbs"))
     # 1. modals and obligation phrases
     modals = set(_lw("commitment", "modals"))
-    if any(t.tag_ == "MD" and t.lower_ in modals for t in toks):
+    # (a modal inside a relative clause only describes a thing when the main verb reports a result:
+    # "the system, which will be expanded, has connected 151 databases"; see step 3b)
+    if any(t.tag_ == "MD" and t.lower_ in modals and t.head.dep_ not in ("relcl", "acl") for t in toks):
         return COMMITMENT
     if _phrase_re("commitment", "obligation_phrases").search(low):
         return COMMITMENT
     # 2. active directing verbs, targets, directive adverbs, imperatives
     for t in toks:
-        if t.pos_ == "VERB" and t.lemma_.lower() in request and not _has_aux(t, ("be", "get"), ("auxpass",)) \
-                and t.dep_ not in ("acl", "amod", "pcomp"):
+        if t.pos_ != "VERB" or t.lemma_.lower() not in request or t.dep_ in ("acl", "amod", "pcomp"):
+            continue
+        if not _has_aux(t, ("be", "get"), ("auxpass",)):
             if t.tag_ != "VBN" or _has_aux(t, ("have",), ("aux",)):
                 return COMMITMENT
+        elif _passive_request_for_action(t):
+            return COMMITMENT  # "the Ministry was tasked with connecting / was asked to complete"
     if _phrase_re("commitment", "target_phrases").search(low):
         return COMMITMENT
     adverbs = set(_lw("commitment", "directive_adverbs"))
@@ -155,10 +179,25 @@ def classify(sdoc, a: int, b: int, dates: list[DateMention]) -> Optional[str]:
             return PROGRESS
     if _phrase_re("progress", "phrases").search(low):
         return PROGRESS
+    # 3b. "three tasks that ministries must implement": a modal in a relative clause, no result verb
+    if any(t.tag_ == "MD" and t.lower_ in modals for t in toks):
+        return COMMITMENT
     # 4. a deadline makes a plan; anything else with a verb is a reported state
     if any(m.role == "deadline" for m in dates):
         return COMMITMENT
-    return PROGRESS if has_finite_verb(toks) else None
+    return PROGRESS if has_finite_verb(toks) or any(t.pos_ == "VERB" for t in toks) else None
+
+
+def _passive_request_for_action(t) -> bool:
+    """A passive directing verb followed by the action requested ("was asked to complete",
+    "was tasked with connecting"), not by a recipient ("were assigned to 56 agencies")."""
+    for ch in t.children:
+        if ch.dep_ == "xcomp" and ch.pos_ == "VERB":
+            return True
+        if ch.dep_ == "prep" and ch.lower_ in ("with", "to"):
+            if any(g.dep_ == "pcomp" and g.tag_ in ("VBG", "VB") for g in ch.children):
+                return True
+    return False
 
 
 def _imperative(toks, low: str, a: int) -> bool:
@@ -199,12 +238,24 @@ _PREF = {
 }
 
 
-def choose_date(kind: str, dates: list[DateMention]) -> Optional[DateMention]:
+def choose_date(kind: str, dates: list[DateMention], text: str = "") -> Optional[DateMention]:
     for role in _PREF[kind]:
         for m in dates:
-            if m.role == role:
+            if m.role == role and not (kind == PROGRESS and role == "period" and _cumulative(text, m)):
                 return m
     return None
+
+
+def _cumulative(text: str, m: DateMention) -> bool:
+    """A year-to-date reporting period ("in the first 8 months of the year", "10 months of 2025")
+    frames a progress figure; it is not the figure's as-of date."""
+    window = text[max(0, m.start - 30):m.end].lower()
+    return bool(_ytd_re().search(window))
+
+
+@lru_cache(maxsize=None)
+def _ytd_re() -> re.Pattern:
+    return re.compile(cues()["progress"]["cumulative_period"], re.I)
 
 
 def split_points(text: str, dates: list[DateMention]) -> list[int]:
@@ -349,7 +400,7 @@ def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: i
     text = sdoc.text
     if not text.strip() or is_veto(text):
         return [], False
-    if not has_finite_verb(list(sdoc)):
+    if not has_finite_verb(list(sdoc)) and not _telegraphic_result(sdoc):
         return [], False
     announces = list_anchor(sdoc, 0, len(text)) == "next"
     dates = usable_dates(text, published)
@@ -371,14 +422,14 @@ def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: i
         anchors = anchor_figures(ptext, figs)
         own = responsible([m for m in mentions if a <= m.start < b])
         actors = own or sent_actors
-        date = choose_date(kind, pdates)
+        date = choose_date(kind, pdates, text)
         as_of = next((m for m in pdates if m.role == "as_of"), None)
         if kind == COMMITMENT:
             strong_actor = any(m.type not in weak for m in actors)
             listed = list_anchor(sdoc, a, b) == "here" or (carried_list and idx == 0)
             keep = bool(anchors or date or strong_actor or listed)
         else:
-            keep = bool(anchors)
+            keep = bool(anchors) and _reports_a_result(sdoc, a, b)
         if not keep:
             continue
         out.append(_Draft(k, idx, kind, ptext, figs, date, actors, action_phrase(sdoc, a, b), as_of))
