@@ -174,6 +174,9 @@ def test_german_verb_brackets(engines):
     assert "45 out of 50 criteria were fulfilled" in e.translate(["Es wurden 45 von 50 Kriterien erfüllt."])[0]
     out = e.translate(["Drei Ziele, die bis zum Jahresende erreicht werden müssen."])[0]
     assert "which" in out and "must be reached" in out
+    # a clause-final zu-infinitive moves to the start of its clause: "requested X, to complete ..."
+    out = e.translate(["Der Premierminister forderte die Kommunen auf, ihre Datenbanken bis 2025 fertigzustellen."])[0]
+    assert "to complete their databases by 2025" in out
     # separable verb: the particle closing the clause is dropped
     out = e.translate(["Der Premierminister forderte die Ministerien auf, die Daten zu bereinigen."])[0]
     assert "requested" in out and " auf" not in out

@@ -596,7 +596,7 @@ def _lookup_any(lex: Lexicon, w: str) -> Entry | None:
                 if e is not None and e.english != DROP:
                     # "fertigzustellen" -> "to complete"
                     base = e.english.split("|")[0]
-                    e = Entry(f"{marker} {base}".strip(), e.tags - {"inf", "pp"})
+                    e = Entry(f"{marker} {base}".strip(), (e.tags - {"inf", "pp"}) | {"toinf"})
                     break
                 e = None
     return e
@@ -718,7 +718,37 @@ def _brackets(lex: Lexicon, toks: list[Tok]) -> list[Tok]:
     out: list[Tok] = []
     for cl in clauses:
         out.extend(_bracket_clause(cl, br) if len(cl) > 1 else cl)
+    if br.get("front_infinitives"):
+        out = _front_infinitives(out, set(br.get("cluster_end", [])))
     return out
+
+
+def _front_infinitives(toks: list[Tok], cluster_end: set) -> list[Tok]:
+    """An infinitive with "to" that closes a clause moves to the start of that clause:
+    "..., ihre Datenbanken bis 2025 fertigzustellen" -> "..., to complete their databases by 2025"."""
+    k = 0
+    while k < len(toks):
+        t = toks[k]
+        if "toinf" in t.tags:
+            e = k + 1
+        elif "vpart" in t.tags and k + 1 < len(toks) and _is_verb(toks[k + 1]) and "inf" in toks[k + 1].tags:
+            e = k + 2
+        else:
+            k += 1
+            continue
+        closes = e >= len(toks) or toks[e].text in _BOUNDARY or toks[e].text.lower() in cluster_end
+        s = k - 1
+        while s >= 0 and toks[s].text not in _BOUNDARY and k - s <= LEXICON_DISCONTINUOUS_MAX_GAP:
+            s -= 1
+        between = toks[s + 1:k]
+        if (closes and s >= 0 and toks[s].text == "," and between
+                and not any(x.tags & {"aux", "inf", "pp", "toinf"} for x in between)):
+            moved = toks[k:e]
+            moved[0].ws = " "
+            between[0].ws = " "
+            toks = toks[:s + 1] + moved + between + toks[e:]
+        k = e
+    return toks
 
 
 def _is_verb(t: Tok) -> bool:
