@@ -161,6 +161,8 @@ def test_tone_marks_normalised_to_one_placement():
     ("en", "The first meeting of the Government Steering Committee", [], None, 1),
     ("en", None, ["Prime Minister Pham Minh Chinh chaired the 4th meeting of the Steering Committee."], None, 4),
     ("en", None, ["He chaired the fourth meeting of the Steering Committee."], None, 4),
+    ("en", None, ["He chaired the fourth Steering Committee meeting."], None, 4),
+    ("en", None, ["For the first time the session was held online."], None, None),
     ("de", "Das erste Treffen des Lenkungsausschusses", [], None, 1),
     ("de", None, ["Er leitete die 4. Sitzung des Ausschusses."], None, 4),
     ("de", None, ["Er leitete die vierte Sitzung des Ausschusses."], None, 4),
