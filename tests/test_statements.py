@@ -106,6 +106,28 @@ def test_directing_body_answers_when_nobody_named_is_asked():
     assert (vals(st), end(st)) == ([100], "2026-01-01")
 
 
+def test_present_tense_with_a_period_still_to_come_is_a_plan():
+    [st] = run("The Department of Construction coordinates with localities to complete site clearance "
+               "for 12 expressway projects in November 2025.")
+    assert (st.kind, end(st)) == ("commitment", "2025-11-30")
+
+
+def test_comparison_base_is_not_a_date():
+    [st] = run("Exports reached 347 billion USD, up 16% compared to 2024.")
+    assert (st.kind, vals(st), st.date) == ("progress", [347e9, 16], None)
+
+
+def test_place_in_a_translated_documents_original_title_resolves_bare_province():
+    src = "Tính đến ngày 25/10/2025, tỉnh đã giải ngân 6.200 tỷ đồng vốn đầu tư công."
+    doc = Document(doc_id="v1", path="v1.txt", status="ok", lang="vi", published=PUB, text=src,
+                   title="Cổng Thông tin điện tử tỉnh Quảng Ngãi")
+    sent = Sentence(start=0, end=len(src), source=src, engine="lexicon",
+                    english="As of October 25, 2025, province has disbursed 6,200 billion VND public investment capital.")
+    [st] = extract_document(doc, [sent])
+    assert names(st) == ["Quang Ngai Province"]
+    assert (st.kind, end(st), vals(st)) == ("progress", "2025-10-25", [6.2e12])
+
+
 # ------------------------------------------------------------------ atomic records
 def test_two_deadlines_split_into_two_records_with_their_own_figures():
     text = ("The target is that by the end of 2026, 90% of public services will be provided online; "

@@ -187,6 +187,9 @@ def find_mentions(sdoc, place: Optional[Body] = None) -> list[Mention]:
         for am in _anaphora_re(key).finditer(text):
             if any(a < am.end() and am.start() < b for a, b in taken):
                 continue
+            prev = re.findall(r"[\w']+", text[:am.start()])
+            if (prev and prev[-1].lower() in _words("actors", "non_anaphoric_before")) or text[am.end():am.end() + 1] == "-":
+                continue  # "each province", "a province", "province-level"
             named = [m for m in out if m.type in types and m.known and m.start < am.start()]
             target = bodies_by_name().get(named[-1].name) if named else place
             if target is None or target.type not in types:
@@ -197,6 +200,27 @@ def find_mentions(sdoc, place: Optional[Body] = None) -> list[Mention]:
             taken.append((am.start(), am.end()))
     out.sort(key=lambda m: m.start)
     return out
+
+
+@lru_cache(maxsize=None)
+def _place_alias_re(lang: str) -> tuple[re.Pattern, dict[str, str]]:
+    owners: dict[str, str] = {}
+    for b in gazetteer():
+        if b.type in PLACE_TYPES:
+            for a in getattr(b, lang):
+                owners.setdefault(a, b.name)
+    alts = sorted(owners, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in alts) + r")(?!\w)"), owners
+
+
+def places_in_text(text: str, lang: str) -> list[Body]:
+    """Provinces and cities named in raw text of any language (titles, untranslated sources),
+    by exact alias match, in order."""
+    if not text or lang not in LANGS:
+        return []
+    rx, owners = _place_alias_re(lang)
+    bn = bodies_by_name()
+    return [bn[owners[m.group(1)]] for m in rx.finditer(text)]
 
 
 def places_named(sdoc) -> list[Body]:

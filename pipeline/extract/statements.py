@@ -33,7 +33,8 @@ from typing import Optional
 
 from pipeline.config import (ACTION_MAX_TOKENS, CAPTION_DUP_COVERAGE, INHERIT_AS_OF_DATE,
                              SPLIT_MIN_DISTINCT_DATES)
-from pipeline.extract.actors import Body, Mention, cues, find_mentions, places_named, responsible
+from pipeline.extract.actors import (Body, Mention, cues, find_mentions, places_in_text, places_named,
+                                     responsible)
 from pipeline.extract.dates import DateMention, find_dates, to_datespan
 from pipeline.extract.figures import find_figures
 from pipeline.records import Document, Figure, Sentence, Statement
@@ -131,7 +132,7 @@ def _telegraphic_result(sdoc) -> bool:
     return any(t.pos_ == "VERB" for t in sdoc) or bool(_phrase_re("progress", "phrases").search(sdoc.text))
 
 
-def classify(sdoc, a: int, b: int, dates: list[DateMention]) -> Optional[str]:
+def classify(sdoc, a: int, b: int, dates: list[DateMention], published: Optional[str] = None) -> Optional[str]:
     """Kind of the clause ``[a, b)`` of a parsed sentence (char offsets), or None without a verb."""
     text = sdoc.text
     quotes = quote_ranges(text)
@@ -182,8 +183,11 @@ def classify(sdoc, a: int, b: int, dates: list[DateMention]) -> Optional[str]:
     # 3b. "three tasks that ministries must implement": a modal in a relative clause, no result verb
     if any(t.tag_ == "MD" and t.lower_ in modals for t in toks):
         return COMMITMENT
-    # 4. a deadline makes a plan; anything else with a verb is a reported state
+    # 4. a deadline, or a period still to come at publication ("complete ... in November 2025" in
+    # an October article), makes a plan; anything else with a verb is a reported state
     if any(m.role == "deadline" for m in dates):
+        return COMMITMENT
+    if published and any((m.start_date or "") > published for m in dates):
         return COMMITMENT
     return PROGRESS if has_finite_verb(toks) or any(t.pos_ == "VERB" for t in toks) else None
 
@@ -219,15 +223,32 @@ def _imperative(toks, low: str, a: int) -> bool:
     return not _phrase_re("progress", "phrases").search(prefix)
 
 
+@lru_cache(maxsize=None)
+def _comparison_re() -> re.Pattern:
+    alts = "|".join(re.escape(w) for w in sorted(_lw("progress", "comparison_cues"), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.I)
+
+
+def _comparison_base(before: str, mention: str) -> bool:
+    """A comparison cue right before the date, or overlapping its cue word ("compared | to 2024")."""
+    if "same period" in mention.lower():
+        return True
+    joined = before + mention
+    return any(m.end() >= len(before) - 5 and m.start() < len(before) + 3
+               for m in _comparison_re().finditer(joined))
+
+
 def usable_dates(text: str, published: Optional[str]) -> list[DateMention]:
     """Date mentions that can be a deadline or an as-of date: not issue dates or event days."""
     out = []
     for m in find_dates(text, published):
         if m.role == "point" or not (m.end_date or m.start_date):
             continue
-        before = text[max(0, m.start - 12):m.start].lower()
+        before = text[max(0, m.start - 30):m.start].lower()
         if re.search(r"\b(dated|issued on|signed on)\s*$", before):
             continue
+        if _comparison_base(before, m.text):
+            continue  # "compared to 2024", "the same period last year": a comparison base
         out.append(m)
     return out
 
@@ -407,13 +428,13 @@ def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: i
     mentions = find_mentions(sdoc, place)
     sent_actors = responsible(mentions)
     weak = set(_lw("anchors", "weak_actor_types"))
-    whole_kind = classify(sdoc, 0, len(text), dates)
+    whole_kind = classify(sdoc, 0, len(text), dates, published)
     out: list[_Draft] = []
     pieces = _pieces(text, split_points(text, dates)) or [(0, len(text))]
     for idx, (a, b) in enumerate(pieces):
         ptext = text[a:b]
         pdates = [m for m in dates if a <= m.start < b]
-        kind = classify(sdoc, a, b, pdates) if len(pieces) > 1 else whole_kind
+        kind = classify(sdoc, a, b, pdates, published) if len(pieces) > 1 else whole_kind
         if kind is None:
             kind = whole_kind
         if kind is None:
@@ -441,7 +462,7 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
     published = doc.published
     place: Optional[Body] = None
     if title_doc is not None:
-        named = places_named(title_doc)
+        named = places_named(title_doc) or places_in_text(doc.title or "", doc.lang or "en")
         place = named[-1] if named else None
     drafts: list[_Draft] = []
     prev_as_of: Optional[DateMention] = None
@@ -458,7 +479,7 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
         sent_as_of = next((m for m in usable_dates(sdoc.text, published) if m.role == "as_of"), None) \
             if ds or "as of" in sdoc.text.lower() else None
         prev_as_of = sent_as_of
-        named = places_named(sdoc)
+        named = places_named(sdoc) or (places_in_text(sent.source, doc.lang) if doc.lang != "en" else [])
         if named:
             place = named[-1]
     drafts = _drop_caption_repeats(drafts, sentences)
