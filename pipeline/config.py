@@ -258,6 +258,10 @@ DEDUP_MAX_KEY_DF = 20
 # by sorted neighbourhood, each document with its next DEDUP_WINDOW by date, so pairs stay linear in
 # corpus size; a bucket up to 100 (one meeting's reports, in every language) is paired fully.
 DEDUP_MAX_BUCKET = 100
+# A document that blocking cannot place (no body in its lead, or no date: seed 002) also gets its
+# nearest documents by centred mean embedding as candidates; 10 covers a meeting's same-language
+# reports, and the best-match step needs only one member of the right meeting among them.
+DEDUP_CONTENT_NEIGHBOURS = 10
 DEDUP_WINDOW = 30
 #
 # Same article. Two sentences align when they are each other's best match with cosine >= 0.85 (the

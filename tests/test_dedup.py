@@ -276,6 +276,23 @@ def test_undated_report_joins_on_content_alone(summaries):
     assert assignments["a4"][0] != assignments["b1"][0]
 
 
+def test_content_neighbours_place_a_report_that_blocking_cannot(summaries):
+    from pipeline.dedup.cluster import candidate_pairs, content_neighbours
+
+    # the undated report stripped of every shared key: no body, date, code, figure or URL to block on
+    a4 = summaries["a4"].model_copy(update={"keys": [], "url": None, "figures": []})
+    docs = [summaries["a1"], a4, summaries["b1"], summaries["c1"]]
+    c = Corpus(docs)                                  # sorted by doc_id: a1, a4, b1, c1
+    assert 0 in candidate_pairs(c)[1]
+    assignments, _ = cluster(docs)
+    assert assignments["a4"][0] == assignments["a1"][0] != assignments["b1"][0]
+    # a report with a date but no body is compared only with reports within DEDUP_MAX_SPAN_DAYS
+    far = a4.model_copy(update={"published": "2026-03-01"})
+    assert content_neighbours(Corpus([summaries["a1"], far])) == []
+    near = a4.model_copy(update={"published": "2025-05-21"})
+    assert content_neighbours(Corpus([summaries["a1"], near])) == [(1, 0)]
+
+
 def test_meeting_number_alone_joins_a_notice_weeks_later(summaries):
     assignments, _ = cluster([summaries["a1"], summaries["e1"]])
     assert assignments["e1"][0] == assignments["a1"][0]

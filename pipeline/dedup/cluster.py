@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pipeline.config import (DEDUP_ALIGN_MIN_COS, DEDUP_ATTACH_THRESHOLD, DEDUP_CONTENT_MIN_COS,
+from pipeline.config import (DEDUP_ALIGN_MIN_COS, DEDUP_ATTACH_THRESHOLD, DEDUP_CONTENT_MIN_COS, DEDUP_CONTENT_NEIGHBOURS,
                              DEDUP_CONTENT_SATURATION, DEDUP_COVERAGE, DEDUP_COVERAGE_SUPPORTED, DEDUP_FIG_SIM,
                              DEDUP_JACCARD, DEDUP_KEYS_SATURATION, DEDUP_LSH_THRESHOLD, DEDUP_MAX_BUCKET, DEDUP_MAX_KEY_DF,
                              DEDUP_MAX_SPAN_DAYS, DEDUP_MEETING_DATE_TOLERANCE, DEDUP_MIN_FIGURES,
@@ -35,7 +35,7 @@ from pipeline.config import (DEDUP_ALIGN_MIN_COS, DEDUP_ATTACH_THRESHOLD, DEDUP_
 from pipeline.records import Cluster
 
 from . import features as F
-from .summary import DocSummary
+from .summary import EMBED_DIM, DocSummary
 
 Assignments = dict[str, tuple[str, "str | None"]]
 
@@ -212,7 +212,56 @@ def candidate_pairs(c: Corpus) -> dict[int, set[int]]:
                 if j != i:
                     neigh[i].add(j)
                     neigh[j].add(i)
+    for i, j in content_neighbours(c):
+        neigh[i].add(j)
+        neigh[j].add(i)
     return neigh
+
+
+def content_neighbours(c: Corpus) -> list[tuple[int, int]]:
+    """Pairs for documents that blocking cannot place (no body named, or no date): each one's
+    DEDUP_CONTENT_NEIGHBOURS nearest documents by centred mean sentence embedding, among documents
+    within DEDUP_MAX_SPAN_DAYS (all documents when it is undated). Linear in corpus size times the
+    window; the undated ones (a few per cent) are compared with everything, in chunks."""
+    poor = [i for i, s in enumerate(c.s) if s.vectors and (not s.bodies or c.eff[i] is None)]
+    if not poor:
+        return []
+    docs = np.zeros((c.n, EMBED_DIM), dtype=np.float32)
+    has = np.zeros(c.n, dtype=bool)
+    for i, s in enumerate(c.s):
+        if s.vectors:
+            docs[i] = c.s[i].vector_matrix().mean(axis=0)
+            has[i] = True
+    docs[has] -= docs[has].mean(axis=0)          # remove what every report shares (domain, style)
+    norms = np.linalg.norm(docs, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    docs /= norms
+    dated = sorted((c.eff[i], i) for i in range(c.n) if has[i] and c.eff[i] is not None)
+    days = [d for d, _ in dated]
+    undated_all = np.array([i for i in range(c.n) if has[i]], dtype=np.int64)
+    groups: dict[int | None, list[int]] = defaultdict(list)
+    for i in poor:
+        groups[c.eff[i] // 7 if c.eff[i] is not None else None].append(i)
+    pairs: list[tuple[int, int]] = []
+    k = DEDUP_CONTENT_NEIGHBOURS
+    for week in sorted(groups, key=lambda w: (w is None, w or 0)):
+        rows = groups[week]
+        if week is None:
+            pool = undated_all
+        else:
+            lo = bisect.bisect_left(days, week * 7 - DEDUP_MAX_SPAN_DAYS)
+            hi = bisect.bisect_right(days, week * 7 + 6 + DEDUP_MAX_SPAN_DAYS)
+            pool = np.array([i for _, i in dated[lo:hi]], dtype=np.int64)
+        if len(pool) == 0:
+            continue
+        for start in range(0, len(rows), 256):
+            chunk = rows[start:start + 256]
+            sim = docs[chunk] @ docs[pool].T
+            for r, i in enumerate(chunk):
+                sim[r, pool == i] = -2.0
+                top = np.argpartition(-sim[r], min(k, len(pool) - 1))[:k] if len(pool) > k else np.arange(len(pool))
+                pairs.extend((i, int(pool[t])) for t in top if int(pool[t]) != i)
+    return pairs
 
 
 # -------------------------------------------------------------------- union-find
