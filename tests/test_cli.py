@@ -101,14 +101,14 @@ def test_rejected_inputs_are_counted_and_exit_0(tmp_path):
     shutil.copy(SEEDS / "003_f43cbe7d55b3cf07.txt", corpus)
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
-    (corpus / "big.txt").write_text("word " * 500, encoding="utf-8")  # 2,500 bytes
+    (corpus / "big.txt").write_text("word " * 2000, encoding="utf-8")  # 10,000 bytes; the seed is 4,685
     (corpus / "feed.jsonl").write_text('{"id": "x", "text": 5}\n\nnot json\n', encoding="utf-8")
-    proc = cli("extract", str(corpus), "--out", str(tmp_path / "out"), "--no-cache", "--max-bytes", "2048", "-q")
+    proc = cli("extract", str(corpus), "--out", str(tmp_path / "out"), "--no-cache", "--max-bytes", "8192", "-q")
     assert proc.returncode == 0, proc.stderr
     assert re.fullmatch(r"6 documents read, 1 ok, 5 rejected \(en 1\); \d+ statements, 1 clusters -> .*/out/ "
                         r"in \d+\.\ds\n", proc.stdout), proc.stdout
     docs = {d["doc_id"]: d for d in map(json.loads, (tmp_path / "out" / "documents.jsonl").open())}
-    assert docs["big"]["reason"] == ("file is 2.4 KB, over the 2 KB limit for one document "
+    assert docs["big"]["reason"] == ("file is 9.8 KB, over the 8 KB limit for one document "
                                      "(raise it with --max-bytes)")
     assert docs["image"]["reason"] == "binary content (a PNG image)"
     assert docs["x"]["reason"] == "line 1: no `text` or `html` field with content"

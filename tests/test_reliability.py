@@ -228,7 +228,7 @@ HOSTILE = {
     "notes": ("rejected", "unsupported file type '.md' (expected .txt, .text, .html, .htm, .jsonl)"),
     "french": ("rejected", "language 'fr' not supported (supported: en, de, vi)"),
     "nobody": ("rejected", "no article text after cleaning"),  # only a menu: "Home" is chrome
-    "headline": ("rejected", "no article text after cleaning (31 characters left)"),
+    "headline": ("rejected", "no article text after cleaning (45 characters left)"),
 }
 del HOSTILE["feed-broken"]
 
@@ -252,7 +252,7 @@ def corpora(tmp_path_factory) -> dict[str, Path]:
                                               + "</div>" * 600 + "</body></html>", encoding="utf-8")
     (hostile / "nobody.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>",
                                          encoding="utf-8")
-    (hostile / "headline.txt").write_text("Ministry to cut procedures\n\nRead more about the plan here.\n",
+    (hostile / "headline.txt").write_text("Ministry to cut procedures\n\nThe ministry will publish the plan next week.\n",
                                           encoding="utf-8")
     (hostile / "french.txt").write_text(FR_TEXT, encoding="utf-8")
     (hostile / "notes.md").write_text("# notes\n", encoding="utf-8")
