@@ -148,9 +148,10 @@ def test_province_anaphora_uses_the_context_place():
 
 def test_gazetteer_patterns_cover_every_english_alias():
     nlp = get_nlp()
-    ruler = nlp.get_pipe("gazetteer")
-    ids = {p["id"] for p in ruler.patterns}
+    ids = {p["id"] for p in nlp.get_pipe("gazetteer").patterns}
     assert ids == {b.name for b in gazetteer()}
+    # long names also match written in lower case
+    assert [e.ent_id_ for e in nlp("the ministry of planning and investment said so").ents] == ["Ministry of Finance"]
     for b in gazetteer():
         for a in b.en:
             if re.fullmatch(r"[A-Za-z][\w' ,&.-]*", a):

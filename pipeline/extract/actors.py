@@ -1,7 +1,7 @@
 """Actors: the named state bodies responsible for (or reporting) a statement.
 
 Two sources of mentions, both on the English side:
-* the gazetteer (``data/gazetteer.toml``), turned into spaCy EntityRuler patterns (label ``GOV``,
+* the gazetteer (``data/gazetteer.toml``), turned into spaCy EntityRuler phrase patterns (label ``GOV``,
   ``ent_id_`` = canonical name), so "Ministry of Interior" and "MoHA" both give
   "Ministry of Home Affairs";
 * the model's ORG entities that look like state bodies (a body word such as Ministry, Committee,
@@ -84,31 +84,23 @@ def _exact_case(alias: str) -> bool:
     return len(alias.split()) == 1 or alias.isupper()
 
 
-def ruler_patterns(nlp) -> list[dict]:
-    """EntityRuler patterns (label GOV, id = canonical name) for every English alias.
-
-    Capitalised tokens must keep their capital ("Government", "Binh Dinh"), lower-case tokens
-    ("of", "province") match any case; aliases of three or more words also match fully lower-cased.
-    """
-    pats: list[dict] = []
-    seen: set[tuple] = set()
+def ruler_patterns(nlp=None) -> tuple[list[dict], list[dict]]:
+    """Phrase patterns (label GOV, id = canonical name) for the two gazetteer rulers:
+    exact-case ones (every English alias as written: "Government", "MOST", "Binh Dinh province")
+    and lower-case ones for aliases of three or more words ("ministry of finance")."""
+    exact: list[dict] = []
+    lower: list[dict] = []
+    seen_e: set[str] = set()
+    seen_l: set[str] = set()
     for b in gazetteer():
         for alias in dict.fromkeys((b.name, *b.en)):
-            toks = [t.text for t in nlp.make_doc(alias)]
-            variants = []
-            if _exact_case(alias):
-                variants.append([{"ORTH": t} for t in toks])
-            else:
-                variants.append([{"ORTH": t} if t[:1].isupper() else {"LOWER": t.lower()} for t in toks])
-                if len(toks) >= 3:
-                    variants.append([{"LOWER": t.lower()} for t in toks])
-            for v in variants:
-                key = tuple(tuple(d.items())[0] for d in v)
-                if key in seen:
-                    continue
-                seen.add(key)
-                pats.append({"label": "GOV", "pattern": v, "id": b.name})
-    return pats
+            if alias not in seen_e:
+                seen_e.add(alias)
+                exact.append({"label": "GOV", "pattern": alias, "id": b.name})
+            if not _exact_case(alias) and len(alias.split()) >= 3 and alias.lower() not in seen_l:
+                seen_l.add(alias.lower())
+                lower.append({"label": "GOV", "pattern": alias.lower(), "id": b.name})
+    return exact, lower
 
 
 # ------------------------------------------------------------------ cue data
