@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from pipeline.config import MAX_DOC_BYTES
+from pipeline.config import BATCH_SIZE, DEFAULT_WORKERS, MAX_DOC_BYTES
 
 app = typer.Typer(
     add_completion=False,
@@ -42,10 +42,10 @@ def extract(
     no_cache: bool = typer.Option(False, "--no-cache", help="Process everything afresh; read and write no cache."),
     models_dir: Path = typer.Option(Path("models"), "--models", help="Folder holding NMT models (see `commitments models`)."),
     max_bytes: int = typer.Option(MAX_DOC_BYTES, "--max-bytes", help="Largest accepted document in bytes; larger inputs are rejected, never truncated."),
-    workers: int = typer.Option(1, "--workers", "-j", help="Worker processes for the per-document stages (0 = one per core)."),
+    workers: int = typer.Option(DEFAULT_WORKERS, "--workers", "-j", help="Worker processes for the per-document stages (0 = one per core, the default; a corpus of one batch runs in-process)."),
     engine: str = typer.Option("local", "--engine", help="Execution engine: local, or dask (needs the `dask` extra)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster."),
-    batch_size: int = typer.Option(64, "--batch-size", help="Documents per batch handed to a worker."),
+    batch_size: int = typer.Option(BATCH_SIZE, "--batch-size", help="Documents per batch handed to a worker."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no engine notes; only the summary line."),
 ) -> None:
     """Run the pipeline on CORPUS and write outputs/ (documents, commitments, clusters, …)."""
@@ -62,7 +62,9 @@ def extract(
     from pipeline.run import RunError, Settings, run
 
     if workers == 0:
-        workers = os.cpu_count() or 1
+        from pipeline.config import resolve_workers
+
+        workers = resolve_workers(0)
     settings = Settings(corpus=corpus, out=out_dir, cache_dir=None if no_cache else cache_dir, models_dir=models_dir,
                         max_bytes=max_bytes, workers=workers, engine=engine, scheduler=scheduler,
                         batch_size=batch_size)

@@ -117,7 +117,13 @@ class LocalEngine:
         try:
             index = 0
             for item in items:
-                pending.append((index, pool.submit(fn, item, picklable)))
+                try:
+                    fut = pool.submit(fn, item, picklable)
+                except BrokenProcessPool:  # a worker died: report the earliest batch it took down
+                    if pending:
+                        _result(*pending.popleft(), BrokenProcessPool)
+                    raise EngineError("a worker process died (killed, out of memory, or a crash in native code)")
+                pending.append((index, fut))
                 index += 1
                 if len(pending) >= self.in_flight:
                     yield _result(*pending.popleft(), BrokenProcessPool)
@@ -160,9 +166,11 @@ def _chain(first, second, rest: Iterator) -> Iterator:
 
 # ----------------------------------------------------------------------------------------- Dask
 def _worker_fingerprint() -> str:
-    from pipeline import PIPELINE_VERSION, code_fingerprint
+    """Version + hash of the pipeline's code and data as installed in this process (fresh)."""
+    import pipeline
 
-    return f"{PIPELINE_VERSION}/{code_fingerprint()}"
+    pipeline._FINGERPRINT = None  # recompute: the files on disk are what the next task imports
+    return f"{pipeline.PIPELINE_VERSION}/{pipeline.code_fingerprint()}"
 
 
 def _dask_worker_setup(threads: int) -> None:
@@ -173,8 +181,9 @@ class DaskEngine:
     """Per-document stages on a Dask ``distributed`` cluster; results gathered in order here."""
 
     def __init__(self, scheduler: str | None = None, workers: int = 0,
-                 in_flight_per_worker: int = IN_FLIGHT_PER_WORKER):
+                 in_flight_per_worker: int = IN_FLIGHT_PER_WORKER, timeout: float = DASK_WORKER_WAIT_S):
         self.scheduler = scheduler
+        self.timeout = timeout
         self.workers = resolve_workers(workers)
         self.in_flight_per_worker = in_flight_per_worker
         self.cluster_started = False
@@ -190,7 +199,7 @@ class DaskEngine:
         cluster = None
         if self.scheduler:
             try:
-                client = Client(self.scheduler, timeout=DASK_WORKER_WAIT_S)
+                client = Client(self.scheduler, timeout=self.timeout)
             except OSError as exc:
                 raise EngineError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from exc
         else:
@@ -199,11 +208,11 @@ class DaskEngine:
             client = Client(cluster)
         self.cluster_started = True
         try:
-            client.wait_for_workers(1, timeout=DASK_WORKER_WAIT_S)
+            client.wait_for_workers(1, timeout=self.timeout)
         except Exception as exc:  # distributed raises TimeoutError
             _close(client, cluster)
             raise EngineError(f"no Dask worker joined the scheduler {self.scheduler or '(local)'} "
-                              f"within {DASK_WORKER_WAIT_S} s") from exc
+                              f"within {self.timeout:g} s") from exc
         mine = _worker_fingerprint()
         theirs = client.run(_worker_fingerprint)
         stale = sorted(w for w, fp in theirs.items() if fp != mine)

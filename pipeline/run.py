@@ -69,22 +69,28 @@ class DocResult(BaseModel):
 INTERNAL_ERROR = "internal error in the"
 
 
+_CURRENT = ["idle"]  # the stage this process is running now (read by scripts/bench.py's memory sampler)
+
+
+def current_stage() -> str:
+    return _CURRENT[0]
+
+
 class StageClock:
-    """Seconds spent per stage (process-local); ``current`` names the stage running now."""
+    """Seconds spent per stage (process-local); ``current_stage()`` names the stage running now."""
 
     def __init__(self) -> None:
         self.seconds: Counter[str] = Counter()
-        self.current = "idle"
 
     @contextmanager
     def __call__(self, stage: str):
-        prev, self.current = self.current, stage
+        prev, _CURRENT[0] = _CURRENT[0], stage
         t = time.perf_counter()
         try:
             yield
         finally:
             self.seconds[stage] += time.perf_counter() - t
-            self.current = prev
+            _CURRENT[0] = prev
 
 
 def process_document(doc: Document, settings: Settings) -> DocResult:

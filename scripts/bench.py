@@ -1,0 +1,441 @@
+#!/usr/bin/env python3
+"""Benchmark the pipeline on generated corpora: throughput and peak memory, per stage and end to end.
+
+    python scripts/bench.py --out outputs [--sizes 100,1000,10000] [--mixes en,mixed] [--workers 0]
+
+For each size N and each language mix (``en``: English only; ``mixed``: en/de/vi 6:2:2) a corpus
+is generated with scripts/gen_corpus.py (fixed seed; kept under --work between runs) and measured:
+
+* ``e2e``: the whole run (``pipeline.run.run``) in a fresh process with --workers W and a fresh
+  cache, wall time from process start (interpreter, imports and model loads included), peak RSS
+  of the process tree (parent + pool workers) sampled every 20 ms, and the run's own stage
+  clock (stage seconds are summed over workers, so they are CPU-ish seconds per stage).
+* ``warm``: the same command again over the warm cache (nothing changed): the re-run time.
+* ``profile``: a serial run (one process) attributing time *and* peak RSS to the stage running
+  at each sample: ingest, language, segment, translate, extract, summarize (dedup, per document),
+  cluster (dedup, whole corpus), meetings (merge: meeting view and tracking), write. Sizes in --profile-sizes only (it is a second full run).
+* ``bare``: spaCy's own ``nlp.pipe`` over exactly the English texts the extractor parses (titles
+  + English side of every sentence) with the same model and the same components (none is
+  disabled by the pipeline) -- the ratio ``profile total / bare`` is the pipeline's overhead
+  over its NER model, both single-process, measured in the same bench run.
+* ``dask``: for sizes in --dask-sizes, the e2e run on a LocalCluster (W single-thread worker
+  processes), and whether its outputs are byte-identical to the local engine's.
+* ``nmt``: CTranslate2 int8 vs transformers (MarianMT) on the same source sentences, per
+  language with both kinds under models/; otherwise "no NMT models installed".
+
+Writes OUT/bench.json (everything) and OUT/bench.md (the tables); prints the tables.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+MIXES = {"en": "en", "mixed": "en=6,de=2,vi=2"}
+OUTPUT_FILES = ("documents.jsonl", "commitments.jsonl", "clusters.jsonl", "meetings.jsonl", "tracking.jsonl")
+SAMPLE_S = 0.02
+
+
+# ------------------------------------------------------------------------------ memory sampling
+class TreeSampler(threading.Thread):
+    """Peak RSS (bytes) of a process and all its descendants, sampled in the background.
+
+    ``stage_of`` (optional) names the stage running at each sample: peaks are kept per stage.
+    """
+
+    def __init__(self, pid: int, stage_of=None):
+        super().__init__(daemon=True)
+        import psutil
+
+        self.proc = psutil.Process(pid)
+        self.stage_of = stage_of
+        self.peak = 0
+        self.per_stage: dict[str, int] = {}
+        self._stop = threading.Event()
+
+    def rss(self) -> int:
+        import psutil
+
+        total = 0
+        try:
+            procs = [self.proc] + self.proc.children(recursive=True)
+        except psutil.Error:
+            return 0
+        for p in procs:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(SAMPLE_S)
+
+    def sample(self) -> None:
+        r = self.rss()
+        self.peak = max(self.peak, r)
+        if self.stage_of is not None:
+            st = self.stage_of()
+            self.per_stage[st] = max(self.per_stage.get(st, 0), r)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.join()
+        self.sample()
+
+
+# ------------------------------------------------------------------------------ child processes
+def child_main(argv: list[str]) -> None:
+    """Runs inside a fresh interpreter: one measured pipeline run, JSON on stdout's last line."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["run", "profile", "bare", "nmt"])
+    ap.add_argument("--corpus", type=Path)
+    ap.add_argument("--out", type=Path)
+    ap.add_argument("--cache", type=Path)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--engine", default="local")
+    ap.add_argument("--batch-size", type=int, default=None)
+    ap.add_argument("--models", type=Path, default=ROOT / "models")
+    a = ap.parse_args(argv)
+    t_start = time.perf_counter()
+    if a.mode == "run":
+        from pipeline.config import BATCH_SIZE
+        from pipeline.run import Settings, run
+
+        timings: dict = {}
+        info = run(Settings(corpus=a.corpus, out=a.out, cache_dir=a.cache, workers=a.workers, engine=a.engine,
+                            batch_size=a.batch_size or BATCH_SIZE, timings=timings, models_dir=a.models))
+        res = {"run_seconds": info.seconds, "documents": info.documents, "ok": info.ok,
+               "statements": info.statements, "clusters": info.clusters, "cache_hits": info.cache_hits,
+               "languages": info.languages, "timings": timings}
+    elif a.mode == "profile":
+        res = _profile(a)
+    elif a.mode == "bare":
+        res = _bare(a)
+    else:
+        res = _nmt(a)
+    res["child_seconds"] = time.perf_counter() - t_start
+    print("\n" + json.dumps(res))
+
+
+def _profile(a) -> dict:
+    from pipeline import run as runmod
+    from pipeline.config import BATCH_SIZE
+
+    timings: dict = {}
+    sampler = TreeSampler(os.getpid(), stage_of=runmod.current_stage)
+    sampler.start()
+    info = runmod.run(runmod.Settings(corpus=a.corpus, out=a.out, cache_dir=None, workers=1,
+                                      batch_size=a.batch_size or BATCH_SIZE, timings=timings, models_dir=a.models))
+    sampler.stop()
+    return {"run_seconds": info.seconds, "documents": info.documents, "ok": info.ok, "timings": timings,
+            "peak_rss": sampler.peak, "stage_peak_rss": sampler.per_stage}
+
+
+def _english_texts(corpus: Path, models: Path) -> list[str]:
+    """Exactly what the extractor hands to nlp.pipe: per ok document its title, then every sentence's English."""
+    from pipeline.ingest import iter_documents
+    from pipeline.lang import identify
+    from pipeline.run import Settings, _with_translation
+    from pipeline.segment import split_sentences
+    from pipeline.translate import translate_document
+
+    settings = Settings(corpus=corpus, out=corpus, cache_dir=None, models_dir=models)
+    texts: list[str] = []
+    for doc in iter_documents(corpus):
+        doc = identify(doc)
+        if doc.status != "ok":
+            continue
+        sentences = translate_document(doc, split_sentences(doc.text, doc.lang or "en"), settings)
+        doc = _with_translation(doc, sentences)
+        texts.append(doc.title or "")
+        texts.extend(s.english for s in sentences)
+    return texts
+
+
+def _bare(a) -> dict:
+    import spacy
+
+    from pipeline.config import EXTRACT_PIPE_BATCH, EXTRACT_SPACY_MODEL
+
+    texts = _english_texts(a.corpus, a.models)
+    t = time.perf_counter()
+    nlp = spacy.load(EXTRACT_SPACY_MODEL)  # the pipeline disables no component (pipeline/extract/nlp.py)
+    load_s = time.perf_counter() - t
+    t = time.perf_counter()
+    n_tokens = sum(len(d) for d in nlp.pipe(texts, batch_size=EXTRACT_PIPE_BATCH))
+    pipe_s = time.perf_counter() - t
+    from pipeline.extract.nlp import get_nlp
+
+    ours = get_nlp()
+    t = time.perf_counter()
+    for _ in ours.pipe(texts, batch_size=EXTRACT_PIPE_BATCH):
+        pass
+    ruler_s = time.perf_counter() - t
+    return {"texts": len(texts), "tokens": n_tokens, "chars": sum(map(len, texts)), "load_seconds": load_s,
+            "pipe_seconds": pipe_s, "pipe_with_gazetteer_seconds": ruler_s, "components": list(nlp.pipe_names),
+            "model": EXTRACT_SPACY_MODEL}
+
+
+def _nmt(a) -> dict:
+    """CTranslate2 int8 vs transformers on the same sentences, per language with both model kinds."""
+    from pipeline.translate import select
+
+    installed = [m for m in select.scan(a.models) if m.kind and not m.problem and m.lang]
+    by_lang: dict[str, dict[str, Path]] = {}
+    for m in installed:
+        by_lang.setdefault(m.lang, {}).setdefault(m.kind, m.path)
+    pairs = {lang: kinds for lang, kinds in by_lang.items() if {"ctranslate2", "marian"} <= set(kinds)}
+    if not pairs:
+        return {"note": "no NMT models installed" if not installed else
+                "no language has both a CTranslate2 and a MarianMT model under models/",
+                "installed": [f"{m.path.name} ({m.kind}, {m.lang})" for m in installed]}
+    from pipeline.ingest import iter_documents
+    from pipeline.lang import identify
+    from pipeline.segment import split_sentences
+    from pipeline.translate.ct2 import CT2Engine
+    from pipeline.translate.marian import MarianEngine
+
+    out = {}
+    for lang, kinds in sorted(pairs.items()):
+        sents: list[str] = []
+        for doc in iter_documents(a.corpus):
+            doc = identify(doc)
+            if doc.status == "ok" and doc.lang == lang:
+                sents.extend(doc.text[x:y] for x, y in split_sentences(doc.text, lang))
+            if len(sents) >= 300:
+                break
+        sents = list(dict.fromkeys(sents))[:300]
+        row = {"sentences": len(sents)}
+        for kind, cls in (("ctranslate2", CT2Engine), ("marian", MarianEngine)):
+            engine = cls(kinds[kind], lang)
+            engine.translate(sents[:2])  # warm-up
+            t = time.perf_counter()
+            engine.translate(sents)
+            sec = time.perf_counter() - t
+            row[kind] = {"model": kinds[kind].name, "seconds": sec, "sentences_per_s": len(sents) / sec if sec else None}
+        if row["marian"]["seconds"]:
+            row["ct2_speedup"] = row["marian"]["seconds"] / row["ctranslate2"]["seconds"]
+        out[lang] = row
+    return {"languages": out}
+
+
+def spawn(args: list[str], env: dict | None = None) -> dict:
+    """Run this script's child mode in a fresh interpreter; wall time and peak tree RSS measured here."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "_child", *args]
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})})
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    stdout, stderr = proc.communicate()
+    wall = time.perf_counter() - t
+    sampler.stop()
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench child failed ({' '.join(args[:1])}): {stderr[-3000:]}")
+    res = json.loads(stdout.strip().splitlines()[-1])
+    res["wall_seconds"] = wall
+    res["peak_rss_tree"] = sampler.peak
+    return res
+
+
+# ------------------------------------------------------------------------------ orchestration
+def ensure_corpus(work: Path, mix: str, n: int, seed: int) -> Path:
+    folder = work / f"corpus-{mix}-{n}-s{seed}"
+    stamp = folder / ".params"
+    params = json.dumps({"n": n, "langs": MIXES[mix], "seed": seed,
+                         "gen": (ROOT / "scripts" / "gen_corpus.py").stat().st_mtime})
+    if stamp.exists() and stamp.read_text() == params:
+        return folder
+    from importlib.util import module_from_spec, spec_from_file_location
+
+    spec = spec_from_file_location("gen_corpus", ROOT / "scripts" / "gen_corpus.py")
+    mod = module_from_spec(spec)
+    sys.modules["gen_corpus"] = mod
+    spec.loader.exec_module(mod)
+    mod.generate(n, folder, seed=seed, langs=MIXES[mix])
+    stamp.write_text(params)
+    return folder
+
+
+def same_outputs(a: Path, b: Path) -> bool:
+    return all((a / f).exists() == (b / f).exists() and (not (a / f).exists() or
+               (a / f).read_bytes() == (b / f).read_bytes()) for f in OUTPUT_FILES)
+
+
+def startup_seconds() -> float:
+    """Interpreter start + importing the CLI and the runner (what every run pays before work)."""
+    best = None
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import pipeline.cli, pipeline.run"], cwd=ROOT, check=True)
+        s = time.perf_counter() - t
+        best = s if best is None else min(best, s)
+    return best
+
+
+def mb(x: float | int | None) -> float | None:
+    return round(x / 2**20, 1) if x else None
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["_child"]:
+        child_main(argv[1:])
+        return
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=ROOT / "outputs", help="where bench.json / bench.md go")
+    ap.add_argument("--sizes", default="100,1000,10000", help="corpus sizes (documents), comma-separated")
+    ap.add_argument("--mixes", default="en,mixed", help="language mixes: en, mixed")
+    ap.add_argument("--workers", type=int, default=0, help="workers for the e2e runs (0 = one per core)")
+    ap.add_argument("--profile-sizes", default="100,1000,10000",
+                    help="sizes that also get the serial per-stage profile (a second full run)")
+    ap.add_argument("--dask-sizes", default="1000", help="sizes that also run on a Dask LocalCluster")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--work", type=Path, default=ROOT / ".bench", help="generated corpora and run folders")
+    ap.add_argument("--models", type=Path, default=ROOT / "models")
+    args = ap.parse_args(argv)
+
+    from pipeline.config import resolve_workers
+
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    mixes = [m for m in args.mixes.split(",") if m]
+    profile_sizes = {int(s) for s in args.profile_sizes.split(",") if s}
+    dask_sizes = {int(s) for s in args.dask_sizes.split(",") if s}
+    workers = resolve_workers(args.workers)
+    args.work.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    import psutil
+
+    report: dict = {
+        "machine": {"cores": os.cpu_count(), "usable_cores": resolve_workers(0), "python": platform.python_version(),
+                    "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+                    "load_avg_at_start": os.getloadavg()},
+        "git": _git_head(), "workers": workers, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "startup_seconds": startup_seconds(), "runs": []}
+    print(f"cores {report['machine']['cores']}, workers {workers}, start-up {report['startup_seconds']:.2f}s",
+          flush=True)
+    for n in sizes:
+        for mix in mixes:
+            corpus = ensure_corpus(args.work, mix, n, args.seed)
+            base = args.work / f"run-{mix}-{n}"
+            row: dict = {"size": n, "mix": mix, "corpus": str(corpus)}
+            cache = base / "cache"
+            if cache.exists():
+                import shutil
+
+                shutil.rmtree(cache)
+            common = ["--corpus", str(corpus), "--models", str(args.models)]
+            row["e2e"] = spawn(["run", *common, "--out", str(base / "local"), "--cache", str(cache),
+                                "--workers", str(workers)])
+            _say(n, mix, "e2e", row["e2e"])
+            row["warm"] = spawn(["run", *common, "--out", str(base / "warm"), "--cache", str(cache),
+                                 "--workers", str(workers)])
+            row["warm"]["identical_to_cold"] = same_outputs(base / "local", base / "warm")
+            _say(n, mix, "warm", row["warm"])
+            if n in profile_sizes:
+                row["profile"] = spawn(["profile", *common, "--out", str(base / "serial")])
+                row["profile"]["identical_to_e2e"] = same_outputs(base / "local", base / "serial")
+                _say(n, mix, "profile", row["profile"])
+                row["bare"] = spawn(["bare", *common])
+                row["bare"]["ratio_pipeline_to_bare"] = row["profile"]["run_seconds"] / row["bare"]["pipe_seconds"]
+                print(f"  bare nlp.pipe {row['bare']['pipe_seconds']:.1f}s over {row['bare']['texts']} texts; "
+                      f"pipeline/bare = {row['bare']['ratio_pipeline_to_bare']:.2f}", flush=True)
+            if n in dask_sizes:
+                row["dask"] = spawn(["run", *common, "--out", str(base / "dask"), "--engine", "dask",
+                                     "--workers", str(workers)])
+                row["dask"]["identical_to_local"] = same_outputs(base / "local", base / "dask")
+                _say(n, mix, "dask", row["dask"])
+            report["runs"].append(row)
+            _write(args.out, report)
+    mixed = [r for r in report["runs"] if r["mix"] == "mixed"] or report["runs"]
+    if mixed:
+        report["nmt"] = spawn(["nmt", "--corpus", mixed[0]["corpus"], "--models", str(args.models)])
+        report["nmt"].pop("peak_rss_tree", None)
+    report["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    _write(args.out, report)
+    print((args.out / "bench.md").read_text())
+
+
+def _say(n: int, mix: str, what: str, r: dict) -> None:
+    print(f"{mix:>5} {n:>6} {what:>7}: {r['wall_seconds']:7.1f}s wall, {r.get('documents', n) / r['wall_seconds']:7.1f} "
+          f"docs/s, peak {mb(r.get('peak_rss') or r['peak_rss_tree'])} MB", flush=True)
+
+
+def _git_head() -> str | None:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+STAGES = ("ingest", "language", "segment", "translate", "extract", "summarize", "cluster", "meetings", "write")
+
+
+def tables(report: dict) -> str:
+    lines = [f"# Benchmark ({report['machine']['cores']} cores, workers {report['workers']}, git {report['git']}, "
+             f"start-up {report['startup_seconds']:.2f}s)", ""]
+    lines += ["## End to end (fresh process, cold cache) and warm re-run", "",
+              "| corpus | docs | e2e s | docs/s | peak RSS MB (tree) | warm re-run s | warm - start-up s | "
+              "warm identical | dask docs/s | dask identical |",
+              "|---|---:|---:|---:|---:|---:|---:|---|---:|---|"]
+    for r in report["runs"]:
+        e, w, d = r["e2e"], r["warm"], r.get("dask")
+        lines.append(f"| {r['mix']} | {r['size']} | {e['wall_seconds']:.1f} | {e['documents'] / e['wall_seconds']:.1f} | "
+                     f"{mb(e['peak_rss_tree'])} | {w['wall_seconds']:.2f} | {w['wall_seconds'] - report['startup_seconds']:.2f} | "
+                     f"{w['identical_to_cold']} | "
+                     + (f"{d['documents'] / d['wall_seconds']:.1f} | {d['identical_to_local']} |" if d else "- | - |"))
+    lines += ["", "## Per stage (serial profile: one process; docs/s = documents / stage seconds; peak RSS while "
+              "the stage ran)", "",
+              "| corpus | docs | " + " | ".join(STAGES) + " | total s | pipeline / bare nlp.pipe |",
+              "|---|---:|" + "---:|" * (len(STAGES) + 2)]
+    for r in report["runs"]:
+        p = r.get("profile")
+        if not p:
+            continue
+        st, mem = p["timings"]["stages"], p["stage_peak_rss"]
+        cells = []
+        for s in STAGES:
+            sec = st.get(s, 0.0) + (st.get("serialize", 0.0) + st.get("collect", 0.0) if s == "write" else 0.0)
+            rate = f"{p['documents'] / sec:.0f}/s" if sec else "-"
+            cells.append(f"{rate}, {mb(mem.get(s))} MB")
+        ratio = r.get("bare", {}).get("ratio_pipeline_to_bare")
+        lines.append(f"| {r['mix']} | {r['size']} | " + " | ".join(cells) + f" | {p['run_seconds']:.1f} | "
+                     + (f"{ratio:.2f} |" if ratio else "- |"))
+    lines += ["", "## Stage seconds in the e2e runs (summed over workers)", "",
+              "| corpus | docs | " + " | ".join(STAGES) + " | cache |", "|---|---:|" + "---:|" * (len(STAGES) + 1)]
+    for r in report["runs"]:
+        st = r["e2e"]["timings"].get("stages", {})
+        lines.append(f"| {r['mix']} | {r['size']} | " + " | ".join(f"{st.get(s, 0):.1f}" for s in STAGES)
+                     + f" | {st.get('cache', 0):.1f} |")
+    nmt = report.get("nmt")
+    if nmt:
+        lines += ["", "## NMT: CTranslate2 int8 vs transformers", ""]
+        if "languages" in nmt:
+            for lang, row in nmt["languages"].items():
+                lines.append(f"- {lang}: {row['sentences']} sentences: CTranslate2 {row['ctranslate2']['sentences_per_s']:.1f}/s, "
+                             f"transformers {row['marian']['sentences_per_s']:.1f}/s (x{row.get('ct2_speedup', 0):.1f})")
+        else:
+            lines.append(f"- {nmt['note']}")
+    return "\n".join(lines) + "\n"
+
+
+def _write(out: Path, report: dict) -> None:
+    (out / "bench.json").write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+    (out / "bench.md").write_text(tables(report), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
