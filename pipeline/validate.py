@@ -48,7 +48,7 @@ def validate_outputs(out_dir: str | Path) -> tuple[list[str], dict[str, int]]:
                     continue
                 n += 1
                 try:
-                    rec = json.loads(raw.decode("utf-8"))
+                    rec = json.loads(raw.decode("utf-8").rstrip("\r\n"))
                 except UnicodeDecodeError as exc:
                     problems.append(f"{fname}:{lineno}: not UTF-8 (byte {exc.start})")
                     continue
@@ -91,7 +91,7 @@ def _cross_check(fname: str, rec: dict, docs_all: set[str], docs_ok: set[str], s
                 out.append(f"id: {sid!r} appears twice")
             stmt_ids.add(sid)
         if docs_all and isinstance(doc_id, str) and doc_id not in docs_ok:
-            what = "a rejected document" if doc_id in docs_all else "no document in documents.jsonl"
+            what = "not an ok document" if doc_id in docs_all else "no document in documents.jsonl"
             out.append(f"doc_id: {doc_id!r} is {what}")
     elif fname == "clusters.jsonl" and docs_all and isinstance(rec.get("doc_ids"), list):
         for i, d in enumerate(rec["doc_ids"]):
