@@ -716,8 +716,11 @@ def _brackets(lex: Lexicon, toks: list[Tok]) -> list[Tok]:
             cur.append(t)
     clauses.append(cur)
     out: list[Tok] = []
-    for cl in clauses:
-        out.extend(_bracket_clause(cl, br) if len(cl) > 1 else cl)
+    for k, cl in enumerate(clauses):
+        # a relative clause follows a comma; a sentence-initial "Das Ministerium ... wurde
+        # beauftragt" is a main clause with an article
+        after_comma = k > 0 and len(clauses[k - 1]) == 1 and clauses[k - 1][0].text == ","
+        out.extend(_bracket_clause(cl, br, after_comma) if len(cl) > 1 else cl)
     if br.get("front_infinitives"):
         out = _front_infinitives(out, set(br.get("cluster_end", [])))
     return out
@@ -796,7 +799,7 @@ def _order_cluster(seg: list[Tok], br: dict, kind: str) -> list[Tok]:
     return list(reversed(verbs))
 
 
-def _bracket_clause(cl: list[Tok], br: dict) -> list[Tok]:
+def _bracket_clause(cl: list[Tok], br: dict, after_comma: bool = True) -> list[Tok]:
     aux_map: dict = br.get("aux", {})
     clusters = _clusters(cl, set(br.get("cluster_end", [])))
     inside = {k for a, b in clusters for k in range(a, b)}
@@ -812,7 +815,7 @@ def _bracket_clause(cl: list[Tok], br: dict) -> list[Tok]:
             after = []   # "um 10 % gestiegen" is not "um ... zu"
     # a relative clause: ", die ... umgesetzt werden müssen" -> "which ... must be implemented"
     relative = br.get("relative", {})
-    if aux_i is None and clusters and cl[0].text.lower() in relative:
+    if aux_i is None and clusters and after_comma and cl[0].text.lower() in relative:
         a, b = clusters[0]
         if (b == len(cl) or cl[b].text == ",") and _finite_edge(cl[a:b], aux_map):
             cl[0].out = relative[cl[0].text.lower()]
