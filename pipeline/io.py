@@ -83,11 +83,10 @@ def write_json(path: str | os.PathLike, data: Any) -> None:
 
 def read_jsonl(path: str | os.PathLike) -> Iterator[dict]:
     """Stream dicts from a JSONL file written by this project (blank lines ignored)."""
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.strip()
-            if line:
-                yield json.loads(line)
+    import jsonlines
+
+    with jsonlines.open(path, mode="r") as reader:
+        yield from reader.iter(type=dict, skip_empty=True)
 
 
 # Output file -> record model. The schema export and `commitments validate` use this table.
