@@ -60,7 +60,7 @@ class TreeSampler(threading.Thread):
         self.stage_of = stage_of
         self.peak = 0
         self.per_stage: dict[str, int] = {}
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def rss(self) -> int:
         import psutil
@@ -78,9 +78,9 @@ class TreeSampler(threading.Thread):
         return total
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             self.sample()
-            self._stop.wait(SAMPLE_S)
+            self._halt.wait(SAMPLE_S)
 
     def sample(self) -> None:
         r = self.rss()
@@ -90,7 +90,7 @@ class TreeSampler(threading.Thread):
             self.per_stage[st] = max(self.per_stage.get(st, 0), r)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join()
         self.sample()
 
