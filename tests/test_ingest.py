@@ -103,6 +103,7 @@ def test_header_date_lines_in_each_language_and_portal_banners():
     assert date_from_line("2. Oktober 2025, 10:15 Uhr") == "2025-10-02"
     assert date_from_line("Thứ Bảy, 15/11/2025 18:45") == "2025-11-15"
     assert date_from_line("18. März 2025") == "2025-03-18"
+    assert date_from_line("Thứ Năm, 11-12-2025, 10:42") == "2025-12-11"
     assert date_from_line("Hotline 1900 5555 – 31/02/2025") is None  # no such day
     page = clean_text_page("Báo Chính phủ - Cổng Thông tin điện tử Chính phủ\n\n"
                            "Thủ tướng chủ trì Phiên họp thứ năm của Ban Chỉ đạo\n\nThứ Bảy, 15/11/2025 18:45\n\n"
