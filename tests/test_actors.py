@@ -157,3 +157,31 @@ def test_gazetteer_patterns_cover_every_english_alias():
             if re.fullmatch(r"[A-Za-z][\w' ,&.-]*", a):
                 doc = nlp(f"Yesterday {a} announced it.")
                 assert any(e.ent_id_ == b.name for e in doc.ents), (a, b.name)
+
+
+def test_partners_in_coordination_are_actors():
+    ms = find_mentions(get_nlp()("The Ministry of Health will take the lead and coordinate with the Ministry of "
+                                 "Finance and the State Bank of Vietnam to finish the scheme by June 2026."))
+    assert [m.name for m in responsible(ms)] == ["Ministry of Health", "Ministry of Finance",
+                                                 "State Bank of Vietnam"]
+
+
+def test_telegraphic_subject_opening_the_sentence():
+    ms = find_mentions(get_nlp()("Ministry of Industry and Trade review and amend regulations on petrol "
+                                 "trading, complete in the second quarter of 2026."))
+    assert [m.name for m in responsible(ms)] == ["Ministry of Industry and Trade"]
+
+
+def test_official_speaks_for_his_body():
+    ms = find_mentions(get_nlp()("Deputy Minister of Health Tran Van Thuan said, hospitals have connected "
+                                 "electronic health records for 40 million people."))
+    assert [(m.name, m.role) for m in ms] == [("Ministry of Health", "reporter")]
+    ms = find_mentions(get_nlp()("Minister Ministry of Construction Tran Hong Minh stated, 120 km of "
+                                 "expressway has been opened this year."))
+    assert [m.name for m in responsible(ms)] == ["Ministry of Construction"]
+
+
+def test_bracketed_parent_body_is_context():
+    ms = find_mentions(get_nlp()("According to the National Statistics Office (Ministry of Finance), retail sales "
+                                 "rose 9% in the first nine months."))
+    assert [m.name for m in responsible(ms)] == ["National Statistics Office"]

@@ -31,7 +31,7 @@ from pipeline.records import Actor
 GAZETTEER = DATA_DIR / "gazetteer.toml"
 LANGS = ("en", "de", "vi")
 PLACE_TYPES = ("province", "city")
-RESPONSIBLE = ("assignee", "subject", "reporter")
+RESPONSIBLE = ("assignee", "subject", "reporter", "partner")
 
 
 @dataclass(frozen=True)
@@ -190,8 +190,92 @@ def find_mentions(sdoc, place: Optional[Body] = None) -> list[Mention]:
             m.role = role_of(sdoc.char_span(am.start(), am.end(), alignment_mode="expand"))
             out.append(m)
             taken.append((am.start(), am.end()))
+    # "Deputy Minister of Finance X said": a minister's title names his ministry
+    for tm in _minister_title_re().finditer(text):
+        if any(a < tm.end() and tm.start() < b for a, b in taken):
+            continue
+        words = tm.group(1).split()
+        while words and words[-1].lower() == "and":
+            words.pop()
+        name = None
+        while words and name is None:
+            name = resolve("Ministry of " + " ".join(words))
+            if name is None:
+                words.pop()
+        if name is None:
+            continue
+        end = tm.start(1) + len(" ".join(words))
+        m = Mention(name, text[tm.start():end], tm.start(), end, bodies_by_name()[name].type, True, "other")
+        out.append(m)
+        taken.append((m.start, m.end))
+    # "Tax Department (Ministry of Finance)": the bracketed parent body is context, not an actor
+    for m in out:
+        if any(o is not m and o.end <= m.start and re.fullmatch(r"\s*\(\s*(?:the\s+)?", text[o.end:m.start])
+               for o in out):
+            m.role = "context"
+    for m in out:
+        if m.role in ("other", "subject", "requester") and _speaker(sdoc, text, m):
+            m.role = "reporter"
+    # telegraphic subject: "Vietnam Social Security coordinate with ...", "Government Office monitor
+    # and urge ..." (the parser does not find the clause's verb, the body opens the sentence)
+    if not any(m.role in RESPONSIBLE for m in out):
+        for m in out:
+            if m.role == "other" and m.known and re.fullmatch(r"\W*(?:the\s+)?", text[:m.start], re.I):
+                span = sdoc.char_span(m.start, m.end, alignment_mode="expand")
+                nxt = sdoc[span.end] if span is not None and span.end < len(sdoc) else None
+                if nxt is not None and nxt.pos_ not in ("ADP", "PUNCT", "PART", "DET", "NUM", "CCONJ", "SYM") \
+                        and nxt.tag_ != "POS":
+                    m.role = "subject"
+            break
+    # "take the lead and coordinate with the Ministry of Finance": a partner in the task
+    pre = _partner_re()
+    lead = None
+    for m in out:
+        if m.role in ("other", "recipient") and pre.search(text[max(0, m.start - 40):m.start]):
+            m.role = "partner"
+            lead = m
+        elif lead is not None and m.role in ("other", "recipient") and \
+                re.fullmatch(r"\s*(?:,|and|,\s*and)\s*(?:the\s+)?", text[lead.end:m.start]):
+            m.role = "partner"
+            lead = m
+        else:
+            lead = None
     out.sort(key=lambda m: m.start)
     return out
+
+
+@lru_cache(maxsize=None)
+def _minister_title_re() -> re.Pattern:
+    return re.compile(r"\bMinister of ((?:[A-Z][\w'’-]*|and)(?:\s+(?:[A-Z][\w'’-]*|and))*)")
+
+
+@lru_cache(maxsize=None)
+def _partner_re() -> re.Pattern:
+    alts = sorted(cues()["actors"]["partner_before"], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in alts) + r")\s+(?:the\s+)?$", re.I)
+
+
+@lru_cache(maxsize=None)
+def _title_re() -> re.Pattern:
+    alts = sorted(cues()["actors"]["speaker_titles"], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in alts) + r")(?:\s+of)?(?:\s+the)?\s*$", re.I)
+
+
+def _speaker(sdoc, text: str, m: Mention) -> bool:
+    """A body named in an official's title right before a speech verb ("Minister of Public Security
+    Luong Tam Quang said, ..."): the official speaks for the body."""
+    if not (m.text.lower().startswith("minister of") or _title_re().search(text[max(0, m.start - 40):m.start])):
+        return False
+    span = sdoc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    speech = _words("progress", "speech_verbs") - _words("commitment", "request_verbs")
+    for t in sdoc[span.end:span.end + 8]:
+        if t.is_punct and t.text != ",":
+            return False
+        if t.lemma_.lower() in speech and t.pos_ in ("VERB", "AUX"):
+            return True
+    return False
 
 
 @lru_cache(maxsize=None)
