@@ -112,6 +112,16 @@ def test_present_tense_with_a_period_still_to_come_is_a_plan():
     assert (st.kind, end(st)) == ("commitment", "2025-11-30")
 
 
+def test_first_quarter_of_a_year_to_come_is_a_time_frame_not_a_result():
+    [st] = run("Ministry of Health instructed hospitals apply electronic medical records at 100% of "
+               "provincial hospitals, complete in the first half of 2026.")
+    assert (st.kind, end(st)) == ("commitment", "2026-06-30")
+    assert names(st) == ["Ministry of Health"]
+    [st] = run("In the first half of 2025, hospitals applied electronic medical records at 80% of provincial "
+               "hospitals.")
+    assert st.kind == "progress"
+
+
 def test_comparison_base_is_not_a_date():
     [st] = run("Exports reached 347 billion USD, up 16% compared to 2024.")
     assert (st.kind, vals(st), st.date) == ("progress", [347e9, 16], None)

@@ -178,7 +178,14 @@ def classify(sdoc, a: int, b: int, dates: list[DateMention], published: Optional
             return PROGRESS
         if t.tag_ == "VBG" and _has_aux(t, ("be",), ("aux",)):
             return PROGRESS
-    if _phrase_re("progress", "phrases").search(low):
+    # (a period still to come is a plan's time frame, not a result: "complete in the first quarter
+    # of 2026" in a 2025 article does not report "in the first ...")
+    future = low
+    if published:
+        for m in dates:
+            if (m.start_date or "") > published and a <= m.start and m.end <= b:
+                future = future[:m.start - a] + " " * (m.end - m.start) + future[m.end - a:]
+    if _phrase_re("progress", "phrases").search(future):
         return PROGRESS
     # 3b. "three tasks that ministries must implement": a modal in a relative clause, no result verb
     if any(t.tag_ == "MD" and t.lower_ in modals for t in toks):
