@@ -452,3 +452,70 @@ def test_clusters_command(seed_run, tmp_path):
     assert bad.returncode == 2
     assert bad.stderr.strip() == (f"error: no clusters.jsonl or documents.jsonl in {tmp_path} "
                                   f"(run `commitments extract --out {tmp_path}` first)")
+
+
+# ------------------------------------------------------------------ mirrors, translations, notices
+def test_same_url_and_same_figures_together_rescue_a_loose_translation():
+    figs = ["10", "20", "30", "40", "50", "60"]
+    # 3 of 10 sentences align (0.3): the url alone or the figures alone are not enough ...
+    assert not _pair(3, 10, url="x.vn/a").duplicate(0, 1)
+    assert not _pair(3, 10, figures=figs).duplicate(0, 1)
+    # ... both together are (a mirror whose "Quelle:" link is the original's url, same figures)
+    assert _pair(3, 10, url="x.vn/a", figures=figs).duplicate(0, 1)
+    # 1 of 10 (0.1) stays below DEDUP_COVERAGE_DOUBLY_SUPPORTED whatever the support
+    assert not _pair(1, 10, url="x.vn/a", figures=figs).duplicate(0, 1)
+
+
+def test_figures_compared_over_the_shorter_list():
+    # the translation keeps the original's 6 figures in order among 12 (LCS 6 / shorter 6 = 1.0;
+    # over the longer list it would be 0.5)
+    longer = ["10", "15", "20", "25", "30", "2025", "40", "45", "50", "55", "60", "70"]
+    assert _pair(6, 10, figures=longer).duplicate(0, 1)
+    # 4 of the 6 in order (0.67) is not the same figures
+    assert not _pair(6, 10, figures=["10", "20", "99", "40", "98", "60", "1", "2"]).duplicate(0, 1)
+
+
+def test_document_codes_fold_d_stroke():
+    assert F.doc_codes("Công điện số 112/CĐ-TTg ngày 12/11")[0] == ["112CDTTG"]
+    assert F.doc_codes("das Offizielle Schreiben Nr. 112/CD-TTg")[0] == ["112CDTTG"]
+
+
+def test_lead_codes_in_summary():
+    doc, sents = make_doc("n1", "vi", "Văn phòng Chính phủ vừa ban hành Thông báo số 612/TB-VPCP ngày 19/11/2025 "
+                          "kết luận của Thủ tướng. Nội dung khác nêu Nghị quyết 57-NQ/TW.", "2025-11-20",
+                          "Thông báo kết luận của Thủ tướng")
+    s = summarize(doc, sents)
+    # both codes stand in the lead (headline + first DEDUP_LEAD_SENTENCES sentences); separators dropped
+    assert s.lead_codes == ["57NQTW", "612TBVPCP"]
+
+
+def test_articles_about_different_documents_stay_apart():
+    c = _pair(10, 10)
+    a = c.s[0].model_copy(update={"lead_codes": ["112CDTTG"], "url": "x.vn/a"})
+    b = c.s[1].model_copy(update={"lead_codes": ["612TBVPCP"], "url": "x.vn/a"})
+    assert not Corpus([a, b]).duplicate(0, 1)
+    assignments, _ = cluster([a, b])
+    assert assignments["x"][0] != assignments["y"][0]
+    # one text naming the other's lead code (a notice citing the dispatch it follows) is no obstacle
+    cited = b.model_copy(update={"keys": ["c:612TBVPCP", "c:112CDTTG"]})
+    assert Corpus([a, cited]).duplicate(0, 1)
+    # nor is the same code (whatever else each lead names)
+    b = b.model_copy(update={"lead_codes": ["112CDTTG", "57NQTW"]})
+    assert Corpus([a, b]).duplicate(0, 1)
+    assignments, _ = cluster([a, b])
+    assert assignments["y"] == (assignments["x"][0], "x")
+
+
+def test_a_document_published_before_a_meeting_does_not_report_it():
+    c = _pair(10, 10)
+    meeting = c.s[0].model_copy(update={"meeting_date": "2025-12-20", "published": "2025-12-20", "url": "x.vn/a"})
+    early = c.s[1].model_copy(update={"published": "2025-11-20", "url": "x.vn/a"})
+    assert Corpus([meeting, early]).conflict(0, 1)
+    assignments, _ = cluster([meeting, early])
+    assert assignments["x"][0] != assignments["y"][0]
+    # published the day before (DEDUP_MEETING_DATE_TOLERANCE) or after: no conflict, same article
+    for day in ("2025-12-19", "2025-12-21"):
+        later = early.model_copy(update={"published": day})
+        assert not Corpus([meeting, later]).conflict(0, 1)
+        assignments, _ = cluster([meeting, later])
+        assert assignments["y"][0] == assignments["x"][0]

@@ -44,5 +44,5 @@ def test_documents_and_meetings_on_coverage_articles(coverage_scores):
     assert r["doc_lang_acc"] == 1.0
     # nhandan.vn's "Thứ Năm, 11-12-2025, 10:42" date line is not read yet
     assert r["doc_published_acc"] >= 0.9
-    assert r["clusters"]["f1"] >= 0.45
-    assert r["duplicates"]["f1"] >= 0.6
+    assert r["clusters"]["f1"] >= 0.95
+    assert r["duplicates"]["f1"] >= 0.95

@@ -12,7 +12,8 @@
 3. Meetings: duplicate groups are placed one by one, best-evidenced first; each joins the
    candidate cluster it scores best with, if that score passes DEDUP_ATTACH_THRESHOLD and no hard
    constraint (different meeting numbers, different bodies, different meeting dates, dates too far
-   apart) forbids it; otherwise it starts a new cluster.
+   apart, leads about different documents such as a dispatch and a conclusion notice, a report
+   published before the other's meeting date) forbids it; otherwise it starts a new cluster.
 Everything is ordered by doc_id / date, never by input order, so the result is deterministic.
 """
 from __future__ import annotations
@@ -27,7 +28,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pipeline.config import (DEDUP_ALIGN_MIN_COS, DEDUP_ATTACH_THRESHOLD, DEDUP_CONTENT_MIN_COS, DEDUP_CONTENT_NEIGHBOURS,
-                             DEDUP_CONTENT_SATURATION, DEDUP_COVERAGE, DEDUP_COVERAGE_SUPPORTED, DEDUP_FIG_SIM,
+                             DEDUP_CONTENT_SATURATION, DEDUP_COVERAGE, DEDUP_COVERAGE_DOUBLY_SUPPORTED,
+                             DEDUP_COVERAGE_SUPPORTED, DEDUP_FIG_SIM,
                              DEDUP_JACCARD, DEDUP_KEYS_SATURATION, DEDUP_LSH_THRESHOLD, DEDUP_MAX_BUCKET, DEDUP_MAX_KEY_DF,
                              DEDUP_MAX_SPAN_DAYS, DEDUP_MEETING_DATE_TOLERANCE, DEDUP_MIN_FIGURES,
                              DEDUP_MIN_LENGTH_RATIO, DEDUP_NUM_PERM, DEDUP_W_BODY, DEDUP_W_CONTENT, DEDUP_W_KEYS,
@@ -65,6 +67,22 @@ def _lcs(a: list[str], b: list[str]) -> int:
     return prev[-1]
 
 
+def _codes(s: DocSummary) -> set[str]:
+    """Every document code the text names (its c: keys; the lead is part of the text)."""
+    return {k[2:] for k in s.keys if k.startswith("c:")} | set(s.lead_codes)
+
+
+def _about_other_documents(lead_a: set[str], all_a: set[str], lead_b: set[str], all_b: set[str]) -> bool:
+    """Both leads name documents (a dispatch, a conclusion notice, a directive) and neither text names
+    any the other's lead does: articles about different documents (112/CĐ-TTg vs 612/TB-VPCP)."""
+    return bool(lead_a and lead_b) and not (lead_a & all_b) and not (lead_b & all_a)
+
+
+def _reports_before(published: int | None, meeting: int | None) -> bool:
+    """A document published before a meeting took place cannot report it."""
+    return published is not None and meeting is not None and published < meeting - DEDUP_MEETING_DATE_TOLERANCE
+
+
 @dataclass
 class Alignment:
     coverage: float   # in-order mutual best matches (cos >= DEDUP_ALIGN_MIN_COS) / shorter side
@@ -81,6 +99,7 @@ class Corpus:
         self.n = len(self.s)
         self.eff = [_ordinal(x.effective_date) for x in self.s]
         self.mdate = [_ordinal(x.meeting_date) for x in self.s]
+        self.pub = [_ordinal(x.published) for x in self.s]
         self._vec: OrderedDict[int, np.ndarray] = OrderedDict()
         df: dict[str, int] = defaultdict(int)
         for x in self.s:
@@ -134,6 +153,10 @@ class Corpus:
         if self.mdate[i] is not None and self.mdate[j] is not None \
                 and abs(self.mdate[i] - self.mdate[j]) > DEDUP_MEETING_DATE_TOLERANCE:
             return True
+        if _about_other_documents(set(a.lead_codes), _codes(a), set(b.lead_codes), _codes(b)):
+            return True
+        if _reports_before(self.pub[i], self.mdate[j]) or _reports_before(self.pub[j], self.mdate[i]):
+            return True
         return False
 
     # ---------------------------------------------------------------- same article
@@ -148,11 +171,18 @@ class Corpus:
         al = self.align(i, j)
         if al.coverage >= DEDUP_COVERAGE:
             return True
+        if al.coverage < DEDUP_COVERAGE_DOUBLY_SUPPORTED:
+            return False
+        # a mirror's "Quelle:/Nguồn:" link becomes its url, so a translation shares its original's url
+        same_url = a.url is not None and a.url == b.url
+        # same figures in the same order, over the shorter list (a translation drops some figures:
+        # "10 tháng năm 2025" becomes "in den ersten zehn Monaten")
+        figs = min(len(a.figures), len(b.figures)) >= DEDUP_MIN_FIGURES and \
+            _lcs(a.figures, b.figures) / min(len(a.figures), len(b.figures)) >= DEDUP_FIG_SIM
+        if same_url and figs:
+            return True
         if al.coverage < DEDUP_COVERAGE_SUPPORTED:
             return False
-        same_url = a.url is not None and a.url == b.url
-        figs = min(len(a.figures), len(b.figures)) >= DEDUP_MIN_FIGURES and \
-            _lcs(a.figures, b.figures) / max(len(a.figures), len(b.figures)) >= DEDUP_FIG_SIM
         return same_url or figs
 
 
@@ -293,6 +323,9 @@ class _Cluster:
     bodies: set[str] = field(default_factory=set)
     mdates: set[int] = field(default_factory=set)
     dates: set[int] = field(default_factory=set)
+    pubs: set[int] = field(default_factory=set)
+    codes: set[str] = field(default_factory=set)      # document codes in the members' leads
+    all_codes: set[str] = field(default_factory=set)  # document codes anywhere in the members' texts
 
 
 def _unit_facts(c: Corpus, unit: list[int]) -> _Cluster:
@@ -302,10 +335,14 @@ def _unit_facts(c: Corpus, unit: list[int]) -> _Cluster:
         if s.meeting_number:
             u.numbers.add(s.meeting_number)
         u.bodies |= set(s.bodies)
+        u.codes |= set(s.lead_codes)
+        u.all_codes |= _codes(s)
         if c.mdate[i] is not None:
             u.mdates.add(c.mdate[i])
         if c.eff[i] is not None:
             u.dates.add(c.eff[i])
+        if c.pub[i] is not None:
+            u.pubs.add(c.pub[i])
     return u
 
 
@@ -315,6 +352,12 @@ def _cluster_conflict(u: _Cluster, k: _Cluster) -> bool:
     if u.bodies and k.bodies and not u.bodies & k.bodies:
         return True
     if u.mdates and k.mdates and min(abs(a - b) for a in u.mdates for b in k.mdates) > DEDUP_MEETING_DATE_TOLERANCE:
+        return True
+    if _about_other_documents(u.codes, u.all_codes, k.codes, k.all_codes):
+        return True
+    if u.pubs and k.mdates and _reports_before(min(u.pubs), max(k.mdates)):
+        return True
+    if k.pubs and u.mdates and _reports_before(min(k.pubs), max(u.mdates)):
         return True
     if u.dates and k.dates:
         span = max(u.dates | k.dates) - min(u.dates | k.dates)
@@ -418,6 +461,9 @@ def cluster(summaries: list[DocSummary]) -> tuple[Assignments, list[Cluster]]:
         k.bodies |= u.bodies
         k.mdates |= u.mdates
         k.dates |= u.dates
+        k.pubs |= u.pubs
+        k.codes |= u.codes
+        k.all_codes |= u.all_codes
         for i in u.members:
             where[i] = best
 

@@ -278,7 +278,8 @@ def figures(text_without_dates: str, lang: str | None) -> list[str]:
 def doc_codes(text: str) -> tuple[list[str], str]:
     """Document reference codes (separators dropped, upper case) and the text with them blanked."""
     pat = rules().doc_code
-    codes = [re.sub(r"[^0-9A-ZĐ]", "", m.group(0).upper()) for m in pat.finditer(text)]
+    # "Đ" folded to "D": translations and English outlets write "112/CD-TTg" for "112/CĐ-TTg"
+    codes = [re.sub(r"[^0-9A-Z]", "", m.group(0).upper().replace("Đ", "D")) for m in pat.finditer(text)]
     return codes, pat.sub(lambda m: " " * len(m.group(0)), text)
 
 

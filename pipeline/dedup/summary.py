@@ -39,6 +39,7 @@ class DocSummary(BaseModel):
     meeting_date: str | None = None  # the meeting's date stated in the lead, ISO
     meeting_number: int | None = None
     bodies: list[str] = []           # keys of data/meetings.toml [[body]] named in headline/lead
+    lead_codes: list[str] = []       # document codes named in headline/lead: what the article is about
     keys: list[str] = []             # language-independent blocking keys: c:CODE, d:ISO, f:a|b|c
     figures: list[str] = []          # normalised numbers in order of appearance (capped)
     n_sentences: int = 0             # body sentences (captions excluded)
@@ -166,5 +167,6 @@ def summarize(doc: Document, sentences: list[Sentence], settings=None) -> DocSum
         outlet=doc.outlet, title=(title or (lead[0] if lead else None) or "")[:200] or None,
         meeting_date=F.meeting_date(lead, doc.lang, doc.published),
         meeting_number=F.meeting_number(title, lead, doc.url, doc.lang),
-        bodies=F.bodies(title, lead, doc.lang), keys=sorted(keys), figures=figs[:DEDUP_MAX_FIGURES],
+        bodies=F.bodies(title, lead, doc.lang),
+        lead_codes=sorted(set(F.doc_codes(" ".join(([title] if title else []) + lead))[0])), keys=sorted(keys), figures=figs[:DEDUP_MAX_FIGURES],
         n_sentences=len(body), minhash=_minhash(doc.text), vectors=embed(picked, settings))
