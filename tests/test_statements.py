@@ -122,6 +122,20 @@ def test_first_quarter_of_a_year_to_come_is_a_time_frame_not_a_result():
     assert st.kind == "progress"
 
 
+def test_plan_phrase_broken_by_a_comma_is_still_a_plan():
+    [st] = run("The Ministry of Construction is reviewing the draft Law on Urban Planning and plans, to "
+               "present it to the National Assembly in the second quarter of 2026.")
+    assert (st.kind, end(st)) == ("commitment", "2026-06-30")
+    assert names(st) == ["Ministry of Construction"]
+
+
+def test_current_share_with_a_have_verb_is_a_measured_status():
+    [st] = run("At present, about 62% of households have a broadband internet connection.")
+    assert st.kind == "progress"
+    assert vals(st) == [62]
+    assert run("The province has 98 communes and wards after the merger.") == []
+
+
 def test_comparison_base_is_not_a_date():
     [st] = run("Exports reached 347 billion USD, up 16% compared to 2024.")
     assert (st.kind, vals(st), st.date) == ("progress", [347e9, 16], None)

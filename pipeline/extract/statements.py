@@ -50,8 +50,10 @@ def _lw(section: str, key: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=None)
 def _phrase_re(section: str, key: str) -> re.Pattern:
+    # a translation may put a comma inside a phrase ("plans, to submit it" from German "plant, ... zu")
     alts = sorted(_lw(section, key), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in alts) + r")(?!\w)", re.I)
+    alts = [re.escape(a).replace(r"\ ", r",?\s+") for a in alts]
+    return re.compile(r"(?<!\w)(" + "|".join(alts) + r")(?!\w)", re.I)
 
 
 @lru_cache(maxsize=None)
@@ -115,8 +117,11 @@ def has_finite_verb(toks) -> bool:
 
 def _reports_a_result(sdoc, a: int, b: int) -> bool:
     """A progress clause must report something done or measured, not a standing fact: its verbs
-    may not all be state verbs ("The province has 135 communes", "The plan consists of 5 parts")."""
+    may not all be state verbs ("The province has 135 communes", "The plan consists of 5 parts"),
+    unless a status phrase dates the measure ("currently", "so far")."""
     state = set(_lw("progress", "state_verbs"))
+    if _phrase_re("progress", "status_phrases").search(sdoc.text[a:b]):
+        return True  # "Currently, more than 87% of adults have a payment account": a measured status
     verbs = [t for t in sdoc if a <= t.idx < b and (t.pos_ == "VERB" or (t.pos_ == "AUX" and t.dep_ == "ROOT"))]
     if not verbs:
         return True  # telegraphic translation: the figure and a result phrase decide
