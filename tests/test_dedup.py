@@ -188,6 +188,13 @@ def test_meeting_number(lang, title, lead, url, expected):
     ("en", "On June 9, the Government Office issued a notice concluding the second meeting.", "2025-06-10", None),
     # no year and no publication date: unknown
     ("en", "On September 24, the Prime Minister chaired the meeting.", None, None),
+    # a conclusion notice: the meeting's date, not the notice's own
+    ("vi", "Văn phòng Chính phủ ban hành Thông báo số 612/TB-VPCP ngày 19/11/2025 kết luận của Thủ tướng tại "
+           "phiên họp thứ sáu ngày 12/11/2025.", "2025-11-20", "2025-11-12"),
+    ("vi", "Thông báo kết luận của Thủ tướng tại cuộc họp ngày 3/11.", "2025-11-20", "2025-11-03"),
+    # a notice naming no meeting date has none
+    ("vi", "Văn phòng Chính phủ ban hành Thông báo số 612/TB-VPCP ngày 19/11/2025 kết luận của Thủ tướng "
+           "tại cuộc họp về Đề án 06.", "2025-11-20", None),
 ])
 def test_meeting_date(lang, sentence, published, expected):
     assert F.meeting_date([sentence], lang, published) == expected
