@@ -136,6 +136,19 @@ def test_current_share_with_a_have_verb_is_a_measured_status():
     assert run("The province has 98 communes and wards after the merger.") == []
 
 
+def test_lifted_obligation_is_a_status_not_a_commitment():
+    [st] = run("Since March 1, 2025, applicants no longer have to submit paper copies for 25 licensing "
+               "procedures because the data has been connected.")
+    assert st.kind == "progress"
+    [st] = run("Applicants have to submit electronic copies for 25 licensing procedures by March 2026.")
+    assert st.kind == "commitment"
+
+
+def test_target_set_for_a_coming_year_is_a_commitment():
+    [st] = run("State budget spending for 2026 was set at 3,100,000 billion VND.")
+    assert st.kind == "commitment"
+
+
 def test_comparison_base_is_not_a_date():
     [st] = run("Exports reached 347 billion USD, up 16% compared to 2024.")
     assert (st.kind, vals(st), st.date) == ("progress", [347e9, 16], None)

@@ -153,8 +153,10 @@ def classify(sdoc, a: int, b: int, dates: list[DateMention], published: Optional
     # "the system, which will be expanded, has connected 151 databases"; see step 3b)
     if any(t.tag_ == "MD" and t.lower_ in modals and t.head.dep_ not in ("relcl", "acl") for t in toks):
         return COMMITMENT
-    if _phrase_re("commitment", "obligation_phrases").search(low):
-        return COMMITMENT
+    neg = tuple(_lw("commitment", "negations"))
+    for om in _phrase_re("commitment", "obligation_phrases").finditer(low):
+        if not low[:om.start()].rstrip().endswith(neg):  # "people no longer have to submit copies"
+            return COMMITMENT
     # 2. active directing verbs, targets, directive adverbs, imperatives
     for t in toks:
         if t.pos_ != "VERB" or t.lemma_.lower() not in request or t.dep_ in ("acl", "amod", "pcomp"):
