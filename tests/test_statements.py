@@ -149,6 +149,12 @@ def test_target_set_for_a_coming_year_is_a_commitment():
     assert st.kind == "commitment"
 
 
+def test_start_of_a_running_count_is_not_the_date_of_a_progress_figure():
+    [st] = run("Since the beginning of 2025, the province has issued 3,200 electronic health books so far.")
+    assert st.kind == "progress"
+    assert end(st) is None
+
+
 def test_comparison_base_is_not_a_date():
     [st] = run("Exports reached 347 billion USD, up 16% compared to 2024.")
     assert (st.kind, vals(st), st.date) == ("progress", [347e9, 16], None)

@@ -269,7 +269,9 @@ def usable_dates(text: str, published: Optional[str]) -> list[DateMention]:
 
 _PREF = {
     COMMITMENT: ("deadline", "from", "period", None, "as_of"),
-    PROGRESS: ("as_of", "period", "deadline", None, "from"),
+    # the start of a running count ("from the beginning of 2025 so far", "in operation since
+    # August") is not the date a progress figure holds at, so a progress record never takes it
+    PROGRESS: ("as_of", "period", "deadline", None),
 }
 
 
