@@ -155,6 +155,16 @@ def test_start_of_a_running_count_is_not_the_date_of_a_progress_figure():
     assert end(st) is None
 
 
+def test_headline_line_repeated_by_the_body_is_not_a_record():
+    text = ("Hanoi grants nearly 1,300 land certificates to suburban households\n\n"
+            "Hanoi has granted 1,250 land certificates to households in suburban districts since May.")
+    [st] = run(text)
+    assert st.text.startswith("Hanoi has granted")
+    # a punctuated opening sentence is body text, not a headline
+    assert len(run("Hanoi has granted 1,250 land certificates to suburban households.\n\n"
+                   "Hanoi has also granted 300 construction permits to suburban households.")) == 2
+
+
 def test_comparison_base_is_not_a_date():
     [st] = run("Exports reached 347 billion USD, up 16% compared to 2024.")
     assert (st.kind, vals(st), st.date) == ("progress", [347e9, 16], None)

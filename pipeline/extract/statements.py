@@ -499,6 +499,7 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
         if named:
             place = named[-1]
     drafts = _drop_caption_repeats(drafts, sentences)
+    drafts = _drop_headlines(drafts, sentences, doc.text)
     out: list[Statement] = []
     seen: set[tuple[str, str]] = set()
     for d in drafts:
@@ -540,5 +541,30 @@ def _drop_caption_repeats(drafts: list[_Draft], sentences: list[Sentence]) -> li
             figs = sorted(f.value for f in d.figures)
             if cov >= CAPTION_DUP_COVERAGE or (figs and figs in body_figs):
                 continue
+        keep.append(d)
+    return keep
+
+
+def _drop_headlines(drafts: list[_Draft], sentences: list[Sentence], text: str) -> list[_Draft]:
+    """A headline at the top of the text (a line of its own without final punctuation, before the
+    first punctuated sentence) whose words the body repeats is not a statement of its own."""
+    top: set[int] = set()
+    for k, sent in enumerate(sentences):
+        src = sent.source.strip()
+        if sent.caption or re.search(r"[.!?…:;\"”»)]$", src):
+            break
+        if "\n" in text[sent.end:sent.end + 1] or sent.end >= len(text.rstrip()):
+            top.add(k)
+    if not top:
+        return drafts
+    body: set[str] = set()
+    for k, sent in enumerate(sentences):
+        if k not in top:
+            body |= _tokens(sent.english)
+    keep = []
+    for d in drafts:
+        head = _tokens(sentences[d.sent_index].english)
+        if d.sent_index in top and head and len(head & body) / len(head) >= CAPTION_DUP_COVERAGE:
+            continue
         keep.append(d)
     return keep
