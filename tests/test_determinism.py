@@ -31,7 +31,9 @@ def snapshot(out: Path) -> dict[str, bytes]:
 
 def cli_run(corpus: Path, out: Path, *args: str, hash_seed: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
-    return subprocess.Popen([sys.executable, "-m", "pipeline", "extract", str(corpus), "--out", str(out), "-q", *args],
+    # one worker: batches are cached one at a time, so "half-way" is a well-defined point to interrupt
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "extract", str(corpus), "--out", str(out), "-q",
+                             "--workers", "1", *args],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
