@@ -19,3 +19,12 @@ def seed_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("seed-out")
     run(Settings(corpus=SEEDS, out=out, cache_dir=None))
     return out
+
+
+def run_and_score(corpus, gold, out):
+    """Run the whole pipeline on ``corpus`` into ``out`` (no cache) and score it against ``gold``."""
+    from pipeline.evaluate import score
+    from pipeline.run import Settings, run
+
+    run(Settings(corpus=corpus, out=out, cache_dir=None))
+    return score(gold, out)

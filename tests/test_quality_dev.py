@@ -7,10 +7,7 @@ Floors sit a little under what the pipeline measured when they were pinned.
 """
 import pytest
 
-from pipeline.evaluate import score
-from pipeline.run import Settings, run
-
-from conftest import ROOT
+from conftest import ROOT, run_and_score
 
 DEV = ROOT / "tests" / "fixtures" / "dev"
 GOLD = ROOT / "tests" / "gold" / "dev"
@@ -19,8 +16,7 @@ GOLD = ROOT / "tests" / "gold" / "dev"
 @pytest.fixture(scope="module")
 def dev_scores(tmp_path_factory):
     out = tmp_path_factory.mktemp("dev-out")
-    run(Settings(corpus=DEV, out=out, cache_dir=None))
-    return score(GOLD, out)
+    return run_and_score(DEV, GOLD, out)
 
 
 def test_statements_figures_dates_actors_hold_on_unseen_articles(dev_scores):
