@@ -3,7 +3,7 @@
 A DocSummary holds what clustering needs and nothing else (it stays in memory for the whole
 corpus): meeting facts (number, date, bodies), language-independent keys (document codes, full
 dates, figure trigrams), the ordered figures, a MinHash of normalised shingles, and int8
-sentence embeddings of the first DEDUP_SENTENCES body sentences (about 6 KB).
+sentence embeddings of DEDUP_SENTENCES lead and closing body sentences (about 4 KB).
 """
 from __future__ import annotations
 
