@@ -25,12 +25,13 @@ statements join the original's rows, and they are listed as copies in the source
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from pydantic import BaseModel, ConfigDict
 
@@ -679,34 +680,81 @@ def _read_clusters(out_dir: Path) -> list[Cluster]:
     return [Cluster.model_validate(r) for r in read_jsonl(out_dir / "clusters.jsonl")]
 
 
+def _statement_index(path: Path) -> dict[str, list[tuple[int, int]]]:
+    """Byte span of every statement line of ``path`` (commitments.jsonl), by cluster_id, in file order:
+    the statements stay on disk and each meeting reads only its own."""
+    index: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    pos = 0
+    with open(path, "rb") as fh:
+        for line in fh:
+            if line.strip():
+                cid = json.loads(line).get("cluster_id")
+                if cid:
+                    index[cid].append((pos, len(line)))
+            pos += len(line)
+    return index
+
+
+def iter_meetings(out_dir: Path, emb: Embedder, clusters: list[Cluster], docs: dict[str, DocInfo]
+                  ) -> Iterator[tuple[Cluster, list[MeetingCommitment]]]:
+    """Each cluster (file order) with its merged rows, one meeting in memory at a time."""
+    path = Path(out_dir) / "commitments.jsonl"
+    index = _statement_index(path)
+    with open(path, "rb") as fh:
+        for c in clusters:
+            statements = []
+            for pos, n in index.pop(c.cluster_id, []):
+                fh.seek(pos)
+                statements.append(Statement.model_validate(json.loads(fh.read(n))))
+            rows = merge_cluster(c, docs, statements, emb)
+            emb.forget()  # statement vectors are not needed again; keeps memory flat on large corpora
+            yield c, rows
+
+
+_TRACK_ROW = ("id", "cluster_id", "kind", "text", "date")
+_TRACK_SOURCE = ("copy_of", "text", "figures", "date")
+
+
+def _for_tracking(row: MeetingCommitment) -> MeetingCommitment:
+    """The parts of a row that tracking reads (``track`` keeps every row until the end of the run;
+    the full row is written and dropped): id, kind, text, deadline and date conflicts, and the
+    sources' texts, figures and dates."""
+    sources = [MeetingSource.model_construct(**{k: getattr(s, k) for k in _TRACK_SOURCE}) for s in row.sources]
+    return MeetingCommitment.model_construct(**{k: getattr(row, k) for k in _TRACK_ROW}, sources=sources,
+                                             conflicts=[c for c in row.conflicts if c.field == "date"])
+
+
 def build(out_dir: Path, emb: Embedder | None = None
           ) -> tuple[list[Cluster], dict[str, DocInfo], list[list[MeetingCommitment]], list[TrackingLink]]:
     """Meeting rows per cluster (cluster file order) and tracking links, from a run's outputs."""
     out_dir = Path(out_dir)
     docs = _read_docs(out_dir)
     clusters = _read_clusters(out_dir)
-    by_cluster: dict[str, list[Statement]] = defaultdict(list)
-    for rec in read_jsonl(out_dir / "commitments.jsonl"):
-        st = Statement.model_validate(rec)
-        if st.cluster_id:
-            by_cluster[st.cluster_id].append(st)
     emb = emb or Embedder()
-    per_cluster = []
-    for c in clusters:
-        per_cluster.append(merge_cluster(c, docs, by_cluster.pop(c.cluster_id, []), emb))
-        emb.forget()  # statement vectors are not needed again; keeps memory flat on large corpora
+    per_cluster = [rows for _, rows in iter_meetings(out_dir, emb, clusters, docs)]
     links = track([(c, _meeting_date(c, docs), rows) for c, rows in zip(clusters, per_cluster)], emb)
     return clusters, docs, per_cluster, links
 
 
 def write_meeting_outputs(out_dir: str | Path, emb: Embedder | None = None, cache=None) -> tuple[int, int]:
     """Write OUT/meetings.jsonl and OUT/tracking.jsonl (deterministic, atomic). Returns their counts.
-    ``cache`` (a pipeline.cache.Cache) keeps statement embeddings between runs."""
+    ``cache`` (a pipeline.cache.Cache) keeps statement embeddings between runs.
+
+    Streams: meetings are merged and written one at a time; only a slim copy of each row (what
+    tracking reads) is kept for the tracking pass at the end."""
     out_dir = Path(out_dir)
     emb = emb or Embedder(cache)
-    _, _, per_cluster, links = build(out_dir, emb)
-    n = write_jsonl(out_dir / "meetings.jsonl", (r for rows in per_cluster for r in rows))
-    m = write_jsonl(out_dir / "tracking.jsonl", links)
+    docs = _read_docs(out_dir)
+    clusters = _read_clusters(out_dir)
+    kept: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]] = []
+
+    def rows():
+        for c, merged in iter_meetings(out_dir, emb, clusters, docs):
+            kept.append((c, _meeting_date(c, docs), [_for_tracking(r) for r in merged]))
+            yield from merged
+
+    n = write_jsonl(out_dir / "meetings.jsonl", rows())
+    m = write_jsonl(out_dir / "tracking.jsonl", track(kept, emb))
     return n, m
 
 

@@ -236,6 +236,13 @@ def test_outputs_are_deterministic_and_valid(tmp_path):
     problems, counts = validate_outputs(tmp_path)
     assert problems == [] and counts["meetings.jsonl"] == 7
 
+    # statements of the two meetings interleaved in commitments.jsonl: each meeting still reads
+    # exactly its own (the merge seeks them on disk), so both files keep their bytes
+    mixed = stmts[len(stmts) // 2:] + stmts[:len(stmts) // 2]
+    write_jsonl(tmp_path / "commitments.jsonl", mixed[::2] + mixed[1::2])
+    assert write_meeting_outputs(tmp_path, EMB) == (7, 1)
+    assert ((tmp_path / "meetings.jsonl").read_bytes(), (tmp_path / "tracking.jsonl").read_bytes()) == first
+
 
 @pytest.mark.parametrize("a,b,same", [
     ("the unfinished goals must be completed", "the Prime Minister requested that unfulfilled goals be completed", True),
