@@ -21,7 +21,10 @@ is generated with scripts/gen_corpus.py (fixed seed; kept under --work between r
 * ``dask``: for sizes in --dask-sizes, the e2e run on a LocalCluster (W single-thread worker
   processes), and whether its outputs are byte-identical to the local engine's.
 * ``nmt``: CTranslate2 int8 vs transformers (MarianMT) on the same source sentences, per
-  language with both kinds under models/; otherwise "no NMT models installed".
+  language with both kinds under models/; otherwise "no NMT models installed", or with
+  --nmt-synthetic the same comparison on random-weight models of OPUS-MT dimensions
+  (scripts/synthetic_marian.py), both backends forced to decode exactly 48 tokens per sentence,
+  at the engines' default threads and at 1 and 2 threads (labelled "weights": "random ...").
 
 Writes OUT/bench.json (everything) and OUT/bench.md (the tables); prints the tables.
 """
@@ -107,6 +110,10 @@ def child_main(argv: list[str]) -> None:
     ap.add_argument("--engine", default="local")
     ap.add_argument("--batch-size", type=int, default=None)
     ap.add_argument("--models", type=Path, default=ROOT / "models")
+    ap.add_argument("--synthetic", action="store_true", help="nmt: random-weight OPUS-MT-sized models if none installed")
+    ap.add_argument("--nmt-langs", default="de,vi")
+    ap.add_argument("--nmt-sentences", type=int, default=200)
+    ap.add_argument("--nmt-length", type=int, default=48, help="nmt --synthetic: tokens decoded per sentence")
     a = ap.parse_args(argv)
     t_start = time.perf_counter()
     if a.mode == "run":
@@ -188,8 +195,32 @@ def _bare(a) -> dict:
             "model": EXTRACT_SPACY_MODEL}
 
 
+def _nmt_sentences(corpus: Path | None, lang: str, n: int) -> list[str]:
+    """Up to ``n`` unique source sentences in ``lang``: from ``corpus`` (when given), then tests/fixtures."""
+    from pipeline.ingest import iter_documents
+    from pipeline.lang import identify
+    from pipeline.segment import split_sentences
+
+    sents: list[str] = []
+    folders = ([corpus] if corpus else []) + [ROOT / "tests" / "fixtures"]
+    for folder in folders:
+        for doc in iter_documents(folder):
+            doc = identify(doc)
+            if doc.status == "ok" and doc.lang == lang:
+                sents.extend(s for s in (doc.text[x:y].strip() for x, y in split_sentences(doc.text, lang)) if s)
+            if len(set(sents)) >= n:
+                break
+        if len(set(sents)) >= n:
+            break
+    return list(dict.fromkeys(sents))[:n]
+
+
 def _nmt(a) -> dict:
-    """CTranslate2 int8 vs transformers on the same sentences, per language with both model kinds."""
+    """CTranslate2 int8 vs transformers on the same sentences, per language with both model kinds.
+
+    With no such pair under --models and ``--synthetic``: the same comparison on random-weight models
+    of OPUS-MT dimensions built here (see _nmt_synthetic).
+    """
     from pipeline.translate import select
 
     installed = [m for m in select.scan(a.models) if m.kind and not m.problem and m.lang]
@@ -198,25 +229,18 @@ def _nmt(a) -> dict:
         by_lang.setdefault(m.lang, {}).setdefault(m.kind, m.path)
     pairs = {lang: kinds for lang, kinds in by_lang.items() if {"ctranslate2", "marian"} <= set(kinds)}
     if not pairs:
-        return {"note": "no NMT models installed" if not installed else
-                "no language has both a CTranslate2 and a MarianMT model under models/",
+        note = ("no NMT models installed" if not installed else
+                "no language has both a CTranslate2 and a MarianMT model under models/")
+        if a.synthetic:
+            return {"note": note, **_nmt_synthetic(a)}
+        return {"note": note + " (--nmt-synthetic measures random-weight models of OPUS-MT dimensions)",
                 "installed": [f"{m.path.name} ({m.kind}, {m.lang})" for m in installed]}
-    from pipeline.ingest import iter_documents
-    from pipeline.lang import identify
-    from pipeline.segment import split_sentences
     from pipeline.translate.ct2 import CT2Engine
     from pipeline.translate.marian import MarianEngine
 
     out = {}
     for lang, kinds in sorted(pairs.items()):
-        sents: list[str] = []
-        for doc in iter_documents(a.corpus):
-            doc = identify(doc)
-            if doc.status == "ok" and doc.lang == lang:
-                sents.extend(doc.text[x:y] for x, y in split_sentences(doc.text, lang))
-            if len(sents) >= 300:
-                break
-        sents = list(dict.fromkeys(sents))[:300]
+        sents = _nmt_sentences(a.corpus, lang, 300)
         row = {"sentences": len(sents)}
         for kind, cls in (("ctranslate2", CT2Engine), ("marian", MarianEngine)):
             engine = cls(kinds[kind], lang)
@@ -229,6 +253,109 @@ def _nmt(a) -> dict:
             row["ct2_speedup"] = row["marian"]["seconds"] / row["ctranslate2"]["seconds"]
         out[lang] = row
     return {"languages": out}
+
+
+NMT_SYNTHETIC_TIMED = (
+    "Per backend, the wall time of the decoding calls the engines make, over the same batches: the "
+    "sentences sorted by source-token count (as NMTEngine.translate does) in batches of NMT_BATCH_SIZE; "
+    "transformers: MarianEngine's tokenizer(...) + model.generate(num_beams=1, do_sample=False, "
+    "min_new_tokens=L, max_new_tokens=L) under torch.inference_mode, fp32; CTranslate2: CT2Engine's "
+    "SentencePiece encode + translator.translate_batch(beam_size=1, max_batch_size=NMT_BATCH_SIZE, "
+    "min_decoding_length=L, max_decoding_length=L), int8. Both decode exactly L tokens per sentence "
+    "(checked). Engines loaded through MarianEngine / CT2Engine; one warm-up call each; model load, "
+    "build and detokenisation not timed.")
+
+
+def _nmt_synthetic(a) -> dict:
+    """transformers fp32 vs CTranslate2 int8 on random-weight models of OPUS-MT dimensions, forced length.
+
+    Speed depends on the architecture and on how many tokens are decoded, not on the weights; random
+    weights stop at arbitrary lengths, so both backends are made to decode exactly ``--nmt-length``
+    tokens per sentence, greedy, same batches (NMT_SYNTHETIC_TIMED says exactly what is timed).
+    Thread settings: the engines' own (torch's default, CTranslate2 NMT_CT2_THREADS), then 1 and 2.
+    """
+    import tempfile
+
+    import torch
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from synthetic_marian import OPUS_MT, WEIGHTS_LABEL, build, forced_length_generate, forced_length_translate
+
+    from pipeline.config import NMT_BATCH_SIZE, NMT_CT2_THREADS
+    from pipeline.translate.ct2 import CT2Engine
+    from pipeline.translate.marian import MarianEngine
+
+    length = a.nmt_length
+    torch_default = torch.get_num_threads()
+    configs = [("engine default", torch_default, NMT_CT2_THREADS), ("1 thread", 1, 1), ("2 threads", 2, 2)]
+    res: dict = {"weights": WEIGHTS_LABEL, "dimensions": OPUS_MT, "forced_length": length, "beam_size": 1,
+                 "batch_size": NMT_BATCH_SIZE, "timed": NMT_SYNTHETIC_TIMED, "torch_default_threads": torch_default,
+                 "ct2_default_threads": NMT_CT2_THREADS, "load_avg_at_start": os.getloadavg(), "languages": {}}
+
+    def timed(runs: dict, batches: list[list[str]], expect_tokens: int) -> dict:
+        """{name: seconds, sentences/s, tokens/s} for each name -> (fn, engine, torch threads) in ``runs``.
+
+        The backends alternate batch by batch, so a change in the machine's load (it is shared)
+        falls on both alike rather than on whichever ran second.
+        """
+        secs = dict.fromkeys(runs, 0.0)
+        tokens = dict.fromkeys(runs, 0)
+        for fn, engine, threads in runs.values():
+            torch.set_num_threads(threads)
+            fn(engine, batches[0][:2], 4)  # warm-up
+        for b in batches:
+            for name, (fn, engine, threads) in runs.items():
+                torch.set_num_threads(threads)
+                t = time.perf_counter()
+                tokens[name] += sum(len(o) for o in fn(engine, b, length))
+                secs[name] += time.perf_counter() - t
+        n = sum(map(len, batches))
+        for name in runs:
+            if tokens[name] != expect_tokens:
+                raise RuntimeError(f"{name} decoded {tokens[name]} tokens, expected {expect_tokens}")
+        return {name: {"seconds": secs[name], "sentences_per_s": n / secs[name], "tokens_per_s": tokens[name] / secs[name]}
+                for name in runs}
+
+    with tempfile.TemporaryDirectory(prefix="nmt-synthetic-") as tmp:
+        for lang in [x for x in a.nmt_langs.split(",") if x]:
+            sents = _nmt_sentences(a.corpus, lang, a.nmt_sentences)
+            if not sents:
+                continue
+            built = build(Path(tmp) / lang, lang, seed=0)
+            marian = MarianEngine(built["marian"], lang)
+            ct2 = {t: CT2Engine(built["ctranslate2"], lang, threads=t) for t in {c[2] for c in configs}}
+            src = next(iter(ct2.values()))._src
+            order = sorted(sents, key=lambda s: (len(src.encode(s)), s))
+            batches = [order[i:i + NMT_BATCH_SIZE] for i in range(0, len(order), NMT_BATCH_SIZE)]
+            expect = length * len(sents)
+            row: dict = {"sentences": len(sents), "source_tokens_mean": sum(len(src.encode(s)) for s in sents) / len(sents),
+                         "parameters": built["info"]["parameters"], "vocab_size": built["info"]["vocab_size"],
+                         "trained_pieces": built["info"]["trained_pieces"], "build_seconds": built["build_seconds"],
+                         "convert_seconds": built["convert_seconds"], "threads": {}}
+            seen_marian: dict[int, dict] = {}
+            seen_ct2: dict[int, dict] = {}
+            for label, tt, ct in configs:
+                runs = {}
+                if tt not in seen_marian:
+                    runs["marian"] = (forced_length_generate, marian, tt)
+                if ct not in seen_ct2:
+                    runs["ctranslate2"] = (forced_length_translate, ct2[ct], torch_default)
+                if runs:
+                    got = timed(runs, batches, expect)
+                    seen_marian.setdefault(tt, got.get("marian"))
+                    seen_ct2.setdefault(ct, got.get("ctranslate2"))
+                m, c = seen_marian[tt], seen_ct2[ct]
+                row["threads"][label] = {"torch_threads": tt, "ct2_threads": ct, "marian": m, "ctranslate2": c,
+                                         "ct2_speedup": m["seconds"] / c["seconds"]}
+                print(f"  nmt synthetic {lang} {label}: transformers {m['sentences_per_s']:.1f}/s, "
+                      f"CTranslate2 {c['sentences_per_s']:.1f}/s (x{m['seconds'] / c['seconds']:.1f})",
+                      file=sys.stderr, flush=True)
+            torch.set_num_threads(torch_default)
+            row.update({k: row["threads"]["engine default"][k] for k in ("marian", "ctranslate2", "ct2_speedup")})
+            res["languages"][lang] = row
+            del marian, ct2
+    res["load_avg_at_end"] = os.getloadavg()
+    return res
 
 
 def spawn(args: list[str], env: dict | None = None) -> dict:
@@ -305,6 +432,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--work", type=Path, default=ROOT / ".bench", help="generated corpora and run folders")
     ap.add_argument("--models", type=Path, default=ROOT / "models")
+    ap.add_argument("--nmt-synthetic", action="store_true",
+                    help="no NMT models installed: compare the backends on random-weight models of OPUS-MT "
+                         "dimensions built in a temp folder (forced output length; ~4 min for de+vi on 2 cores)")
     args = ap.parse_args(argv)
 
     from pipeline.config import resolve_workers
@@ -361,7 +491,8 @@ def main(argv: list[str] | None = None) -> None:
             _write(args.out, report)
     mixed = [r for r in report["runs"] if r["mix"] == "mixed"] or report["runs"]
     if mixed:
-        report["nmt"] = spawn(["nmt", "--corpus", mixed[0]["corpus"], "--models", str(args.models)])
+        report["nmt"] = spawn(["nmt", "--corpus", mixed[0]["corpus"], "--models", str(args.models)]
+                              + (["--synthetic"] if args.nmt_synthetic else []))
         report["nmt"].pop("peak_rss_tree", None)
     report["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     _write(args.out, report)
@@ -423,10 +554,17 @@ def tables(report: dict) -> str:
     nmt = report.get("nmt")
     if nmt:
         lines += ["", "## NMT: CTranslate2 int8 vs transformers", ""]
+        if nmt.get("weights"):
+            lines += [f"Weights: {nmt['weights']} ({nmt['note']}); greedy, batch {nmt['batch_size']}, exactly "
+                      f"{nmt['forced_length']} tokens decoded per sentence by both backends. {nmt['timed']}", ""]
         if "languages" in nmt:
             for lang, row in nmt["languages"].items():
                 lines.append(f"- {lang}: {row['sentences']} sentences: CTranslate2 {row['ctranslate2']['sentences_per_s']:.1f}/s, "
                              f"transformers {row['marian']['sentences_per_s']:.1f}/s (x{row.get('ct2_speedup', 0):.1f})")
+                for label, r in row.get("threads", {}).items():
+                    lines.append(f"  - {label} (torch {r['torch_threads']}, CTranslate2 {r['ct2_threads'] or 'default'}): "
+                                 f"CTranslate2 {r['ctranslate2']['sentences_per_s']:.1f}/s, transformers "
+                                 f"{r['marian']['sentences_per_s']:.1f}/s (x{r['ct2_speedup']:.1f})")
         else:
             lines.append(f"- {nmt['note']}")
     return "\n".join(lines) + "\n"
