@@ -391,20 +391,36 @@ def test_duplicate_points_to_earliest_dated_then_doc_id():
     assert clusters[0].canonical_doc_id == "c"
 
 
-def test_embeddings_cached_by_content(tmp_path):
-    from pipeline.dedup.summary import _embedding_cache
+def test_embeddings_cached_by_sentence(tmp_path):
+    from pipeline.dedup import summary as S
     from pipeline.run import Settings
 
     settings = Settings(corpus=tmp_path, out=tmp_path / "out", cache_dir=tmp_path / "cache")
+    S._ROWS.clear()
     doc, sents = make_doc("z1", "en", C1, "2025-05-20")
     first = summarize(doc, sents, settings)
-    cache = _embedding_cache(settings)
-    assert (cache.hits, cache.misses) == (0, 1)
-    # the same sentences under another id and date: served from the cache, identical vectors
+    cache = S._embedding_cache(settings)
+    assert (cache.hits, cache.misses) == (0, 3) and len(first.vectors) == 3 * EMBED_DIM
+    # another process (nothing in memory): the same sentences under another id come from the cache
+    S._ROWS.clear()
     doc2, sents2 = make_doc("z2", "en", C1, "2025-05-21")
     second = summarize(doc2, sents2, settings)
-    assert (cache.hits, cache.misses) == (1, 1)
-    assert second.vectors == first.vectors and len(first.vectors) == 3 * EMBED_DIM
+    assert (cache.hits, cache.misses) == (3, 3)
+    assert second.vectors == first.vectors
+    # a report repeating two of the sentences and adding one: only the new one is embedded, and the
+    # repeated rows are the same bytes as in the first document
+    S._ROWS.clear()
+    lines = C1.split("\n\n")
+    doc3, sents3 = make_doc("z3", "en", "\n\n".join([lines[0], "The committee will meet again in June to "
+                                                    "adopt the remaining laws.", lines[2]]), "2025-05-21")
+    third = summarize(doc3, sents3, settings)
+    assert (cache.hits, cache.misses) == (5, 4)
+    row = EMBED_DIM  # one int8 row per sentence
+    assert third.vectors[:row] == first.vectors[:row] and third.vectors[2 * row:] == first.vectors[2 * row:]
+    assert third.vectors[row:2 * row] != first.vectors[row:2 * row]
+    # without any cache the bytes are the same
+    S._ROWS.clear()
+    assert summarize(doc3, sents3, None).vectors == third.vectors
 
 
 # ------------------------------------------------------------------ end to end on the seeds

@@ -8,7 +8,7 @@ sentence embeddings of DEDUP_SENTENCES lead and closing body sentences (about 4 
 from __future__ import annotations
 
 import base64
-import hashlib
+from collections import OrderedDict
 
 import numpy as np
 from datasketch import MinHash
@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from pipeline.config import (DEDUP_FIGURE_TRIGRAMS, DEDUP_LEAD_SENTENCES, DEDUP_MAX_FIGURES, DEDUP_MIN_SENTENCE_WORDS,
                              DEDUP_NUM_PERM, DEDUP_SENTENCES, DEDUP_SHINGLE_WORDS, DEDUP_TAIL_SENTENCES,
                              DEDUP_EMBED_THREADS)
+from pipeline.cache import key_of
 from pipeline.records import Document, Sentence
 
 from . import features as F
@@ -116,20 +117,45 @@ def _embedding_cache(settings):
     return _CACHES[where]
 
 
+# Rows embedded in this process, by text (int8 bytes; 384 B each): mirrors, syndicated copies and
+# re-published articles repeat sentences, and the cache round trip costs more than a dict lookup.
+_ROWS: "OrderedDict[str, bytes]" = OrderedDict()
+_ROWS_MAX = 20_000
+
+
 def embed(texts: list[str], settings=None) -> bytes:
-    """int8 sentence embeddings of ``texts``, cached by content (settings.cache("embeddings"))."""
+    """int8 sentence embeddings of ``texts`` (rows in order), cached per sentence by content.
+
+    The model embeds each text independently of the batch it is in (checked: bit-identical alone,
+    in a batch, in another order) and ``quantize`` scales each row by itself, so a row from the
+    cache equals a fresh one and the bytes do not depend on what was cached.
+    """
     if not texts:
         return b""
-    key = hashlib.sha256("\x1f".join([EMBED_MODEL, *texts]).encode("utf-8")).hexdigest()
+    rows: dict[str, bytes] = {}
+    for t in texts:
+        if t in _ROWS:
+            rows[t] = _ROWS[t]
+            _ROWS.move_to_end(t)
     cache = _embedding_cache(settings)
-    if cache is not None:
-        hit = cache.get(key)
-        if hit is not None:
-            return base64.b64decode(hit)
-    q = quantize(np.asarray(_model().passage(texts), dtype=np.float32))
-    if cache is not None:
-        cache.put(key, base64.b64encode(q).decode("ascii"))
-    return q
+    todo = sorted({t for t in texts if t not in rows})
+    if todo and cache is not None:
+        keys = {t: key_of(EMBED_MODEL, t) for t in todo}
+        hit = cache.get_many(list(keys.values()))
+        rows.update((t, base64.b64decode(hit[k])) for t, k in keys.items() if k in hit)
+        todo = [t for t in todo if t not in rows]
+    if todo:
+        q = quantize(np.asarray(_model().passage(todo), dtype=np.float32).reshape(len(todo), EMBED_DIM))
+        fresh = {t: q[i * EMBED_DIM:(i + 1) * EMBED_DIM] for i, t in enumerate(todo)}
+        rows.update(fresh)
+        if cache is not None:
+            cache.put_many({key_of(EMBED_MODEL, t): base64.b64encode(v).decode("ascii") for t, v in fresh.items()})
+    for t in texts:
+        if t not in _ROWS:
+            _ROWS[t] = rows[t]
+            if len(_ROWS) > _ROWS_MAX:
+                _ROWS.popitem(last=False)
+    return b"".join(rows[t] for t in texts)
 
 
 def _minhash(text: str) -> bytes:
