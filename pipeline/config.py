@@ -97,6 +97,9 @@ TRACK_MAX_MEETINGS_BACK = 5
 # 2x faster with 1 thread than with 2 when other processes were busy (OpenMP spin-waits), and the
 # merge runs after the parallel stages, so it gains little from more.
 MERGE_EMBED_THREADS = 1
+# Meetings are merged in batches of about this many statements (one engine task each: big enough
+# to amortise sending a task to a worker, small enough to keep both cores busy on a small corpus).
+MERGE_BATCH_STATEMENTS = 200
 
 # ---------------------------------------------------------------- extract: figures and dates (English)
 # Plausible calendar years. A four-digit number in this range with no unit is a year, never a

@@ -36,7 +36,7 @@ from typing import Iterable, Iterator, Optional
 from pydantic import BaseModel, ConfigDict
 
 from pipeline import config
-from pipeline.io import read_jsonl, write_jsonl
+from pipeline.io import AtomicWriter, dumps, read_jsonl, write_jsonl
 from pipeline.records import (Actor, Cluster, Conflict, DateSpan, Document, Figure, MeetingCommitment,
                               MeetingSource, Statement, TrackingLink)
 
@@ -698,17 +698,57 @@ def _statement_index(path: Path) -> dict[str, list[tuple[int, int]]]:
 def iter_meetings(out_dir: Path, emb: Embedder, clusters: list[Cluster], docs: dict[str, DocInfo]
                   ) -> Iterator[tuple[Cluster, list[MeetingCommitment]]]:
     """Each cluster (file order) with its merged rows, one meeting in memory at a time."""
-    path = Path(out_dir) / "commitments.jsonl"
+    for batch in _meeting_batches(Path(out_dir), clusters, docs):
+        for cluster, info, lines in batch:
+            yield cluster, _merge_one(cluster, info, lines, emb)
+
+
+def _meeting_batches(out_dir: Path, clusters: list[Cluster], docs: dict[str, DocInfo]
+                     ) -> Iterator[list[tuple[Cluster, dict[str, DocInfo], list[bytes]]]]:
+    """Meetings in cluster-file order, grouped into batches of about MERGE_BATCH_STATEMENTS statements;
+    each meeting carries its documents' infos and its statement lines (read from disk by offset)."""
+    path = out_dir / "commitments.jsonl"
     index = _statement_index(path)
+    batch: list[tuple[Cluster, dict[str, DocInfo], list[bytes]]] = []
+    size = 0
     with open(path, "rb") as fh:
         for c in clusters:
-            statements = []
+            lines = []
             for pos, n in index.pop(c.cluster_id, []):
                 fh.seek(pos)
-                statements.append(Statement.model_validate(json.loads(fh.read(n))))
-            rows = merge_cluster(c, docs, statements, emb)
-            emb.forget()  # statement vectors are not needed again; keeps memory flat on large corpora
-            yield c, rows
+                lines.append(fh.read(n))
+            batch.append((c, {d: docs[d] for d in c.doc_ids if d in docs}, lines))
+            size += len(lines) + 1
+            if size >= config.MERGE_BATCH_STATEMENTS:
+                yield batch
+                batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _merge_one(cluster: Cluster, docs: dict[str, DocInfo], lines: list[bytes], emb: Embedder) -> list[MeetingCommitment]:
+    rows = merge_cluster(cluster, docs, [Statement.model_validate(json.loads(x)) for x in lines], emb)
+    emb.forget()  # statement vectors are not needed again; keeps memory flat on large corpora
+    return rows
+
+
+_EMBEDDERS: dict[str, Embedder] = {}
+
+
+def merge_batch(batch: list[tuple[Cluster, dict[str, DocInfo], list[bytes]]], settings=None,
+                emb: Embedder | None = None) -> list[list[str]]:
+    """Engine task (module level: it runs in pool or Dask workers): merge a batch of meetings;
+    per meeting, its rows as JSONL lines. The worker's embedder
+    (one per process) keeps statement vectors in the run's cache when there is one."""
+    if emb is None:
+        where = str(settings.cache_dir) if settings is not None and settings.cache_dir else ""
+        if where not in _EMBEDDERS:
+            _EMBEDDERS[where] = Embedder(settings.cache("statement-embeddings") if where else None)
+        emb = _EMBEDDERS[where]
+    out = []
+    for cluster, docs, lines in batch:
+        out.append([dumps(r) for r in _merge_one(cluster, docs, lines, emb)])
+    return out
 
 
 _TRACK_ROW = ("id", "cluster_id", "kind", "text", "date")
@@ -736,26 +776,90 @@ def build(out_dir: Path, emb: Embedder | None = None
     return clusters, docs, per_cluster, links
 
 
-def write_meeting_outputs(out_dir: str | Path, emb: Embedder | None = None, cache=None) -> tuple[int, int]:
+def _meeting_key(cluster: Cluster, docs: dict[str, DocInfo], lines: list[bytes]) -> str:
+    """Cache key of one meeting's merge: the code, the cluster, its documents' infos, its statements."""
+    from pipeline import code_fingerprint
+    from pipeline.cache import key_of
+
+    return key_of("meeting", code_fingerprint(), cluster.model_dump_json(),
+                  *(docs[d].model_dump_json() for d in sorted(docs)), *(x.rstrip(b"\n").decode("utf-8") for x in lines))
+
+
+def write_meeting_outputs(out_dir: str | Path, emb: Embedder | None = None, cache=None, settings=None
+                          ) -> tuple[int, int]:
     """Write OUT/meetings.jsonl and OUT/tracking.jsonl (deterministic, atomic). Returns their counts.
     ``cache`` (a pipeline.cache.Cache) keeps statement embeddings between runs.
 
-    Streams: meetings are merged and written one at a time; only a slim copy of each row (what
-    tracking reads) is kept for the tracking pass at the end."""
+    Streams: meetings are merged in batches and written in cluster order as they come back; only a
+    slim copy of each row (what tracking reads) is kept for the tracking pass at the end. With
+    ``settings`` (a pipeline.run.Settings) the batches run on its engine (process pool or Dask:
+    meetings are independent of each other), and each meeting's rows are cached (settings' cache,
+    namespace "meeting") by everything they depend on, so a re-run with nothing changed merges
+    nothing and starts no worker. The bytes are the same either way."""
     out_dir = Path(out_dir)
     emb = emb or Embedder(cache)
     docs = _read_docs(out_dir)
     clusters = _read_clusters(out_dir)
+    batches = _meeting_batches(out_dir, clusters, docs)
+    if settings is not None:
+        results = _cached_merge(batches, settings)
+    else:
+        results = (merge_batch(b, None, emb) for b in batches)
     kept: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]] = []
-
-    def rows():
-        for c, merged in iter_meetings(out_dir, emb, clusters, docs):
-            kept.append((c, _meeting_date(c, docs), [_for_tracking(r) for r in merged]))
-            yield from merged
-
-    n = write_jsonl(out_dir / "meetings.jsonl", rows())
+    clusters_it = iter(clusters)
+    n = 0
+    with AtomicWriter(out_dir / "meetings.jsonl") as fh:
+        for result in results:
+            for lines in result:
+                c = next(clusters_it)
+                kept.append((c, _meeting_date(c, docs),
+                             [_for_tracking(MeetingCommitment.model_validate_json(x)) for x in lines]))
+                for line in lines:
+                    fh.write(line)
+                    fh.write("\n")
+                n += len(lines)
     m = write_jsonl(out_dir / "tracking.jsonl", track(kept, emb))
     return n, m
+
+
+def _cached_merge(batches: Iterable[list], settings) -> Iterator[list[list[str]]]:
+    """Per batch, every meeting's row lines, in order: cached meetings read here, the others merged
+    on the settings' engine (only batches with a miss are sent; results come back in order)."""
+    from collections import deque
+
+    from pipeline.engine import get_engine
+
+    cache = settings.cache("meeting") if settings.cache_dir else None
+    queue: deque[list] = deque()  # per batch: [keys, {key: lines} known, todo indexes, done]
+
+    def work():
+        for batch in batches:
+            keys = [_meeting_key(c, info, lines) for c, info, lines in batch]
+            known = cache.get_many(keys) if cache is not None else {}
+            todo = [i for i, k in enumerate(keys) if k not in known]
+            queue.append([keys, known, todo, not todo])
+            if todo:
+                yield [batch[i] for i in todo]
+
+    results = get_engine(settings).map(merge_batch, work(), settings)
+    while True:
+        while queue and queue[0][3]:
+            keys, known, _, _ = queue.popleft()
+            yield [known[k] for k in keys]
+        out = next(results, None)
+        if out is None:
+            if queue and not queue[0][3]:
+                raise RuntimeError("engine returned fewer results than meeting batches submitted")
+            if not queue:
+                return
+            continue
+        entry = next(e for e in queue if not e[3])
+        keys, known, todo, _ = entry
+        fresh = {keys[i]: lines for i, lines in zip(todo, out)}
+        known.update(fresh)
+        entry[3] = True
+        if cache is not None:
+            cache.put_many(fresh)
 
 
 class OutputsMissing(FileNotFoundError):

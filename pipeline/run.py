@@ -530,4 +530,5 @@ def _write_meetings(out: Path, settings: Settings) -> None:
         from pipeline.merge import write_meeting_outputs  # type: ignore[attr-defined]
     except ImportError:
         return
-    write_meeting_outputs(out, cache=settings.cache("statement-embeddings") if settings.cache_dir else None)
+    write_meeting_outputs(out, cache=settings.cache("statement-embeddings") if settings.cache_dir else None,
+                          settings=settings)

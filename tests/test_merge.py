@@ -209,9 +209,8 @@ def test_tracking_links_progress_and_flags_a_deadline_change():
     assert all(lk.from_id == first_rows[0].id and lk.from_cluster == "m-first" for lk in links)
 
 
-def test_outputs_are_deterministic_and_valid(tmp_path):
-    """write_meeting_outputs from a run's files: same bytes twice, valid against the generated schema."""
-    cl, later_stmts, _, _ = _later_meeting()
+def _run_files(tmp_path):
+    """documents/commitments/clusters.jsonl of a run covering two meetings (the 4th, the 1st)."""
     all_docs = [Document(doc_id=d.doc_id, path=d.doc_id + ".txt", status="ok", lang=d.lang, outlet=d.outlet,
                          published=d.published, text="…", cluster_id=c.cluster_id, duplicate_of=d.duplicate_of)
                 for c, dd in ((FOURTH, FOURTH_DOCS), (FIRST, FIRST_DOCS)) for d in dd.values()]
@@ -220,6 +219,12 @@ def test_outputs_are_deterministic_and_valid(tmp_path):
     write_jsonl(tmp_path / "documents.jsonl", all_docs)
     write_jsonl(tmp_path / "commitments.jsonl", stmts)
     write_jsonl(tmp_path / "clusters.jsonl", [FOURTH, FIRST])
+    return stmts
+
+
+def test_outputs_are_deterministic_and_valid(tmp_path):
+    """write_meeting_outputs from a run's files: same bytes twice, valid against the generated schema."""
+    stmts = _run_files(tmp_path)
     assert write_meeting_outputs(tmp_path, EMB) == (7, 1)
     first = (tmp_path / "meetings.jsonl").read_bytes(), (tmp_path / "tracking.jsonl").read_bytes()
     write_meeting_outputs(tmp_path)  # a fresh embedder: same bytes
@@ -255,3 +260,36 @@ def test_outputs_are_deterministic_and_valid(tmp_path):
 def test_paraphrases_without_figures(a, b, same):
     rows = merge_cluster(FOURTH, FOURTH_DOCS, [st("003", a), st("004", b)], EMB)
     assert len(rows) == (1 if same else 2)
+
+
+def test_meetings_merged_on_the_pool_and_cached(tmp_path, monkeypatch):
+    """Meetings merged in batches on two worker processes give the serial bytes; a second run with
+    the same cache merges nothing (every meeting is a cache hit) and starts no pool."""
+    import sqlite3
+
+    from pipeline import config
+    from pipeline.engine import LocalEngine
+    from pipeline.run import Settings
+
+    _run_files(tmp_path)
+    write_meeting_outputs(tmp_path, EMB)
+    serial = (tmp_path / "meetings.jsonl").read_bytes(), (tmp_path / "tracking.jsonl").read_bytes()
+    monkeypatch.setattr(config, "MERGE_BATCH_STATEMENTS", 3)  # several batches: the pool starts
+    started = []
+    real_map = LocalEngine.map
+
+    def spy(self, fn, items, settings=None):
+        yield from real_map(self, fn, items, settings)
+        started.append(self.pool_started)
+
+    monkeypatch.setattr(LocalEngine, "map", spy)
+    settings = Settings(corpus=tmp_path, out=tmp_path, cache_dir=tmp_path / "cache", workers=2)
+    assert write_meeting_outputs(tmp_path, settings=settings) == (7, 1)
+    assert ((tmp_path / "meetings.jsonl").read_bytes(), (tmp_path / "tracking.jsonl").read_bytes()) == serial
+    assert started == [True]
+    (tmp_path / "meetings.jsonl").unlink()
+    assert write_meeting_outputs(tmp_path, settings=settings) == (7, 1)
+    assert ((tmp_path / "meetings.jsonl").read_bytes(), (tmp_path / "tracking.jsonl").read_bytes()) == serial
+    assert started == [True, False]
+    with sqlite3.connect(tmp_path / "cache" / "cache.sqlite") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM kv WHERE ns='meeting'").fetchone()[0] == 2
