@@ -556,7 +556,9 @@ def tables(report: dict) -> str:
         lines += ["", "## NMT: CTranslate2 int8 vs transformers", ""]
         if nmt.get("weights"):
             lines += [f"Weights: {nmt['weights']} ({nmt['note']}); greedy, batch {nmt['batch_size']}, exactly "
-                      f"{nmt['forced_length']} tokens decoded per sentence by both backends. {nmt['timed']}", ""]
+                      f"{nmt['forced_length']} tokens decoded per sentence by both backends. {nmt['timed']} "
+                      f"1-min load average {nmt['load_avg_at_start'][0]:.1f} at start, "
+                      f"{nmt.get('load_avg_at_end', [0])[0]:.1f} at end.", ""]
         if "languages" in nmt:
             for lang, row in nmt["languages"].items():
                 lines.append(f"- {lang}: {row['sentences']} sentences: CTranslate2 {row['ctranslate2']['sentences_per_s']:.1f}/s, "
