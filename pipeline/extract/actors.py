@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Iterable, Optional
 
 from pipeline.config import DATA_DIR
+from pipeline.extract.nlp import doc_text
 from pipeline.records import Actor
 
 GAZETTEER = DATA_DIR / "gazetteer.toml"
@@ -110,6 +111,7 @@ def cues() -> dict:
         return tomllib.load(fh)
 
 
+@lru_cache(maxsize=None)
 def _words(section: str, key: str) -> frozenset[str]:
     return frozenset(w.lower() for w in cues()[section][key])
 
@@ -138,6 +140,7 @@ def _is_body_org(text: str) -> bool:
     return any(re.search(rf"\b{re.escape(w)}\b", low) for w in _words("actors", "body_words"))
 
 
+@lru_cache(maxsize=None)
 def _anaphora_re(key: str) -> re.Pattern:
     alts = sorted(cues()["actors"][key], key=len, reverse=True)
     return re.compile(r"\b(" + "|".join(re.escape(a) for a in alts) + r")\b", re.I)
@@ -152,7 +155,7 @@ def _generic_after() -> re.Pattern:
 def find_mentions(sdoc, place: Optional[Body] = None) -> list[Mention]:
     """Body mentions of one parsed sentence, each with its role. ``place`` is the province/city
     in context (for "the province"); places named in this sentence before an anaphor win."""
-    text = sdoc.text
+    text = doc_text(sdoc)
     out: list[Mention] = []
     taken: list[tuple[int, int]] = []
     for ent in sdoc.ents:
@@ -350,7 +353,7 @@ def role_of(span) -> str:
     if j >= 1 and span.doc[j].lower_ == "that" and span.doc[j - 1].lemma_.lower() in request:
         return "assignee"
     # "Resolution No. 57/NQ-TW of the Politburo": numbered documents confuse the parser
-    before = span.doc.text[max(0, span.start_char - 60):span.start_char]
+    before = doc_text(span.doc)[max(0, span.start_char - 60):span.start_char]
     if _doc_ref_re().search(before):
         return "issuer"
     if dep == "poss":

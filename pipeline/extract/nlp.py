@@ -29,3 +29,35 @@ def get_nlp():
                            config={"overwrite_ents": False, "phrase_matcher_attr": "LOWER"})
     ruler_l.add_patterns(lower)
     return nlp
+
+
+# ------------------------------------------------------------------ per-Doc caches
+# ``Doc.text`` joins every token's text anew on each access and iterating a Doc builds a new Token
+# object per token, while the rules read the text and walk the tokens of a sentence many times.
+# Both are computed once per parsed text and kept in its ``user_data`` (dropped by ``release``).
+_TEXT, _TOKENS = "extract.text", "extract.tokens"
+
+
+def doc_text(doc) -> str:
+    """``doc.text``, computed once per Doc."""
+    ud = doc.user_data
+    text = ud.get(_TEXT)
+    if text is None:
+        text = ud[_TEXT] = doc.text
+    return text
+
+
+def doc_tokens(doc) -> list:
+    """``list(doc)``, built once per Doc."""
+    ud = doc.user_data
+    toks = ud.get(_TOKENS)
+    if toks is None:
+        toks = ud[_TOKENS] = list(doc)
+    return toks
+
+
+def release(doc) -> None:
+    """Drop the caches of ``doc`` (its token list refers back to the Doc)."""
+    ud = doc.user_data
+    ud.pop(_TEXT, None)
+    ud.pop(_TOKENS, None)

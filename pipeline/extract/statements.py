@@ -37,15 +37,23 @@ from pipeline.extract.actors import (Body, Mention, cues, find_mentions, places_
                                      responsible)
 from pipeline.extract.dates import DateMention, find_dates, to_datespan
 from pipeline.extract.figures import find_figures
+from pipeline.extract.nlp import doc_text, doc_tokens, release
 from pipeline.records import Document, Figure, Sentence, Statement
 
 COMMITMENT, PROGRESS = "commitment", "progress"
 _TOK = re.compile(r"\w+", re.UNICODE)
+_CURLY_QUOTES = re.compile(r"[“„«][^”“„«»]*[”»]")
 
 
 # ------------------------------------------------------------------ cue data
+@lru_cache(maxsize=None)
 def _lw(section: str, key: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in cues()[section][key])
+
+
+@lru_cache(maxsize=None)
+def _lws(section: str, key: str) -> frozenset[str]:
+    return frozenset(_lw(section, key))
 
 
 @lru_cache(maxsize=None)
@@ -77,7 +85,9 @@ def _non_anchor_before_re() -> re.Pattern:
 # ------------------------------------------------------------------ helpers
 def quote_ranges(text: str) -> list[tuple[int, int]]:
     """Character ranges inside quotation marks (paired curly quotes, or straight quotes in pairs)."""
-    out = [(m.start(), m.end()) for m in re.finditer(r"[“„«][^”“„«»]*[”»]", text)]
+    out = [(m.start(), m.end()) for m in _CURLY_QUOTES.finditer(text)]
+    if '"' not in text:
+        return out
     straight = [i for i, ch in enumerate(text) if ch == '"']
     for a, b in zip(straight[::2], straight[1::2]):
         out.append((a, b + 1))
@@ -119,10 +129,10 @@ def _reports_a_result(sdoc, a: int, b: int) -> bool:
     """A progress clause must report something done or measured, not a standing fact: its verbs
     may not all be state verbs ("The province has 135 communes", "The plan consists of 5 parts"),
     unless a status phrase dates the measure ("currently", "so far")."""
-    state = set(_lw("progress", "state_verbs"))
-    if _phrase_re("progress", "status_phrases").search(sdoc.text[a:b]):
+    state = _lws("progress", "state_verbs")
+    if _phrase_re("progress", "status_phrases").search(doc_text(sdoc)[a:b]):
         return True  # "Currently, more than 87% of adults have a payment account": a measured status
-    verbs = [t for t in sdoc if a <= t.idx < b and (t.pos_ == "VERB" or (t.pos_ == "AUX" and t.dep_ == "ROOT"))]
+    verbs = [t for t in doc_tokens(sdoc) if a <= t.idx < b and (t.pos_ == "VERB" or (t.pos_ == "AUX" and t.dep_ == "ROOT"))]
     if not verbs:
         return True  # telegraphic translation: the figure and a result phrase decide
     return any(t.lemma_.lower() not in state for t in verbs)
@@ -132,23 +142,23 @@ def _telegraphic_result(sdoc) -> bool:
     """A machine translation may drop the finite verb ("Revenue ... 10 months estimated at about
     3.8 million billion VND, increase 27% over the same period"): a verb form or a result phrase
     next to a number still makes a reported result."""
-    if not any(t.like_num for t in sdoc):
+    if not any(t.like_num for t in doc_tokens(sdoc)):
         return False
-    return any(t.pos_ == "VERB" for t in sdoc) or bool(_phrase_re("progress", "phrases").search(sdoc.text))
+    return any(t.pos_ == "VERB" for t in doc_tokens(sdoc)) or bool(_phrase_re("progress", "phrases").search(doc_text(sdoc)))
 
 
 def classify(sdoc, a: int, b: int, dates: list[DateMention], published: Optional[str] = None) -> Optional[str]:
     """Kind of the clause ``[a, b)`` of a parsed sentence (char offsets), or None without a verb."""
-    text = sdoc.text
+    text = doc_text(sdoc)
     quotes = quote_ranges(text)
-    toks = [t for t in sdoc if a <= t.idx < b and not _inside(t.idx, quotes)]
+    toks = [t for t in doc_tokens(sdoc) if a <= t.idx < b and not _inside(t.idx, quotes)]
     if not toks:
         return None
     low = _mask(text, quotes)[a:b].lower()
-    request = set(_lw("commitment", "request_verbs"))
-    speech = set(_lw("progress", "speech_verbs"))
+    request = _lws("commitment", "request_verbs")
+    speech = _lws("progress", "speech_verbs")
     # 1. modals and obligation phrases
-    modals = set(_lw("commitment", "modals"))
+    modals = _lws("commitment", "modals")
     # (a modal inside a relative clause only describes a thing when the main verb reports a result:
     # "the system, which will be expanded, has connected 151 databases"; see step 3b)
     if any(t.tag_ == "MD" and t.lower_ in modals and t.head.dep_ not in ("relcl", "acl") for t in toks):
@@ -168,7 +178,7 @@ def classify(sdoc, a: int, b: int, dates: list[DateMention], published: Optional
             return COMMITMENT  # "the Ministry was tasked with connecting / was asked to complete"
     if _phrase_re("commitment", "target_phrases").search(low):
         return COMMITMENT
-    adverbs = set(_lw("commitment", "directive_adverbs"))
+    adverbs = _lws("commitment", "directive_adverbs")
     for t in toks:
         if t.lower_ in adverbs and t.head.tag_ in ("VB", "VBP", "VBZ") and not _has_aux(t.head, ("have",)):
             return COMMITMENT
@@ -341,11 +351,11 @@ def action_phrase(sdoc, a: int, b: int) -> Optional[str]:
     that a directing or speech verb governs ("requested X to *review and arrange ...*"), else the
     main verb (or the clausal complement of a copula: "the goal is that ... *will be provided*"),
     cut at the first comma or semicolon."""
-    toks = [t for t in sdoc if a <= t.idx < b]
+    toks = [t for t in doc_tokens(sdoc) if a <= t.idx < b]
     if not toks:
         return None
-    request = set(_lw("commitment", "request_verbs"))
-    speech = set(_lw("progress", "speech_verbs"))
+    request = _lws("commitment", "request_verbs")
+    speech = _lws("progress", "speech_verbs")
     inside = lambda t: a <= t.idx < b  # noqa: E731
 
     def complement(t):
@@ -416,15 +426,15 @@ def list_anchor(sdoc, a: int, b: int) -> Optional[str]:
     """An announced task list in ``[a, b)``: "here" when its items follow in the same sentence
     (after a colon, or the main or a directing verb), "next" when the sentence only announces it
     ("... pointed out three specific tasks to focus on."), else None."""
-    text = sdoc.text
+    text = doc_text(sdoc)
     masked = _mask(text, quote_ranges(text))
     m = _list_re().search(masked, a, b)
     if m is None:
         return None
     if ":" in masked[m.end():b]:
         return "here"
-    request = set(_lw("commitment", "request_verbs"))
-    for t in sdoc:
+    request = _lws("commitment", "request_verbs")
+    for t in doc_tokens(sdoc):
         if m.end() <= t.idx < b and ((t.pos_ == "VERB" and t.lemma_.lower() in request) or t.dep_ == "ROOT"):
             return "here"
     return "next"
@@ -434,16 +444,16 @@ def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: i
                      carried_list: bool = False) -> tuple[list[_Draft], bool]:
     """Statement drafts of one parsed English sentence, and whether it announces a task list
     whose items follow in the next sentence."""
-    text = sdoc.text
+    text = doc_text(sdoc)
     if not text.strip() or is_veto(text):
         return [], False
-    if not has_finite_verb(list(sdoc)) and not _telegraphic_result(sdoc):
+    if not has_finite_verb(doc_tokens(sdoc)) and not _telegraphic_result(sdoc):
         return [], False
     announces = list_anchor(sdoc, 0, len(text)) == "next"
     dates = usable_dates(text, published)
     mentions = find_mentions(sdoc, place)
     sent_actors = responsible(mentions)
-    weak = set(_lw("anchors", "weak_actor_types"))
+    weak = _lws("anchors", "weak_actor_types")
     whole_kind = classify(sdoc, 0, len(text), dates, published)
     out: list[_Draft] = []
     pieces = _pieces(text, split_points(text, dates)) or [(0, len(text))]
@@ -492,12 +502,15 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
             if INHERIT_AS_OF_DATE and d.kind == PROGRESS and d.date is None and prev_as_of is not None:
                 d.date = prev_as_of
         drafts.extend(ds)
-        sent_as_of = next((m for m in usable_dates(sdoc.text, published) if m.role == "as_of"), None) \
-            if ds or "as of" in sdoc.text.lower() else None
+        sent_as_of = next((m for m in usable_dates(doc_text(sdoc), published) if m.role == "as_of"), None) \
+            if ds or "as of" in doc_text(sdoc).lower() else None
         prev_as_of = sent_as_of
         named = places_named(sdoc) or (places_in_text(sent.source, doc.lang) if doc.lang != "en" else [])
         if named:
             place = named[-1]
+        release(sdoc)
+    if title_doc is not None:
+        release(title_doc)
     drafts = _drop_caption_repeats(drafts, sentences)
     drafts = _drop_headlines(drafts, sentences, doc.text)
     out: list[Statement] = []
