@@ -40,6 +40,7 @@ import calendar
 import re
 import tomllib
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import date, timedelta
 from typing import Optional
 
@@ -395,6 +396,16 @@ def find_dates(text: str, published: Optional[str]) -> list[DateMention]:
     """Every date mention of ``text``, in order, non-overlapping."""
     if not text:
         return []
+    # the same text is read several times per sentence (statement dates, as-of dates, figures)
+    return list(_find_dates(text, published))
+
+
+@lru_cache(maxsize=4096)
+def _find_dates(text: str, published: Optional[str]) -> tuple[DateMention, ...]:
+    return tuple(_find_dates_uncached(text, published))
+
+
+def _find_dates_uncached(text: str, published: Optional[str]) -> list[DateMention]:
     pub = _parse_pub(published)
     # 1. candidates that stand on their own or have the cue they need, longest-leftmost
     chosen: list[tuple[_Core, Optional[str], int]] = []   # (core, cue role/word, mention start)
