@@ -99,6 +99,8 @@ def _inside(i: int, ranges: list[tuple[int, int]]) -> bool:
 
 
 def _mask(text: str, ranges: list[tuple[int, int]]) -> str:
+    if not ranges:
+        return text
     chars = list(text)
     for a, b in ranges:
         for i in range(a, min(b, len(chars))):
@@ -151,7 +153,7 @@ def classify(sdoc, a: int, b: int, dates: list[DateMention], published: Optional
     """Kind of the clause ``[a, b)`` of a parsed sentence (char offsets), or None without a verb."""
     text = doc_text(sdoc)
     quotes = quote_ranges(text)
-    toks = [t for t in doc_tokens(sdoc) if a <= t.idx < b and not _inside(t.idx, quotes)]
+    toks = [t for t in doc_tokens(sdoc) if a <= t.idx < b and not (quotes and _inside(t.idx, quotes))]
     if not toks:
         return None
     low = _mask(text, quotes)[a:b].lower()
