@@ -29,6 +29,7 @@ import json
 import math
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
@@ -822,6 +823,16 @@ def write_meeting_outputs(out_dir: str | Path, emb: Embedder | None = None, cach
     return n, m
 
 
+@dataclass
+class _MeetingBatch:
+    """One batch of meetings on its way through ``_cached_merge``."""
+
+    keys: list[str]
+    lines: dict[str, list[str]]   # key -> row lines: the cache hits, then the merged ones
+    todo: list[int]               # positions sent to the engine
+    done: bool
+
+
 def _cached_merge(batches: Iterable[list], settings) -> Iterator[list[list[str]]]:
     """Per batch, every meeting's row lines, in order: cached meetings read here, the others merged
     on the settings' engine (only batches with a miss are sent; results come back in order)."""
@@ -830,34 +841,33 @@ def _cached_merge(batches: Iterable[list], settings) -> Iterator[list[list[str]]
     from pipeline.engine import get_engine
 
     cache = settings.cache("meeting") if settings.cache_dir else None
-    queue: deque[list] = deque()  # per batch: [keys, {key: lines} known, todo indexes, done]
+    queue: deque[_MeetingBatch] = deque()
 
     def work():
         for batch in batches:
             keys = [_meeting_key(c, info, lines) for c, info, lines in batch]
             known = cache.get_many(keys) if cache is not None else {}
             todo = [i for i, k in enumerate(keys) if k not in known]
-            queue.append([keys, known, todo, not todo])
+            queue.append(_MeetingBatch(keys, known, todo, done=not todo))
             if todo:
                 yield [batch[i] for i in todo]
 
     results = get_engine(settings).map(merge_batch, work(), settings)
     while True:
-        while queue and queue[0][3]:
-            keys, known, _, _ = queue.popleft()
-            yield [known[k] for k in keys]
+        while queue and queue[0].done:
+            entry = queue.popleft()
+            yield [entry.lines[k] for k in entry.keys]
         out = next(results, None)
         if out is None:
-            if queue and not queue[0][3]:
+            if queue and not queue[0].done:
                 raise RuntimeError("engine returned fewer results than meeting batches submitted")
             if not queue:
                 return
             continue
-        entry = next(e for e in queue if not e[3])
-        keys, known, todo, _ = entry
-        fresh = {keys[i]: lines for i, lines in zip(todo, out)}
-        known.update(fresh)
-        entry[3] = True
+        entry = next(e for e in queue if not e.done)
+        fresh = {entry.keys[i]: lines for i, lines in zip(entry.todo, out)}
+        entry.lines.update(fresh)
+        entry.done = True
         if cache is not None:
             cache.put_many(fresh)
 
