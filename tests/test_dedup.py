@@ -8,6 +8,8 @@ notice three weeks later.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import hashlib
 import json
 import random
@@ -389,6 +391,29 @@ def test_duplicate_points_to_earliest_dated_then_doc_id():
     # earliest date wins, a tie goes to the smaller doc_id, an undated copy sorts after every dated one
     assert {d: dup for d, (_, dup) in assignments.items()} == {"a": "c", "b": "c", "c": None, "d": "c"}
     assert clusters[0].canonical_doc_id == "c"
+
+
+def test_copies_do_not_chain_across_months():
+    # one boilerplate report, undated in the lead, posted five times a month apart: each consecutive
+    # pair is 30 days apart (within DEDUP_MAX_SPAN_DAYS = 45) and alike, but the first and the last
+    # are four months apart, so they cannot be one article or one meeting
+    c = _pair(10, 10)
+    base = c.s[0].model_copy(update={"meeting_date": None, "meeting_number": None})
+    days = ["2025-01-01", "2025-01-31", "2025-03-02", "2025-04-01", "2025-05-01"]
+    docs = [base.model_copy(update={"doc_id": f"p{k}", "published": d}) for k, d in enumerate(days)]
+    assignments, clusters = cluster(docs)
+    groups = {}
+    for d, (cid, _) in assignments.items():
+        groups.setdefault(cid, set()).add(d)
+    assert len(clusters) >= 3  # 120 days need at least three 45-day windows
+    for members in groups.values():
+        published = sorted(days[int(d[1:])] for d in members)
+        span = (dt.date.fromisoformat(published[-1]) - dt.date.fromisoformat(published[0])).days
+        assert span <= 45, members
+    # two of them a day apart are still one article
+    twin = docs[0].model_copy(update={"doc_id": "q", "published": "2025-01-02"})
+    assignments, _ = cluster([docs[0], twin])
+    assert assignments["q"] == (assignments["p0"][0], "p0")
 
 
 def test_embeddings_cached_by_sentence(tmp_path):

@@ -346,6 +346,18 @@ def _unit_facts(c: Corpus, unit: list[int]) -> _Cluster:
     return u
 
 
+def _absorb(k: _Cluster, u: _Cluster) -> None:
+    """Add unit ``u``'s members and facts to cluster ``k``."""
+    k.members += u.members
+    k.numbers |= u.numbers
+    k.bodies |= u.bodies
+    k.mdates |= u.mdates
+    k.dates |= u.dates
+    k.pubs |= u.pubs
+    k.codes |= u.codes
+    k.all_codes |= u.all_codes
+
+
 def _cluster_conflict(u: _Cluster, k: _Cluster) -> bool:
     if u.numbers and k.numbers and not u.numbers & k.numbers:
         return True
@@ -416,11 +428,20 @@ def cluster(summaries: list[DocSummary]) -> tuple[Assignments, list[Cluster]]:
     c = Corpus(summaries)
     neigh = candidate_pairs(c)
     # ---- same article
+    # a pair of copies joins their groups only when the groups' meeting facts agree too: copies of
+    # copies must not chain reports of different meetings (the same boilerplate report published
+    # months apart, each copy pair alike but the ends on other dates) into one "article"
     dsu = _DSU(c.n)
+    facts = {i: _unit_facts(c, [i]) for i in range(c.n)}
     for i in range(c.n):
         for j in sorted(neigh.get(i, ())):
             if i < j and c.duplicate(i, j):
-                dsu.union(i, j)
+                ri, rj = dsu.find(i), dsu.find(j)
+                if ri == rj or _cluster_conflict(facts[ri], facts[rj]):
+                    continue
+                dsu.union(ri, rj)
+                keep, gone = (ri, rj) if dsu.find(ri) == ri else (rj, ri)
+                _absorb(facts[keep], facts.pop(gone))
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(c.n):
         groups[dsu.find(i)].append(i)
@@ -456,14 +477,7 @@ def cluster(summaries: list[DocSummary]) -> tuple[Assignments, list[Cluster]]:
             clusters.append(_Cluster())
             best = len(clusters) - 1
         k = clusters[best]
-        k.members += u.members
-        k.numbers |= u.numbers
-        k.bodies |= u.bodies
-        k.mdates |= u.mdates
-        k.dates |= u.dates
-        k.pubs |= u.pubs
-        k.codes |= u.codes
-        k.all_codes |= u.all_codes
+        _absorb(k, u)
         for i in u.members:
             where[i] = best
 
