@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Generate a synthetic news corpus of N documents from the seed articles (for benchmarks and tests).
 
-Every document is a perturbed copy of a seed report (or, for Vietnamese, built from templates):
-its own doc id, outlet and URL, a shifted publication date (dates in the text shift with it),
-changed figures, paragraphs shuffled and some dropped. Languages are mixed by weight
+Documents report generated *meetings*, about REPORTS_PER_MEETING per meeting (as in real news:
+a meeting is covered by a bounded number of outlets, and a larger corpus covers more meetings, not
+larger ones). A meeting is a seed event (the seed reports published on one date) moved to its own
+date, with its own number ("the 37th meeting": the seeds' numbers are rewritten). Every document is
+a perturbed copy of one of its event's seed reports in the document's language (or, for
+Vietnamese, built from templates): its own doc id, outlet and URL, the meeting's shifted dates
+(publication a day or two later at most), changed figures, paragraphs shuffled and some dropped. Languages are mixed by weight
 (``--langs en=6,de=2,vi=2``); file formats too (``.txt`` pages, ``.jsonl`` records, ``.html``).
 The output depends only on the arguments: the same ``--seed`` gives the same bytes.
 
@@ -33,6 +37,8 @@ OUTLETS = {
            "vietnamplus.vn", "vtv.vn", "laodong.vn", "mst.gov.vn"],
 }
 FORMATS = (("txt", 0.80), ("jsonl", 0.15), ("html", 0.05))
+REPORTS_PER_MEETING = 12
+FIRST_NUMBER = 5  # generated meetings are numbered from here (meeting numbers are read up to 999)
 
 EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December"]
@@ -40,6 +46,11 @@ DE_MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "Augu
              "November", "Dezember"]
 _EN_DATE = re.compile(r"\b(?P<m>" + "|".join(EN_MONTHS) + r")\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,\s*(?P<y>(?:19|20)\d\d))?\b")
 _DE_DATE = re.compile(r"\b(?P<d>\d{1,2})\.\s*(?P<m>" + "|".join(DE_MONTHS) + r")(?:\s+(?P<y>(?:19|20)\d\d))?\b")
+EN_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+DE_ORDINALS = ["erste", "zweite", "dritte", "vierte", "fünfte", "sechste", "siebte", "achte", "neunte", "zehnte"]
+_EN_NUMBER = re.compile(r"\b(?P<o>" + "|".join(EN_ORDINALS) + r"|\d{1,3}(?:st|nd|rd|th))(?P<rest>\s+(?:meeting|session)s?\b)",
+                        re.I)
+_DE_NUMBER = re.compile(r"\b(?P<o>" + "|".join(DE_ORDINALS) + r"|\d{1,3}\.)(?:n|r|s|m)?(?P<rest>\s+(?:Sitzung|Treffen|Tagung))")
 _NUM_DATE = re.compile(r"\b(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>(?:19|20)\d\d)\b")
 # A figure: digits with optional thousands separators and decimals, not part of a code (57/NQ-TW),
 # not a year, not a number right after "No."/"Nr."/"Resolution"/"Project"/"Decree" (identifiers).
@@ -99,6 +110,37 @@ def _shift_dates(text: str, lang: str, delta: dt.timedelta, base_year: int) -> s
     return _DE_DATE.sub(de, text) if lang == "de" else _EN_DATE.sub(en, text)
 
 
+def _ordinal_value(word: str, lang: str) -> int | None:
+    w = word.lower().rstrip(".")
+    words = DE_ORDINALS if lang == "de" else EN_ORDINALS
+    if w in words:
+        return words.index(w) + 1
+    digits = re.match(r"\d+", w)
+    return int(digits.group(0)) if digits else None
+
+
+def _en_ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def meeting_number(text: str, lang: str) -> int | None:
+    m = (_DE_NUMBER if lang == "de" else _EN_NUMBER).search(text)
+    return _ordinal_value(m.group("o"), lang) if m else None
+
+
+def _renumber(text: str, lang: str, offset: int) -> str:
+    """Meeting numbers in the text moved by ``offset`` ("the 3rd meeting" -> "the 39th meeting")."""
+    def repl(m: re.Match) -> str:
+        n = _ordinal_value(m.group("o"), lang)
+        if n is None or n + offset < 1:
+            return m.group(0)
+        new = f"{n + offset}." if lang == "de" else _en_ordinal(n + offset)
+        return new + m.group("rest")
+
+    return (_DE_NUMBER if lang == "de" else _EN_NUMBER).sub(repl, text)
+
+
 def _change_figures(text: str, rng: random.Random, lang: str) -> str:
     def repl(m: re.Match) -> str:
         raw = m.group("num")
@@ -147,11 +189,12 @@ VI_DONE = ["Doanh thu công nghiệp công nghệ số đạt hơn {n} nghìn t�
            "Cả nước đã phát hành hơn {n} triệu hóa đơn điện tử trong năm qua."]
 
 
-def vietnamese_doc(rng: random.Random, published: dt.date) -> tuple[str, list[str]]:
-    meeting = rng.randint(1, 9)
+def vietnamese_doc(rng: random.Random, published: dt.date, meeting: int, held: dt.date | None = None
+                   ) -> tuple[str, list[str]]:
+    held = held or published
     title = (f"Thủ tướng Phạm Minh Chính chủ trì phiên họp thứ {meeting} của Ban Chỉ đạo về phát triển "
              f"khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số")
-    lead = (f"Chiều ngày {published.day} tháng {published.month}, tại Hà Nội, Thủ tướng Phạm Minh Chính, Trưởng Ban "
+    lead = (f"Chiều ngày {held.day} tháng {held.month}, tại Hà Nội, Thủ tướng Phạm Minh Chính, Trưởng Ban "
             f"Chỉ đạo của Chính phủ về phát triển khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số và Đề án 06 "
             f"đã chủ trì phiên họp thứ {meeting} của Ban Chỉ đạo. Phiên họp được kết nối trực tuyến với "
             f"{rng.randint(20, 34)} tỉnh, thành phố trực thuộc Trung ương.")
@@ -214,6 +257,46 @@ def parse_langs(spec: str) -> list[tuple[str, float]]:
     return out
 
 
+@dataclass
+class Event:
+    """Seed reports of one meeting (the seeds published on one date), per language."""
+
+    held: dt.date
+    number: int
+    seeds: dict[str, list[Seed]]
+
+
+@dataclass
+class Meeting:
+    event: Event
+    number: int
+    delta: dt.timedelta
+
+
+def seed_events(seeds: dict[str, list[Seed]]) -> list[Event]:
+    by_date: dict[dt.date, dict[str, list[Seed]]] = {}
+    for lang, items in sorted(seeds.items()):
+        for sd in items:
+            by_date.setdefault(sd.published, {}).setdefault(lang, []).append(sd)
+    events = []
+    for held, group in sorted(by_date.items()):
+        numbers = [meeting_number(" ".join(filter(None, [sd.title, *sd.paragraphs[:2]])), lang)
+                   for lang, items in group.items() for sd in items]
+        events.append(Event(held, next((x for x in numbers if x), 1), group))
+    return events
+
+
+def plan_meetings(seeds: dict[str, list[Seed]], n: int, rng: random.Random) -> list[Meeting]:
+    """About n / REPORTS_PER_MEETING meetings (at least one per seed event), each on its own date
+    and with its own number."""
+    events = seed_events(seeds)
+    if not events:  # Vietnamese only, from templates
+        events = [Event(dt.date(2025, 9, 24), 4, {})]
+    count = max(len(events), round(n / REPORTS_PER_MEETING))
+    return [Meeting(events[k % len(events)], FIRST_NUMBER + k % (1000 - FIRST_NUMBER),
+                    dt.timedelta(days=rng.randint(-400, 400))) for k in range(count)]
+
+
 def generate(n: int, out: Path, seed: int = 7, langs: str = "en=6,de=2,vi=2", seeds_dir: Path | None = None,
              formats: tuple[tuple[str, float], ...] = FORMATS, shard_size: int = 1000) -> dict:
     """Write ``n`` documents under ``out`` (replacing it); returns counts per language and format."""
@@ -226,26 +309,29 @@ def generate(n: int, out: Path, seed: int = 7, langs: str = "en=6,de=2,vi=2", se
         shutil.rmtree(out)
     out.mkdir(parents=True)
     rng = random.Random(seed)
+    meetings = plan_meetings(seeds, n, rng)
+    eligible = {lang: [m for m in meetings if lang == "vi" or m.event.seeds.get(lang)] for lang, _ in weights}
     counts: dict[str, int] = {}
     jsonl: dict[int, list[str]] = {}
     for i in range(n):
         lang = _pick(rng, weights)
         fmt = _pick(rng, list(formats))
         shard = i // shard_size
-        delta = dt.timedelta(days=rng.randint(-400, 400))
+        meeting = rng.choice(eligible[lang])
+        held = meeting.event.held + meeting.delta
+        published = held + dt.timedelta(days=rng.choice((0, 0, 0, 1, 1, 2)))
         if lang == "vi":
-            published = dt.date(2025, 9, 24) + delta
-            title, paras = vietnamese_doc(rng, published)
+            title, paras = vietnamese_doc(rng, published, meeting.number, held)
         else:
-            src = rng.choice(seeds[lang])
-            published = src.published + delta
-            paras = [_change_figures(_shift_dates(p, lang, delta, src.published.year), rng, lang)
-                     for p in src.paragraphs]
+            src = rng.choice(meeting.event.seeds[lang])
+            offset = meeting.number - meeting.event.number
+            paras = [_change_figures(_renumber(_shift_dates(p, lang, meeting.delta, src.published.year), lang, offset),
+                                     rng, lang) for p in src.paragraphs]
             lead, rest = paras[:1], paras[1:]
             rng.shuffle(rest)
             keep = max(3, int(len(rest) * rng.uniform(0.7, 1.0)))
             paras = lead + sorted(rng.sample(rest, k=min(keep, len(rest))), key=rest.index)
-            title = src.title
+            title = _renumber(src.title, lang, offset) if src.title else None
         outlet = rng.choice(OUTLETS[lang])
         doc_id = f"gen{seed}-{i:06d}-{lang}"
         url = f"https://{outlet}/{_slug(title or doc_id)}-{published:%Y%m%d}{i:06d}.htm"
