@@ -791,8 +791,8 @@ def write_meeting_outputs(out_dir: str | Path, emb: Embedder | None = None, cach
     """Write OUT/meetings.jsonl and OUT/tracking.jsonl (deterministic, atomic). Returns their counts.
     ``cache`` (a pipeline.cache.Cache) keeps statement embeddings between runs.
 
-    Streams: meetings are merged in batches and written in cluster order as they come back; only a
-    slim copy of each row (what tracking reads) is kept for the tracking pass at the end. With
+    Streams: meetings are merged in batches and written in cluster order as they come back; the
+    tracking pass then reads a slim copy of each row back from the file (unless its result is cached). With
     ``settings`` (a pipeline.run.Settings) the batches run on its engine (process pool or Dask:
     meetings are independent of each other), and each meeting's rows are cached (settings' cache,
     namespace "meeting") by everything they depend on, so a re-run with nothing changed merges
@@ -806,21 +806,50 @@ def write_meeting_outputs(out_dir: str | Path, emb: Embedder | None = None, cach
         results = _cached_merge(batches, settings)
     else:
         results = (merge_batch(b, None, emb) for b in batches)
-    kept: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]] = []
     clusters_it = iter(clusters)
+    inputs = hashlib.sha256()  # everything tracking reads: each meeting's id, date and rows
     n = 0
     with AtomicWriter(out_dir / "meetings.jsonl") as fh:
         for result in results:
             for lines in result:
                 c = next(clusters_it)
-                kept.append((c, _meeting_date(c, docs),
-                             [_for_tracking(MeetingCommitment.model_validate_json(x)) for x in lines]))
+                inputs.update(f"{c.cluster_id}\x1f{_meeting_date(c, docs)}\x1f{len(lines)}\n".encode("utf-8"))
                 for line in lines:
                     fh.write(line)
                     fh.write("\n")
+                    inputs.update(line.encode("utf-8"))
+                    inputs.update(b"\n")
                 n += len(lines)
-    m = write_jsonl(out_dir / "tracking.jsonl", track(kept, emb))
+    m = _write_tracking(out_dir, clusters, docs, emb, settings, inputs.hexdigest())
     return n, m
+
+
+def _write_tracking(out_dir: Path, clusters: list[Cluster], docs: dict[str, DocInfo], emb: Embedder,
+                    settings, inputs: str) -> int:
+    """OUT/tracking.jsonl from the meeting rows just written. With a cache (``settings``' cache,
+    namespace "tracking"), the links are kept by the code and a hash of every meeting's id, date and
+    rows (``inputs``), so a re-run with nothing changed neither parses the rows nor tracks again."""
+    from pipeline import code_fingerprint
+    from pipeline.cache import key_of
+
+    cache = settings.cache("tracking") if settings is not None and settings.cache_dir else None
+    key = key_of("tracking", code_fingerprint(), inputs)
+    lines = cache.get(key) if cache is not None else None
+    if lines is None:
+        rows: dict[str, list[MeetingCommitment]] = defaultdict(list)
+        with open(out_dir / "meetings.jsonl", "rb") as fh:  # one slim copy of each row (what tracking reads)
+            for line in fh:
+                row = _for_tracking(MeetingCommitment.model_validate_json(line))
+                rows[row.cluster_id].append(row)
+        kept = [(c, _meeting_date(c, docs), rows.pop(c.cluster_id, [])) for c in clusters]
+        lines = [dumps(link) for link in track(kept, emb)]
+        if cache is not None:
+            cache.put(key, lines)
+    with AtomicWriter(out_dir / "tracking.jsonl") as fh:
+        for line in lines:
+            fh.write(line)
+            fh.write("\n")
+    return len(lines)
 
 
 @dataclass

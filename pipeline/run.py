@@ -12,6 +12,7 @@ spill to temp files; only the compact dedup summaries stay in memory for cluster
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -455,7 +456,7 @@ def _fsync_dir(folder: Path) -> None:
 def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> RunInfo:
     out = work / "out"  # outputs are staged here and published into settings.out at the very end
     docs_tmp, stmts_tmp = work / "documents.stage.jsonl", work / "commitments.stage.jsonl"
-    summaries: list[dedup.DocSummary] = []
+    summaries: list[dict] = []  # DocSummary dumps (JSON-ready), as the workers and the cache give them
     counts: Counter[str] = Counter()
     langs: Counter[str] = Counter()
     n_statements = 0
@@ -478,13 +479,13 @@ def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> Run
                         sfh.write(line + "\n")
                     n_statements += len(res.statements)
                     if res.summary is not None:
-                        summaries.append(dedup.DocSummary.model_validate(res.summary))
+                        summaries.append(res.summary)
             if settings.progress:
                 settings.progress(len(results))
     t_parallel = time.perf_counter() - t0
 
     with clock("cluster"):
-        assignments, clusters = dedup.cluster(summaries)
+        assignments, clusters = _cluster(summaries, settings)
     summaries.clear()
 
     def documents() -> Iterator[dict]:
@@ -522,6 +523,30 @@ def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> Run
         settings.timings.update(stages=dict(clock.seconds), parallel_phase=t_parallel,
                                 total=time.perf_counter() - t0, documents=info.documents, ok=info.ok)
     return info
+
+
+def _cluster(summaries: list[dict], settings: Settings) -> tuple[dict[str, tuple[str, str | None]], list]:
+    """``dedup.cluster`` over the corpus' summaries, cached (namespace "cluster") by the code and every
+    summary: a re-run over the same documents reads the assignments and clusters back."""
+    from pipeline.records import Cluster
+
+    cache = settings.cache("cluster") if settings.cache_dir else None
+    key = None
+    if cache is not None:
+        h = hashlib.sha256()
+        for summary in summaries:
+            h.update(json.dumps(summary, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+            h.update(b"\n")
+        key = key_of("cluster", code_fingerprint(), h.hexdigest())
+        hit = cache.get(key)
+        if hit is not None:
+            return ({d: (cid, dup) for d, cid, dup in hit["assignments"]},
+                    [Cluster.model_validate(c) for c in hit["clusters"]])
+    assignments, clusters = dedup.cluster([dedup.DocSummary.model_validate(x) for x in summaries])
+    if cache is not None:
+        cache.put(key, {"assignments": [[d, cid, dup] for d, (cid, dup) in assignments.items()],
+                        "clusters": [c.model_dump(mode="json") for c in clusters]})
+    return assignments, clusters
 
 
 def _write_meetings(out: Path, settings: Settings) -> None:

@@ -288,8 +288,16 @@ def test_meetings_merged_on_the_pool_and_cached(tmp_path, monkeypatch):
     assert ((tmp_path / "meetings.jsonl").read_bytes(), (tmp_path / "tracking.jsonl").read_bytes()) == serial
     assert started == [True]
     (tmp_path / "meetings.jsonl").unlink()
+    (tmp_path / "tracking.jsonl").unlink()
+    import pipeline.merge as M
+
+    def no_tracking(*args, **kwargs):
+        raise AssertionError("tracked again with nothing changed")
+
+    monkeypatch.setattr(M, "track", no_tracking)  # the links come from the cache too
     assert write_meeting_outputs(tmp_path, settings=settings) == (7, 1)
     assert ((tmp_path / "meetings.jsonl").read_bytes(), (tmp_path / "tracking.jsonl").read_bytes()) == serial
     assert started == [True, False]
     with sqlite3.connect(tmp_path / "cache" / "cache.sqlite") as conn:
         assert conn.execute("SELECT COUNT(*) FROM kv WHERE ns='meeting'").fetchone()[0] == 2
+        assert conn.execute("SELECT COUNT(*) FROM kv WHERE ns='tracking'").fetchone()[0] == 1

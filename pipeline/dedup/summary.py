@@ -11,7 +11,6 @@ import base64
 from collections import OrderedDict
 
 import numpy as np
-from datasketch import MinHash
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from pipeline.config import (DEDUP_FIGURE_TRIGRAMS, DEDUP_LEAD_SENTENCES, DEDUP_MAX_FIGURES, DEDUP_MIN_SENTENCE_WORDS,
@@ -159,6 +158,8 @@ def embed(texts: list[str], settings=None) -> bytes:
 
 
 def _minhash(text: str) -> bytes:
+    from datasketch import MinHash  # imported here: a warm re-run summarises nothing (scipy import ~0.5 s)
+
     m = MinHash(num_perm=DEDUP_NUM_PERM, seed=1, scheme="affine32")
     sh = F.shingles(text, DEDUP_SHINGLE_WORDS)
     if sh:
