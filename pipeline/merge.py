@@ -24,6 +24,7 @@ statements join the original's rows, and they are listed as copies in the source
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import math
@@ -572,31 +573,50 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
         if not metrics[r.id]:
             for w in sorted(row_stems[r.id]):
                 by_word[w].append((k, r))
+    positions = {key: [kk for kk, _ in posting] for key, posting in by_metric.items()}
+    positions.update({w: [kk for kk, _ in posting] for w, posting in by_word.items()})
+    back = config.TRACK_MAX_MEETINGS_BACK
+
+    def earlier(index, key, k: int, mdate: str):
+        """The posting's entries in the `back` most recent meetings dated before `mdate`. Only those
+        can be used: a row keeps the candidates of the `back` most recent meetings over all its
+        postings, and each of those meetings is among the `back` most recent of any posting holding
+        it. Postings are in meeting order, so the walk stops early: the work does not grow with the
+        number of earlier meetings."""
+        posting = index.get(key, ())
+        i = bisect.bisect_left(positions[key], k) if posting else 0
+        seen, last = 0, None
+        while i > 0:
+            i -= 1
+            kk, e = posting[i]
+            if dated[kk][1] >= mdate:  # same day (meetings are sorted by date): not earlier
+                continue
+            if kk != last:
+                seen, last = seen + 1, kk
+                if seen > back:
+                    return
+            yield kk, e
+
     links: list[TrackingLink] = []
     pending: list[tuple[int, MeetingCommitment, dict]] = []
     for k, (cluster, mdate, rows) in enumerate(dated):
         for row in rows:
             cands: dict[str, tuple[int, MeetingCommitment]] = {}
             for key in sorted({(m[0], w) for m in metrics[row.id] for w in m[2] - m[4]}):
-                for kk, e in by_metric.get(key, ()):
-                    if kk < k and dated[kk][1] < mdate:
-                        cands[e.id] = (kk, e)
+                for kk, e in earlier(by_metric, key, k, mdate):
+                    cands[e.id] = (kk, e)
             if row.kind == "commitment":
                 words = row_stems[row.id] if not metrics[row.id] else frozenset()
                 for w in sorted(words):
-                    posting = by_word.get(w, ())
-                    if len(posting) > config.TRACK_MAX_WORD_ROWS:
+                    if len(by_word.get(w, ())) > config.TRACK_MAX_WORD_ROWS:
                         continue
-                    for kk, e in posting:
-                        if kk < k and dated[kk][1] < mdate:
-                            cands[e.id] = (kk, e)
+                    for kk, e in earlier(by_word, w, k, mdate):
+                        cands[e.id] = (kk, e)
                 if metrics[row.id]:  # a target with figures may restate one given earlier without them
                     for w in sorted(row_stems[row.id]):
-                        posting = by_word.get(w, ())
-                        if len(posting) <= config.TRACK_MAX_WORD_ROWS:
-                            for kk, e in posting:
-                                if kk < k and dated[kk][1] < mdate:
-                                    cands[e.id] = (kk, e)
+                        if len(by_word.get(w, ())) <= config.TRACK_MAX_WORD_ROWS:
+                            for kk, e in earlier(by_word, w, k, mdate):
+                                cands[e.id] = (kk, e)
             pending.append((k, row, cands))
     # embed every text a candidate pair needs in one batch (single-text calls are slow)
     recent = {}
