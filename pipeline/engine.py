@@ -81,8 +81,11 @@ def _start_method() -> str:
 
 
 class LocalEngine:
-    def __init__(self, workers: int = 1, in_flight_per_worker: int = IN_FLIGHT_PER_WORKER):
+    def __init__(self, workers: int = 1, in_flight_per_worker: int = IN_FLIGHT_PER_WORKER, clean_start: bool = False):
         self.workers = resolve_workers(workers)
+        # clean_start: workers start from a fresh interpreter (forkserver) rather than as forks of a
+        # parent that may hold a large heap by then (the meeting stage runs after clustering)
+        self.clean_start = clean_start
         self.in_flight = max(1, self.workers * in_flight_per_worker)
         self.pool_started = False  # observable: tests and the bench check the lazy start
 
@@ -107,7 +110,10 @@ class LocalEngine:
         from concurrent.futures.process import BrokenProcessPool
 
         threads = max(1, (os.cpu_count() or 1) // self.workers)
-        ctx = mp.get_context(_start_method())
+        method = _start_method()
+        if self.clean_start and method == "fork":
+            method = "forkserver" if "forkserver" in mp.get_all_start_methods() else method
+        ctx = mp.get_context(method)
         pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
                                    initializer=_init_local_worker, initargs=(threads,))
         self.pool_started = True
@@ -273,9 +279,9 @@ def _close(client, cluster) -> None:
             cluster.close()
 
 
-def get_engine(settings):
+def get_engine(settings, clean_start: bool = False):
     if settings.engine == "local":
-        return LocalEngine(settings.workers)
+        return LocalEngine(settings.workers, clean_start=clean_start)
     if settings.engine == "dask":
         return DaskEngine(settings.scheduler, settings.workers)
     raise ValueError(f"unknown engine {settings.engine!r} (expected: local, dask)")

@@ -901,7 +901,7 @@ def _cached_merge(batches: Iterable[list], settings) -> Iterator[list[list[str]]
             if todo:
                 yield [batch[i] for i in todo]
 
-    results = get_engine(settings).map(merge_batch, work(), settings)
+    results = get_engine(settings, clean_start=True).map(merge_batch, work(), settings)
     while True:
         while queue and queue[0].done:
             entry = queue.popleft()

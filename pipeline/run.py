@@ -487,6 +487,7 @@ def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> Run
     with clock("cluster"):
         assignments, clusters = _cluster(summaries, settings)
     summaries.clear()
+    _release_memory()  # before the meeting stage forks its workers: they inherit the parent's heap
 
     def documents() -> Iterator[dict]:
         with open(docs_tmp, encoding="utf-8") as fh:
@@ -523,6 +524,21 @@ def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> Run
         settings.timings.update(stages=dict(clock.seconds), parallel_phase=t_parallel,
                                 total=time.perf_counter() - t0, documents=info.documents, ok=info.ok)
     return info
+
+
+def _release_memory() -> None:
+    """Hand the memory the clustering freed back to the OS (glibc keeps freed heap pages otherwise),
+    so the parent and the workers forked from it for the meeting stage stay small. A no-op elsewhere."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _cluster(summaries: list[dict], settings: Settings) -> tuple[dict[str, tuple[str, str | None]], list]:

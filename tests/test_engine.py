@@ -141,3 +141,22 @@ def test_pipeline_pool_output_is_byte_identical_to_serial_and_warm_rerun(small_c
     assert info3.cache_hits == 8
     assert "extract" not in t3["stages"] and "language" not in t3["stages"]
     assert _outputs(serial) == _outputs(warm)
+
+
+_PARENT_STATE: list[int] = []
+
+
+def _sees_parent_state(item, settings):
+    return bool(_PARENT_STATE)
+
+
+@pytest.mark.skipif("forkserver" not in __import__("multiprocessing").get_all_start_methods(),
+                    reason="needs the forkserver start method")
+def test_clean_start_workers_do_not_inherit_the_parents_heap():
+    # the meeting stage's pool starts after clustering: its workers must not be forks of that heap
+    _PARENT_STATE.append(1)
+    try:
+        assert list(LocalEngine(workers=2).map(_sees_parent_state, range(4))) == [True] * 4
+        assert list(LocalEngine(workers=2, clean_start=True).map(_sees_parent_state, range(4))) == [False] * 4
+    finally:
+        _PARENT_STATE.clear()
