@@ -456,7 +456,7 @@ def _fsync_dir(folder: Path) -> None:
 def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> RunInfo:
     out = work / "out"  # outputs are staged here and published into settings.out at the very end
     docs_tmp, stmts_tmp = work / "documents.stage.jsonl", work / "commitments.stage.jsonl"
-    summaries: list[dict] = []  # DocSummary dumps (JSON-ready), as the workers and the cache give them
+    summaries: list[str] = []  # DocSummary dumps as JSON text (a third of the memory of the dicts)
     counts: Counter[str] = Counter()
     langs: Counter[str] = Counter()
     n_statements = 0
@@ -478,8 +478,8 @@ def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> Run
                     for line in res.statements:
                         sfh.write(line + "\n")
                     n_statements += len(res.statements)
-                    if res.summary is not None:
-                        summaries.append(res.summary)
+                    if res.summary is not None:  # one compact string per document until clustering
+                        summaries.append(json.dumps(res.summary, sort_keys=True, ensure_ascii=False))
             if settings.progress:
                 settings.progress(len(results))
     t_parallel = time.perf_counter() - t0
@@ -541,7 +541,7 @@ def _release_memory() -> None:
         pass
 
 
-def _cluster(summaries: list[dict], settings: Settings) -> tuple[dict[str, tuple[str, str | None]], list]:
+def _cluster(summaries: list[str], settings: Settings) -> tuple[dict[str, tuple[str, str | None]], list]:
     """``dedup.cluster`` over the corpus' summaries, cached (namespace "cluster") by the code and every
     summary: a re-run over the same documents reads the assignments and clusters back."""
     from pipeline.records import Cluster
@@ -551,14 +551,14 @@ def _cluster(summaries: list[dict], settings: Settings) -> tuple[dict[str, tuple
     if cache is not None:
         h = hashlib.sha256()
         for summary in summaries:
-            h.update(json.dumps(summary, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+            h.update(summary.encode("utf-8"))
             h.update(b"\n")
         key = key_of("cluster", code_fingerprint(), h.hexdigest())
         hit = cache.get(key)
         if hit is not None:
             return ({d: (cid, dup) for d, cid, dup in hit["assignments"]},
                     [Cluster.model_validate(c) for c in hit["clusters"]])
-    assignments, clusters = dedup.cluster([dedup.DocSummary.model_validate(x) for x in summaries])
+    assignments, clusters = dedup.cluster([dedup.DocSummary.model_validate_json(x) for x in summaries])
     if cache is not None:
         cache.put(key, {"assignments": [[d, cid, dup] for d, (cid, dup) in assignments.items()],
                         "clusters": [c.model_dump(mode="json") for c in clusters]})
