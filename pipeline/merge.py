@@ -38,7 +38,7 @@ from typing import Iterable, Iterator, Optional
 from pydantic import BaseModel, ConfigDict
 
 from pipeline import config
-from pipeline.io import AtomicWriter, dumps, read_jsonl, write_jsonl
+from pipeline.io import AtomicWriter, dumps, read_jsonl
 from pipeline.records import (Actor, Cluster, Conflict, DateSpan, Document, Figure, MeetingCommitment,
                               MeetingSource, Statement, TrackingLink)
 

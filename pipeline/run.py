@@ -487,7 +487,7 @@ def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> Run
     with clock("cluster"):
         assignments, clusters = _cluster(summaries, settings)
     summaries.clear()
-    _release_memory()  # before the meeting stage forks its workers: they inherit the parent's heap
+    _release_memory()
 
     def documents() -> Iterator[dict]:
         with open(docs_tmp, encoding="utf-8") as fh:
@@ -528,7 +528,7 @@ def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> Run
 
 def _release_memory() -> None:
     """Hand the memory the clustering freed back to the OS (glibc keeps freed heap pages otherwise),
-    so the parent and the workers forked from it for the meeting stage stay small. A no-op elsewhere."""
+    so the parent stays small for the meeting stage. A no-op where there is no malloc_trim."""
     import ctypes
     import ctypes.util
     import gc

@@ -9,7 +9,6 @@ notice three weeks later.
 from __future__ import annotations
 
 import datetime as dt
-
 import hashlib
 import json
 import random

@@ -112,7 +112,7 @@ def _outputs(folder: Path) -> dict[str, bytes]:
     return {f: (folder / f).read_bytes() for f in OUTPUT_FILES}
 
 
-def test_pipeline_pool_output_is_byte_identical_to_serial_and_warm_rerun(small_corpus, tmp_path):
+def test_pipeline_pool_output_is_byte_identical_to_serial_and_warm_rerun(small_corpus, tmp_path, monkeypatch):
     serial, pooled, warm, cache = tmp_path / "serial", tmp_path / "pooled", tmp_path / "warm", tmp_path / "cache"
     t1: dict = {}
     t2: dict = {}
@@ -133,11 +133,8 @@ def test_pipeline_pool_output_is_byte_identical_to_serial_and_warm_rerun(small_c
     def no_clustering(summaries):
         raise AssertionError("clustering recomputed on a warm re-run")
 
-    real_cluster, dedup.cluster = dedup.cluster, no_clustering
-    try:
-        info3 = run(Settings(corpus=small_corpus, out=warm, cache_dir=cache, workers=2, batch_size=3, timings=t3))
-    finally:
-        dedup.cluster = real_cluster
+    monkeypatch.setattr(dedup, "cluster", no_clustering)
+    info3 = run(Settings(corpus=small_corpus, out=warm, cache_dir=cache, workers=2, batch_size=3, timings=t3))
     assert info3.cache_hits == 8
     assert "extract" not in t3["stages"] and "language" not in t3["stages"]
     assert _outputs(serial) == _outputs(warm)

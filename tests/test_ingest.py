@@ -111,3 +111,19 @@ def test_header_date_lines_in_each_language_and_portal_banners():
     assert page.title == "Thủ tướng chủ trì Phiên họp thứ năm của Ban Chỉ đạo"
     assert page.published == "2025-11-15"
     assert "Cổng Thông tin" not in " ".join(page.paragraphs)
+
+
+def test_control_characters_mean_binary_content():
+    import pytest
+
+    from pipeline.ingest.decode import Rejected, decode
+
+    # newline and tab are text; NUL-free C0 controls (U+0001-U+0004) and C1 controls (U+0085, NEL)
+    # are category Cc: more than 3, and more than one per 100 characters, reject the file
+    text, _ = decode(("line one\tcell\n" * 20).encode("utf-8"))
+    assert text.startswith("line one\tcell\n")
+    for junk in ("\x01\x02\x03\x04", "\u0085" * 4):
+        with pytest.raises(Rejected, match="control characters"):
+            decode(("some words " + junk + " more words").encode("utf-8"))
+    # three are tolerated (a stray form feed or two), and so is a no-break space (category Zs)
+    decode(("some words \x0c\x0c\x0c more words \u00a0").encode("utf-8"))
