@@ -38,6 +38,11 @@ OUTLETS = {
 }
 FORMATS = (("txt", 0.80), ("jsonl", 0.15), ("html", 0.05))
 REPORTS_PER_MEETING = 12
+# Meetings are spread over at least 800 days, and over MEETING_SPACING_DAYS per meeting in a larger
+# corpus: a larger corpus is a longer archive (as a real one is), not the same committees meeting
+# more often. The seeds name a few bodies, so without this a 10,000-document corpus would hold a
+# meeting of the same committee every day, each report near-identical to hundreds within weeks.
+MEETING_SPACING_DAYS = 10
 FIRST_NUMBER = 5  # generated meetings are numbered from here (meeting numbers are read up to 999)
 
 EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -288,13 +293,14 @@ def seed_events(seeds: dict[str, list[Seed]]) -> list[Event]:
 
 def plan_meetings(seeds: dict[str, list[Seed]], n: int, rng: random.Random) -> list[Meeting]:
     """About n / REPORTS_PER_MEETING meetings (at least one per seed event), each on its own date
-    and with its own number."""
+    (see MEETING_SPACING_DAYS) and with its own number."""
     events = seed_events(seeds)
     if not events:  # Vietnamese only, from templates
         events = [Event(dt.date(2025, 9, 24), 4, {})]
     count = max(len(events), round(n / REPORTS_PER_MEETING))
+    half = max(400, count * MEETING_SPACING_DAYS // 2)
     return [Meeting(events[k % len(events)], FIRST_NUMBER + k % (1000 - FIRST_NUMBER),
-                    dt.timedelta(days=rng.randint(-400, 400))) for k in range(count)]
+                    dt.timedelta(days=rng.randint(-half, half))) for k in range(count)]
 
 
 def generate(n: int, out: Path, seed: int = 7, langs: str = "en=6,de=2,vi=2", seeds_dir: Path | None = None,
