@@ -31,6 +31,7 @@ Writes OUT/bench.json (everything) and OUT/bench.md (the tables); prints the tab
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -382,7 +383,7 @@ def ensure_corpus(work: Path, mix: str, n: int, seed: int) -> Path:
     folder = work / f"corpus-{mix}-{n}-s{seed}"
     stamp = folder / ".params"
     params = json.dumps({"n": n, "langs": MIXES[mix], "seed": seed,
-                         "gen": (ROOT / "scripts" / "gen_corpus.py").stat().st_mtime})
+                         "gen": hashlib.sha256((ROOT / "scripts" / "gen_corpus.py").read_bytes()).hexdigest()})
     if stamp.exists() and stamp.read_text() == params:
         return folder
     from importlib.util import module_from_spec, spec_from_file_location
