@@ -415,6 +415,22 @@ def test_copies_do_not_chain_across_months():
     assert assignments["q"] == (assignments["p0"][0], "p0")
 
 
+def test_copies_months_apart_are_not_even_candidates(summaries):
+    from pipeline.dedup.cluster import candidate_pairs
+
+    # one report re-posted verbatim (same MinHash, same keys and URL) on three dates: 20 days apart
+    # is a possible copy, 100 days apart can never be one group (DEDUP_MAX_SPAN_DAYS = 45), so the
+    # pair is not proposed and not compared; an undated copy is compared with every one of them
+    base = summaries["a1"].model_copy(update={"meeting_date": None, "meeting_number": None})
+    docs = [base.model_copy(update={"doc_id": d, "published": p})
+            for d, p in (("r0", "2025-05-20"), ("r1", "2025-06-09"), ("r2", "2025-08-28"), ("r3", None))]
+    neigh = candidate_pairs(Corpus(docs))           # Corpus sorts by doc_id: r0, r1, r2, r3
+    assert neigh[0] == {1, 3}
+    assert neigh[1] == {0, 3}
+    assert neigh[2] == {3}
+    assert neigh[3] == {0, 1, 2}
+
+
 def test_embeddings_cached_by_sentence(tmp_path):
     from pipeline.dedup import summary as S
     from pipeline.run import Settings

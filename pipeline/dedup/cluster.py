@@ -2,7 +2,8 @@
 
 1. Candidate pairs (sub-quadratic): documents sharing a blocking key — same URL, a document code,
    a full date or a figure trigram that few documents share, the same body and meeting number,
-   the same body within a two-week window — plus MinHash LSH buckets within each language.
+   the same body within a two-week window — plus MinHash LSH buckets within each language and
+   period. Pairs dated further apart than DEDUP_MAX_SPAN_DAYS are never proposed (no group may span more).
    A structural bucket larger than DEDUP_MAX_BUCKET is paired by sorted neighbourhood (each
    document with its DEDUP_WINDOW successors by date); a content key shared by more than
    DEDUP_MAX_KEY_DF documents proposes no pairs (it still counts, weakly, in the meeting score).
@@ -24,6 +25,7 @@ import hashlib
 from collections import defaultdict
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Iterator
 
 import numpy as np
 
@@ -187,8 +189,16 @@ class Corpus:
 
 
 # -------------------------------------------------------------------- candidates
+def _too_far(c: Corpus, i: int, j: int) -> bool:
+    """Both dated and further apart than DEDUP_MAX_SPAN_DAYS: such a pair can never be used (no
+    duplicate group or meeting cluster may span more, see ``_cluster_conflict``), so it is not proposed."""
+    a, b = c.eff[i], c.eff[j]
+    return a is not None and b is not None and abs(a - b) > DEDUP_MAX_SPAN_DAYS
+
+
 def candidate_pairs(c: Corpus) -> dict[int, set[int]]:
-    """Neighbours of each document: every pair that shares a block (sub-quadratic)."""
+    """Neighbours of each document: every pair that shares a block (sub-quadratic), minus the pairs
+    dated too far apart to ever be used."""
     structural: dict[str, list[int]] = defaultdict(list)
     content: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(c.s):
@@ -206,11 +216,15 @@ def candidate_pairs(c: Corpus) -> dict[int, set[int]]:
                 structural[f"w:{b}:{week + 1}"].append(i)
     neigh: dict[int, set[int]] = defaultdict(set)
 
+    def pair(i: int, j: int) -> None:
+        if i != j and not _too_far(c, i, j):
+            neigh[i].add(j)
+            neigh[j].add(i)
+
     def link(members: list[int]) -> None:
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
-                neigh[members[x]].add(members[y])
-                neigh[members[y]].add(members[x])
+                pair(members[x], members[y])
 
     for key in sorted(content):
         members = content[key]
@@ -224,28 +238,44 @@ def candidate_pairs(c: Corpus) -> dict[int, set[int]]:
         order = sorted(members, key=lambda i: (c.eff[i] if c.eff[i] is not None else 10 ** 9, c.s[i].doc_id))
         for x, i in enumerate(order):
             for j in order[x + 1:x + 1 + DEDUP_WINDOW]:
-                neigh[i].add(j)
-                neigh[j].add(i)
-    # MinHash LSH within each language (near-copies whose metadata says nothing)
+                pair(i, j)
+    for i, j in _minhash_pairs(c):
+        pair(i, j)
+    for i, j in content_neighbours(c):
+        pair(i, j)
+    return neigh
+
+
+def _minhash_pairs(c: Corpus) -> Iterator[tuple[int, int]]:
+    """MinHash LSH within each language (near-copies whose metadata says nothing), one index per
+    language and period of DEDUP_MAX_SPAN_DAYS: a dated document queries its own period and the two
+    beside it, so a boilerplate report repeated every month is not compared with every other month's
+    (the work stays linear in the number of periods); an undated one queries every period."""
     from datasketch import LeanMinHash, MinHashLSH
 
-    by_lang: dict[str, list[int]] = defaultdict(list)
+    def sketch(i: int) -> LeanMinHash:
+        return LeanMinHash(seed=1, hashvalues=c.s[i].hashvalues().astype(np.uint64), scheme="affine32")
+
+    by_lang: dict[str, dict[int | None, list[int]]] = defaultdict(lambda: defaultdict(list))
     for i, s in enumerate(c.s):
         if s.minhash:
-            by_lang[s.lang or "?"].append(i)
+            by_lang[s.lang or "?"][c.eff[i] // DEDUP_MAX_SPAN_DAYS if c.eff[i] is not None else None].append(i)
     for lang in sorted(by_lang):
-        lsh = MinHashLSH(threshold=DEDUP_LSH_THRESHOLD, num_perm=DEDUP_NUM_PERM)
-        for i in by_lang[lang]:
-            lsh.insert(i, LeanMinHash(seed=1, hashvalues=c.s[i].hashvalues().astype(np.uint64), scheme="affine32"))
-        for i in by_lang[lang]:
-            for j in lsh.query(LeanMinHash(seed=1, hashvalues=c.s[i].hashvalues().astype(np.uint64), scheme="affine32")):
-                if j != i:
-                    neigh[i].add(j)
-                    neigh[j].add(i)
-    for i, j in content_neighbours(c):
-        neigh[i].add(j)
-        neigh[j].add(i)
-    return neigh
+        periods = by_lang[lang]
+        index: dict[int | None, MinHashLSH] = {}
+        for p in sorted(periods, key=lambda p: (p is None, p or 0)):
+            index[p] = lsh = MinHashLSH(threshold=DEDUP_LSH_THRESHOLD, num_perm=DEDUP_NUM_PERM)
+            for i in periods[p]:
+                lsh.insert(i, sketch(i))
+        for p in sorted(periods, key=lambda p: (p is None, p or 0)):
+            near = sorted(index, key=lambda q: (q is None, q or 0)) if p is None else \
+                [q for q in (p - 1, p, p + 1, None) if q in index]
+            for i in periods[p]:
+                m = sketch(i)
+                for q in near:
+                    for j in sorted(index[q].query(m)):
+                        if j != i:
+                            yield i, j
 
 
 def content_neighbours(c: Corpus) -> list[tuple[int, int]]:
