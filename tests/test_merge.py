@@ -301,3 +301,45 @@ def test_meetings_merged_on_the_pool_and_cached(tmp_path, monkeypatch):
     with sqlite3.connect(tmp_path / "cache" / "cache.sqlite") as conn:
         assert conn.execute("SELECT COUNT(*) FROM kv WHERE ns='meeting'").fetchone()[0] == 2
         assert conn.execute("SELECT COUNT(*) FROM kv WHERE ns='tracking'").fetchone()[0] == 1
+
+
+def test_tracking_embeds_on_the_pool(tmp_path, monkeypatch):
+    """Without a cache, the texts tracking compares are embedded on the engine's workers, chunk by
+    chunk, and the links are the serial bytes."""
+    from pipeline.engine import LocalEngine
+    from pipeline.merge import embed_chunk
+    from pipeline.run import Settings
+
+    _run_files(tmp_path)
+    write_meeting_outputs(tmp_path, Embedder())
+    serial = (tmp_path / "tracking.jsonl").read_bytes()
+    assert serial.count(b"\n") == 1
+    monkeypatch.setattr(Embedder, "CHUNK", 1)  # one text per chunk: several chunks, so the pool is used
+    mapped = []
+    real_map = LocalEngine.map
+
+    def spy(self, fn, items, settings=None):
+        items = list(items)
+        for out in real_map(self, fn, items, settings):
+            yield out
+        mapped.append((fn, len(items), self.pool_started))
+
+    monkeypatch.setattr(LocalEngine, "map", spy)
+    settings = Settings(corpus=tmp_path, out=tmp_path, cache_dir=None, workers=2)
+    write_meeting_outputs(tmp_path, settings=settings)
+    assert (tmp_path / "tracking.jsonl").read_bytes() == serial
+    chunks = [(n, started) for fn, n, started in mapped if fn is embed_chunk]
+    assert chunks and all(n > 1 and started for n, started in chunks)
+
+
+def test_tracking_compares_wording_without_the_deadline():
+    from pipeline.merge import MeetingCommitment, MeetingSource, _row_core
+
+    text = "Complete the national land database by June 30, 2025."
+    date = DateSpan(text="by June 30, 2025", start="2025-06-30", end="2025-06-30")
+    row = MeetingCommitment(id="mc-1", cluster_id="m-1", kind="commitment", text=text, outlets=["o"], sources=[
+        MeetingSource(doc_id="d", outlet="o", lang="en", statement_id="s", text=text, source_text=text, date=date)])
+    assert _row_core(row) == "Complete the national land database ."
+    # a row whose first source is not its text's statement keeps its whole text
+    other = row.model_copy(update={"text": "Another sentence by June 30, 2025."})
+    assert _row_core(other) == "Another sentence by June 30, 2025."
