@@ -51,10 +51,15 @@ SAMPLE_S = 0.02
 
 # ------------------------------------------------------------------------------ memory sampling
 class TreeSampler(threading.Thread):
-    """Peak RSS (bytes) of a process and all its descendants, sampled in the background.
+    """Peak RSS (bytes) of a process and all its descendants, sampled in the background, and peak
+    PSS (every PSS_EVERY samples, from /proc/PID/smaps_rollup where the kernel has it): the RSS sum
+    counts pages that forked workers share with their parent once per process; PSS splits them, so
+    it is the memory the run really takes (RSS sum is the conservative upper bound).
 
     ``stage_of`` (optional) names the stage running at each sample: peaks are kept per stage.
     """
+
+    PSS_EVERY = 10
 
     def __init__(self, pid: int, stage_of=None):
         super().__init__(daemon=True)
@@ -63,6 +68,8 @@ class TreeSampler(threading.Thread):
         self.proc = psutil.Process(pid)
         self.stage_of = stage_of
         self.peak = 0
+        self.peak_pss = 0
+        self._ticks = 0
         self.per_stage: dict[str, int] = {}
         self._halt = threading.Event()
 
@@ -81,6 +88,22 @@ class TreeSampler(threading.Thread):
                 pass
         return total
 
+    def pss(self) -> int:
+        import psutil
+
+        total = 0
+        try:
+            procs = [self.proc] + self.proc.children(recursive=True)
+        except psutil.Error:
+            return 0
+        for p in procs:
+            try:
+                with open(f"/proc/{p.pid}/smaps_rollup") as fh:
+                    total += next(int(line.split()[1]) * 1024 for line in fh if line.startswith("Pss:"))
+            except (OSError, StopIteration, ValueError):
+                pass
+        return total
+
     def run(self) -> None:
         while not self._halt.is_set():
             self.sample()
@@ -89,6 +112,9 @@ class TreeSampler(threading.Thread):
     def sample(self) -> None:
         r = self.rss()
         self.peak = max(self.peak, r)
+        self._ticks += 1
+        if self._ticks % self.PSS_EVERY == 1:
+            self.peak_pss = max(self.peak_pss, self.pss())
         if self.stage_of is not None:
             st = self.stage_of()
             self.per_stage[st] = max(self.per_stage.get(st, 0), r)
@@ -375,6 +401,7 @@ def spawn(args: list[str], env: dict | None = None) -> dict:
     res = json.loads(stdout.strip().splitlines()[-1])
     res["wall_seconds"] = wall
     res["peak_rss_tree"] = sampler.peak
+    res["peak_pss_tree"] = sampler.peak_pss or None
     return res
 
 
@@ -426,6 +453,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "outputs", help="where bench.json / bench.md go")
     ap.add_argument("--sizes", default="100,1000,10000", help="corpus sizes (documents), comma-separated")
     ap.add_argument("--mixes", default="en,mixed", help="language mixes: en, mixed")
+    ap.add_argument("--mixed-sizes", default=None,
+                    help="sizes for the mixed mix (default: --sizes), e.g. 1000 to skip the mixed 10,000 run")
     ap.add_argument("--workers", type=int, default=0, help="workers for the e2e runs (0 = one per core)")
     ap.add_argument("--profile-sizes", default="100,1000,10000",
                     help="sizes that also get the serial per-stage profile (a second full run)")
@@ -457,8 +486,11 @@ def main(argv: list[str] | None = None) -> None:
         "startup_seconds": startup_seconds(), "runs": []}
     print(f"cores {report['machine']['cores']}, workers {workers}, start-up {report['startup_seconds']:.2f}s",
           flush=True)
-    for n in sizes:
+    mixed_sizes = sizes if args.mixed_sizes is None else [int(s) for s in args.mixed_sizes.split(",") if s]
+    for n in sorted(set(sizes) | (set(mixed_sizes) if "mixed" in mixes else set())):
         for mix in mixes:
+            if n not in (mixed_sizes if mix == "mixed" else sizes):
+                continue
             corpus = ensure_corpus(args.work, mix, n, args.seed)
             base = args.work / f"run-{mix}-{n}"
             row: dict = {"size": n, "mix": mix, "corpus": str(corpus)}
@@ -520,13 +552,13 @@ def tables(report: dict) -> str:
     lines = [f"# Benchmark ({report['machine']['cores']} cores, workers {report['workers']}, git {report['git']}, "
              f"start-up {report['startup_seconds']:.2f}s)", ""]
     lines += ["## End to end (fresh process, cold cache) and warm re-run", "",
-              "| corpus | docs | e2e s | docs/s | peak RSS MB (tree) | warm re-run s | warm - start-up s | "
-              "warm identical | dask docs/s | dask identical |",
-              "|---|---:|---:|---:|---:|---:|---:|---|---:|---|"]
+              "| corpus | docs | e2e s | docs/s | peak RSS MB (tree) | peak PSS MB (tree) | warm re-run s | "
+              "warm - start-up s | warm identical | dask docs/s | dask identical |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|"]
     for r in report["runs"]:
         e, w, d = r["e2e"], r["warm"], r.get("dask")
         lines.append(f"| {r['mix']} | {r['size']} | {e['wall_seconds']:.1f} | {e['documents'] / e['wall_seconds']:.1f} | "
-                     f"{mb(e['peak_rss_tree'])} | {w['wall_seconds']:.2f} | {w['wall_seconds'] - report['startup_seconds']:.2f} | "
+                     f"{mb(e['peak_rss_tree'])} | {mb(e.get('peak_pss_tree'))} | {w['wall_seconds']:.2f} | {w['wall_seconds'] - report['startup_seconds']:.2f} | "
                      f"{w['identical_to_cold']} | "
                      + (f"{d['documents'] / d['wall_seconds']:.1f} | {d['identical_to_local']} |" if d else "- | - |"))
     lines += ["", "## Per stage (serial profile: one process; docs/s = documents / stage seconds; peak RSS while "
