@@ -464,7 +464,8 @@ def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> Run
     doc_cache = settings.cache("doc")
     clock = StageClock()
 
-    docs = _unique_ids(iter_documents(settings.corpus, settings.max_bytes))
+    docs = _unique_ids(iter_documents(settings.corpus, settings.max_bytes,
+                                      settings.cache("ingest") if settings.cache_dir else None))
     with open(docs_tmp, "w", encoding="utf-8") as dfh, open(stmts_tmp, "w", encoding="utf-8") as sfh:
         for results in map_batches(_batched(docs, settings.batch_size), settings, doc_cache, clock):
             with clock("collect"):

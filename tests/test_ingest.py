@@ -1,5 +1,8 @@
 """Ingestion: formats, chrome removal, metadata, and bad inputs each with their expected record."""
+
 import json
+
+import pytest
 
 from pipeline.ingest import iter_documents
 from pipeline.lang import identify
@@ -127,3 +130,36 @@ def test_control_characters_mean_binary_content():
             decode(("some words " + junk + " more words").encode("utf-8"))
     # three are tolerated (a stray form feed or two), and so is a no-break space (category Zs)
     decode(("some words \x0c\x0c\x0c more words \u00a0").encode("utf-8"))
+
+
+def test_unchanged_inputs_are_not_cleaned_again(tmp_path, monkeypatch):
+    import shutil
+
+    from pipeline.cache import Cache
+    from pipeline.ingest import readers
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    (corpus / "more.jsonl").write_text(
+        json.dumps({"id": "j1", "url": "https://vietnamnews.vn/a.html", "text": "The ministry will finish the "
+                    "national database by June 30, 2025, the Prime Minister said at the meeting. " * 3}) + "\n"
+        + json.dumps({"id": "j2", "html": "<html><body><p>" + "Ministries must report every quarter. " * 8
+                      + "</p></body></html>"}) + "\nnot json\n", encoding="utf-8")
+    cache = Cache(tmp_path / "cache.sqlite", "ingest")
+    first = list(iter_documents(corpus, cache=cache))
+    assert {"j1", "j2"} <= {d.doc_id for d in first if d.status == "ok"}
+    assert any(d.status == "rejected" and "invalid JSON" in d.reason for d in first)
+    assert first == list(iter_documents(corpus))  # the cache changes nothing
+
+    def no_cleaning(*args, **kwargs):
+        raise AssertionError("an unchanged input was cleaned again")
+
+    monkeypatch.setattr(readers, "read_text", no_cleaning)
+    monkeypatch.setattr(readers, "read_html", no_cleaning)
+    again = list(iter_documents(corpus, cache=cache))
+    assert again == first  # every document, the rejected JSON line included, same order
+    # an edited file is read again (and only that one)
+    seed = sorted(corpus.glob("*.txt"))[0]
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n\nOne more paragraph.", encoding="utf-8")
+    with pytest.raises(AssertionError, match="cleaned again"):
+        list(iter_documents(corpus, cache=cache))

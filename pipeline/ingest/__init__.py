@@ -2,7 +2,7 @@
 
 Public API:
     discover(corpus) -> Iterator[Path]                       stable order, loop-safe
-    iter_documents(corpus, max_bytes) -> Iterator[Document]  every input accounted for
+    iter_documents(corpus, max_bytes, cache) -> Iterator[Document]  every input accounted for
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline.config import MAX_DOC_BYTES
-from pipeline.ingest.readers import read_file, rejected
+from pipeline.ingest.readers import IngestMemo, read_file, rejected
 from pipeline.records import Document
 
 INPUT_SUFFIXES = (".txt", ".text", ".html", ".htm", ".jsonl")
@@ -99,9 +99,18 @@ def _link_problem(path: Path) -> str | None:
     return None
 
 
-def iter_documents(corpus: Path, max_bytes: int = MAX_DOC_BYTES) -> Iterator[Document]:
-    """Every input as a Document, in discovery order; what cannot be read is a rejected one."""
-    corpus = Path(corpus)
+def iter_documents(corpus: Path, max_bytes: int = MAX_DOC_BYTES, cache=None) -> Iterator[Document]:
+    """Every input as a Document, in discovery order; what cannot be read is a rejected one. With
+    ``cache`` (a pipeline.cache.Cache), inputs cleaned before with the same bytes come from it."""
+    memo = IngestMemo(cache) if cache is not None and cache.path is not None else None
+    try:
+        yield from _iter_documents(Path(corpus), max_bytes, memo)
+    finally:
+        if memo is not None:
+            memo.flush()
+
+
+def _iter_documents(corpus: Path, max_bytes: int, memo: IngestMemo | None) -> Iterator[Document]:
     root = corpus if corpus.is_dir() else corpus.parent
     for path, problem in _walk_corpus(corpus):
         rel = path.relative_to(root).as_posix() if path != root else "."
@@ -114,4 +123,4 @@ def iter_documents(corpus: Path, max_bytes: int = MAX_DOC_BYTES) -> Iterator[Doc
             yield rejected(path.stem, rel, f"unsupported file type '{path.suffix or '(none)'}' "
                            f"(expected {', '.join(INPUT_SUFFIXES)})")
             continue
-        yield from read_file(root, path, max_bytes)
+        yield from read_file(root, path, max_bytes, memo)

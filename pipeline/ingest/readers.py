@@ -132,11 +132,58 @@ def _parse_deep(raw: str):
     return tree, depth
 
 
-def read_file(root: Path, file: Path, max_bytes: int = MAX_DOC_BYTES) -> Iterator[Document]:
+class IngestMemo:
+    """Cleaned documents kept in a cache (pipeline.cache.Cache, namespace "ingest") by the code,
+    where each came from (path, JSONL line and id) and its raw bytes: a re-run reads and hashes an
+    unchanged input but does not decode, strip or parse it again. Only accepted documents are kept
+    (a rejection is cheap, and some are transient: a file that disappeared). Writes are batched."""
+
+    FLUSH = 256
+
+    def __init__(self, cache) -> None:
+        from pipeline import code_fingerprint
+
+        self.cache = cache
+        self.fingerprint = code_fingerprint()
+        self.fresh: dict[str, dict] = {}
+
+    def key(self, where: str, doc_id: str, data: bytes) -> str:
+        from pipeline.cache import key_of
+
+        return key_of("ingest", self.fingerprint, where, doc_id, hashlib.sha256(data).hexdigest())
+
+    def get(self, key: str) -> Document | None:
+        hit = self.cache.get(key)
+        return Document.model_validate(hit) if hit is not None else None
+
+    def put(self, key: str, doc: Document) -> Document:
+        if doc.status == "ok":
+            self.fresh[key] = doc.model_dump(mode="json")
+            if len(self.fresh) >= self.FLUSH:
+                self.flush()
+        return doc
+
+    def flush(self) -> None:
+        if self.fresh:
+            self.cache.put_many(self.fresh)
+            self.fresh = {}
+
+
+def _read_memo(memo: IngestMemo | None, where: str, doc_id: str, data: bytes, read) -> Document:
+    """``read()``'s document, or the one cached for these exact bytes."""
+    if memo is None:
+        return read()
+    key = memo.key(where, doc_id, data)
+    return memo.get(key) or memo.put(key, read())
+
+
+def read_file(root: Path, file: Path, max_bytes: int = MAX_DOC_BYTES, memo: IngestMemo | None = None
+              ) -> Iterator[Document]:
     """Documents from one input file (several for JSONL), rejected ones included.
 
     The size is checked before reading, and at most ``max_bytes + 1`` bytes are ever read, so an
-    oversized (or growing) file is rejected without being loaded into memory.
+    oversized (or growing) file is rejected without being loaded into memory. With ``memo``, an
+    input read before with the same bytes is served from the cache.
     """
     rel = file.relative_to(root).as_posix() if file != root else file.name
     doc_id = file.stem
@@ -147,7 +194,7 @@ def read_file(root: Path, file: Path, max_bytes: int = MAX_DOC_BYTES) -> Iterato
             yield rejected(doc_id, rel, "not a regular file (a device, pipe or socket)")
             return
         if suffix == ".jsonl":
-            yield from read_jsonl(file, rel, max_bytes)
+            yield from read_jsonl(file, rel, max_bytes, memo)
             return
         if st.st_size > max_bytes:
             yield rejected(doc_id, rel, _over_limit(st.st_size, max_bytes))
@@ -163,15 +210,17 @@ def read_file(root: Path, file: Path, max_bytes: int = MAX_DOC_BYTES) -> Iterato
     except OSError as exc:
         yield rejected(doc_id, rel, f"file could not be read ({exc.strerror or exc})")
         return
+    yield _read_memo(memo, rel, doc_id, data, lambda: _read_single(doc_id, rel, data, suffix))
+
+
+def _read_single(doc_id: str, rel: str, data: bytes, suffix: str) -> Document:
     try:
         raw, _enc = decode(data)
     except Rejected as exc:
-        yield rejected(doc_id, rel, str(exc))
-        return
+        return rejected(doc_id, rel, str(exc))
     if suffix in (".html", ".htm") or (suffix not in (".txt", ".text") and _looks_html(raw)):
-        yield read_html(doc_id, rel, raw)
-    else:
-        yield read_text(doc_id, rel, raw)
+        return read_html(doc_id, rel, raw)
+    return read_text(doc_id, rel, raw)
 
 
 def _looks_html(raw: str) -> bool:
@@ -185,7 +234,7 @@ def _json_problem(msg: str) -> str:
     return msg[:1].lower() + msg[1:]
 
 
-def read_jsonl(file: Path, rel: str, max_bytes: int) -> Iterator[Document]:
+def read_jsonl(file: Path, rel: str, max_bytes: int, memo: IngestMemo | None = None) -> Iterator[Document]:
     """One Document per line; a broken line becomes a rejected record, the others still count."""
     stem = file.stem
     seen: set[str] = set()
@@ -233,9 +282,9 @@ def read_jsonl(file: Path, rel: str, max_bytes: int) -> Iterator[Document]:
             meta = {k: obj.get(k) for k in ("url", "title", "published", "outlet", "lang")
                     if isinstance(obj.get(k), str) and obj.get(k)}
             if isinstance(obj.get("html"), str) and obj["html"].strip():
-                yield read_html(doc_id, where, obj["html"], **meta)
+                yield _read_memo(memo, where, doc_id, bline, lambda: read_html(doc_id, where, obj["html"], **meta))
             elif isinstance(obj.get("text"), str) and obj["text"].strip():
-                yield read_text(doc_id, where, obj["text"], **meta)
+                yield _read_memo(memo, where, doc_id, bline, lambda: read_text(doc_id, where, obj["text"], **meta))
             else:
                 yield rejected(doc_id, where, f"line {lineno}: no `text` or `html` field with content",
                                url=meta.get("url"), title=meta.get("title"))
