@@ -38,9 +38,9 @@ OUTLETS = {
 }
 FORMATS = (("txt", 0.80), ("jsonl", 0.15), ("html", 0.05))
 REPORTS_PER_MEETING = 12
-# Meetings are spread over at least 800 days, and over MEETING_SPACING_DAYS per meeting in a larger
-# corpus: a larger corpus is a longer archive (as a real one is), not the same committees meeting
-# more often. The seeds name a few bodies, so without this a 10,000-document corpus would hold a
+# Meetings are spread over at least 800 days around the seeds' dates, and over MEETING_SPACING_DAYS
+# per meeting (further back in time) in a larger corpus: a larger corpus is a longer archive (as a
+# real one is), not the same committees meeting more often. The seeds name a few bodies, so without this a 10,000-document corpus would hold a
 # meeting of the same committee every day, each report near-identical to hundreds within weeks.
 MEETING_SPACING_DAYS = 10
 FIRST_NUMBER = 5  # generated meetings are numbered from here (meeting numbers are read up to 999)
@@ -298,9 +298,10 @@ def plan_meetings(seeds: dict[str, list[Seed]], n: int, rng: random.Random) -> l
     if not events:  # Vietnamese only, from templates
         events = [Event(dt.date(2025, 9, 24), 4, {})]
     count = max(len(events), round(n / REPORTS_PER_MEETING))
-    half = max(400, count * MEETING_SPACING_DAYS // 2)
+    span = max(800, count * MEETING_SPACING_DAYS)
+    # the extra days go into the past: a publication date in the future is not a date (ingest drops it)
     return [Meeting(events[k % len(events)], FIRST_NUMBER + k % (1000 - FIRST_NUMBER),
-                    dt.timedelta(days=rng.randint(-half, half))) for k in range(count)]
+                    dt.timedelta(days=rng.randint(400 - span, 400))) for k in range(count)]
 
 
 def generate(n: int, out: Path, seed: int = 7, langs: str = "en=6,de=2,vi=2", seeds_dir: Path | None = None,
