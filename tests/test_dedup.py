@@ -582,3 +582,26 @@ def test_a_document_published_before_a_meeting_does_not_report_it():
         assert not Corpus([meeting, later]).conflict(0, 1)
         assignments, _ = cluster([meeting, later])
         assert assignments["y"][0] == assignments["x"][0]
+
+
+def test_longest_common_subsequence():
+    from pipeline.dedup.cluster import _lcs
+
+    assert _lcs(list("ABCBDAB"), list("BDCABA")) == 4       # the textbook pair: BCBA
+    assert _lcs(["1", "2", "3", "4"], ["2", "4", "3"]) == 2
+    assert _lcs([], ["1"]) == 0 and _lcs(["7"] * 70, ["7"] * 65) == 65   # longer than one machine word
+
+    def table(a, b):  # the dynamic programme, cell by cell
+        prev = [0] * (len(b) + 1)
+        for x in a:
+            cur = [0]
+            for j, y in enumerate(b):
+                cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
+            prev = cur
+        return prev[-1]
+
+    rng = random.Random(3)
+    for _ in range(500):
+        a = [str(rng.randint(0, 5)) for _ in range(rng.randint(0, 30))]
+        b = [str(rng.randint(0, 5)) for _ in range(rng.randint(0, 30))]
+        assert _lcs(a, b) == table(a, b)
