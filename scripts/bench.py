@@ -8,7 +8,8 @@ is generated with scripts/gen_corpus.py (fixed seed; kept under --work between r
 
 * ``e2e``: the whole run (``pipeline.run.run``) in a fresh process with --workers W and a fresh
   cache, wall time from process start (interpreter, imports and model loads included), peak RSS
-  of the process tree (parent + pool workers) sampled every 20 ms, and the run's own stage
+  (summed) and PSS of the process tree (parent + pool workers) sampled every 20 ms (PSS every
+  200 ms), and the run's own stage
   clock (stage seconds are summed over workers, so they are CPU-ish seconds per stage).
 * ``warm``: the same command again over the warm cache (nothing changed): the re-run time.
 * ``profile``: a serial run (one process) attributing time *and* peak RSS to the stage running
