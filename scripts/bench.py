@@ -74,36 +74,31 @@ class TreeSampler(threading.Thread):
         self.per_stage: dict[str, int] = {}
         self._halt = threading.Event()
 
-    def rss(self) -> int:
+    def _total(self, measure) -> int:
+        """``measure(process)`` summed over the process and its descendants (0 for any that vanished)."""
         import psutil
 
-        total = 0
         try:
             procs = [self.proc] + self.proc.children(recursive=True)
         except psutil.Error:
             return 0
+        total = 0
         for p in procs:
             try:
-                total += p.memory_info().rss
-            except psutil.Error:
+                total += measure(p)
+            except (psutil.Error, OSError, StopIteration, ValueError):
                 pass
         return total
+
+    def rss(self) -> int:
+        return self._total(lambda p: p.memory_info().rss)
 
     def pss(self) -> int:
-        import psutil
+        def pss_of(p) -> int:
+            with open(f"/proc/{p.pid}/smaps_rollup") as fh:
+                return next(int(line.split()[1]) * 1024 for line in fh if line.startswith("Pss:"))
 
-        total = 0
-        try:
-            procs = [self.proc] + self.proc.children(recursive=True)
-        except psutil.Error:
-            return 0
-        for p in procs:
-            try:
-                with open(f"/proc/{p.pid}/smaps_rollup") as fh:
-                    total += next(int(line.split()[1]) * 1024 for line in fh if line.startswith("Pss:"))
-            except (OSError, StopIteration, ValueError):
-                pass
-        return total
+        return self._total(pss_of)
 
     def run(self) -> None:
         while not self._halt.is_set():
