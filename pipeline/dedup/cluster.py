@@ -269,14 +269,14 @@ def _minhash_pairs(c: Corpus) -> Iterator[tuple[int, int]]:
             by_lang[s.lang or "?"][c.eff[i] // DEDUP_MAX_SPAN_DAYS if c.eff[i] is not None else None].append(i)
     for lang in sorted(by_lang):
         periods = by_lang[lang]
+        order = sorted(periods, key=lambda p: (p is None, p or 0))  # dated periods in time order, undated last
         index: dict[int | None, MinHashLSH] = {}
-        for p in sorted(periods, key=lambda p: (p is None, p or 0)):
+        for p in order:
             index[p] = lsh = MinHashLSH(threshold=DEDUP_LSH_THRESHOLD, num_perm=DEDUP_NUM_PERM)
             for i in periods[p]:
                 lsh.insert(i, sketch(i))
-        for p in sorted(periods, key=lambda p: (p is None, p or 0)):
-            near = sorted(index, key=lambda q: (q is None, q or 0)) if p is None else \
-                [q for q in (p - 1, p, p + 1, None) if q in index]
+        for p in order:
+            near = order if p is None else [q for q in (p - 1, p, p + 1, None) if q in index]
             for i in periods[p]:
                 m = sketch(i)
                 for q in near:
