@@ -49,17 +49,24 @@ def iso(s) -> bool:
         return False
 
 
-def article_text(path: Path) -> str:
-    if path.suffix == ".jsonl":
-        return "\n".join(json.loads(l).get("text") or json.loads(l).get("html") or ""
-                         for l in path.read_text(encoding="utf-8").splitlines() if l.strip())
-    return path.read_text(encoding="utf-8")
+def articles(corpus: Path) -> dict[str, str]:
+    """Gold document name -> raw text: the file name, or for a JSONL line its ``id`` (text, else html)."""
+    out: dict[str, str] = {}
+    for path in sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix in ARTICLE_SUFFIXES):
+        if path.suffix != ".jsonl":
+            out[path.name] = path.read_text(encoding="utf-8")
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                rec = json.loads(line)
+                out[str(rec.get("id") or f"{path.name}#{n}")] = rec.get("text") or rec.get("html") or ""
+    return out
 
 
 def main(corpus: Path, gold: Path) -> int:
     problems: list[str] = []
     names = {b["name"] for b in tomllib.loads((ROOT / "pipeline/data/gazetteer.toml").read_text())["body"]}
-    files = {p.name: p for p in corpus.rglob("*") if p.is_file() and p.suffix in ARTICLE_SUFFIXES}
+    texts = articles(corpus)
     docs = load(gold / "documents.jsonl")
     seen: dict[str, dict] = {}
     for d in docs:
@@ -67,8 +74,8 @@ def main(corpus: Path, gold: Path) -> int:
         if doc in seen:
             problems.append(f"documents: {doc} annotated twice")
         seen[doc] = d
-        if doc not in files:
-            problems.append(f"documents: {doc} has no file in {corpus}")
+        if doc not in texts:
+            problems.append(f"documents: {doc} has no file (or JSONL id) in {corpus}")
         if d.get("lang") not in LANGS:
             problems.append(f"documents: {doc}: lang {d.get('lang')!r}")
         if d.get("published") is not None and not iso(d["published"]):
@@ -81,10 +88,9 @@ def main(corpus: Path, gold: Path) -> int:
                 problems.append(f"documents: {doc}: same_article_as {orig} is not annotated")
             elif next(x for x in docs if x["doc"] == orig)["meeting"] != d.get("meeting"):
                 problems.append(f"documents: {doc}: same_article_as {orig} of another meeting")
-    for f in files:
+    for f in texts:
         if f not in seen:
             problems.append(f"documents: article {f} not annotated")
-    texts = {name: article_text(p) for name, p in files.items()}
     stmts = load(gold / "statements.jsonl")
     keys = set()
     for s in stmts:
