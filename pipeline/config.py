@@ -123,6 +123,17 @@ DATE_DEADLINE_ROLL_DAYS = 60
 FIGURE_MAX_UNIT_WORDS = 5
 # How far (characters) before a number a qualifier ("approximately", "more than") is looked for.
 FIGURE_QUALIFIER_WINDOW = 30
+# Largest figure kept. The largest amounts in the reports are national budgets and revenues in VND
+# ("3.2 million billion VND" = 3.2e15; GDP in VND is about 1.2e16); 1e18 leaves two orders of
+# magnitude above that. A larger value is a typing error or a code, skipped with a warning.
+FIGURE_MAX_VALUE = 1e18
+# Most significant digits in one written number. A float holds 15 exactly; a longer digit run
+# ("123456789012345678901234") is an identifier, and its value could not be stored without
+# changing it, so it is skipped with a warning rather than rounded.
+FIGURE_MAX_DIGITS = 15
+# Longest span (years) of a year range whose second year is written with two digits ("2021-25").
+# Plans run five or ten years ("2021-2030" is written in full); "2015-32" is a code, not a range.
+DATE_SHORT_RANGE_MAX_YEARS = 10
 
 # ---------------------------------------------------------------- extract: statements and actors
 # spaCy model for the English side (tagger, parser, NER); loaded once per process (extract/nlp.py).

@@ -105,6 +105,8 @@ class Statement(_Record):
     engine: str = Field(default="identity", description="translation engine that produced `text`")
     translation_warnings: list[str] = Field(default_factory=list)
     caption: bool = Field(default=False, description="statement taken from a photo caption")
+    warnings: list[str] = Field(default_factory=list, description="values skipped while reading the statement "
+                                "(an absurd number, an impossible date), one message each; never a guessed value")
 
 
 class Cluster(_Record):

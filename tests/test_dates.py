@@ -198,3 +198,59 @@ def test_mentions_are_ordered_and_disjoint():
     ms = find_dates(text, PUB)
     assert len(ms) == 5
     assert all(a.end <= b.start for a, b in zip(ms, ms[1:]))
+
+
+# --- defects found by an outside test suite (Recognizers-Text), each checked by hand
+def test_two_digit_second_year_far_away_is_not_a_range():
+    assert _m("code 2015-32 applies") == []
+    assert _m("in 2021-25") == [("in 2021-25", "2021-01-01", "2025-12-31", "period")]
+
+
+def test_after_and_before_a_period_exclude_it():
+    assert _m("after 2016") == [("after 2016", "2017-01-01", "2017-01-01", "from")]
+    assert _m("before 2018") == [("before 2018", None, "2017-12-31", "deadline")]
+    assert _m("prior to the fourth quarter of 2025") == [
+        ("prior to the fourth quarter of 2025", None, "2025-09-30", "deadline")]
+    assert _m("after June 30, 2025") == [("after June 30, 2025", "2025-07-01", "2025-07-01", "from")]
+    # a single day after "before" is the deadline day itself ("trước ngày 30/6/2025")
+    assert _m("before June 30, 2025") == [("before June 30, 2025", None, "2025-06-30", "deadline")]
+
+
+def test_lower_case_month_names_but_not_the_verb_may():
+    assert _m("in september 2025") == [("in september 2025", "2025-09-01", "2025-09-30", "period")]
+    assert _m("by march 2026") == [("by march 2026", None, "2026-03-31", "deadline")]
+    assert _m("on 5 may 2025") == [("on 5 may 2025", "2025-05-05", "2025-05-05", "point")]
+    assert _m("by december") == [("by december", None, "2025-12-31", "deadline")]
+    assert _m("the ministries may 2 times a year review it") == []
+    assert _m("provinces may complete it by may") == []
+    assert _m("troops march 3 km") == []
+
+
+def test_ordinal_day_words():
+    assert _m("on the second of August") == [("on the second of August", "2025-08-02", "2025-08-02", "point")]
+    assert _m("by the twenty-first of October 2025") == [
+        ("by the twenty-first of October 2025", None, "2025-10-21", "deadline")]
+    assert _m("by August the thirty-first") == [("by August the thirty-first", None, "2025-08-31", "deadline")]
+
+
+def test_numeric_dates_month_first_and_year_first():
+    assert _m("on 9/23/2025") == [("on 9/23/2025", "2025-09-23", "2025-09-23", "point")]
+    assert _m("on 2025/09/23") == [("on 2025/09/23", "2025-09-23", "2025-09-23", "point")]
+
+
+@pytest.mark.parametrize("text,bad", [
+    ("to be completed on 31/02/2025", "31/02/2025"),
+    ("complete in quarter V/2025", "quarter V"),
+    ("the Q0 report", "Q0"),
+    ("by February 30, 2025", "February 30, 2025"),
+])
+def test_impossible_dates_get_no_date_and_a_warning(text, bad):
+    from pipeline.extract.dates import date_warnings
+    assert all(m.start_date is None and m.end_date is None for m in find_dates(text, PUB))
+    [w] = date_warnings(text)
+    assert f"'{bad}'" in w and "skipped" in w
+
+
+def test_district_q5_is_not_an_impossible_quarter():
+    from pipeline.extract.dates import date_warnings
+    assert date_warnings("a clinic in Q5 and residential quarter 5") == []

@@ -157,3 +157,73 @@ def test_values_are_exact_for_decimal_scales():
 def test_empty_and_digitless_text():
     assert find_figures("") == []
     assert find_figures("No numbers at all here.") == []
+
+
+# --- defects found by an outside test suite (Recognizers-Text), each checked by hand
+def _fw(text):
+    w = []
+    return [(f.value, f.unit, f.text) for f in find_figures(text, w)], w
+
+
+def test_minus_sign_makes_the_figure_negative():
+    assert _fw("growth was -2.5% in the quarter")[0] == [(-2.5, "%", "-2.5%")]
+    assert _fw("exports fell −3.1% year on year")[0] == [(-3.1, "%", "−3.1%")]   # U+2212 minus
+    assert _fw("a change of minus 4 percent")[0] == [(-4, "%", "minus 4 percent")]
+    assert _fw("(-0.5%)")[0] == [(-0.5, "%", "-0.5%")]
+    # a dash between two numbers is a range, a dash after a word joins a name
+    assert _fw("a target of 10-15%")[0] == [(10, "%", "10"), (15, "%", "15%")]
+    assert _fw("5 - 10 tasks")[0] == [(5, "tasks", "5"), (10, "tasks", "10 tasks")]
+    assert _fw("COVID-19 and F-16")[0] == []
+
+
+def test_currency_written_after_the_number():
+    assert _fw("it costs 10 $")[0] == [(10, "USD", "10 $")]
+    # a German amount after translation: the dot groups thousands, the comma is the decimal
+    assert _fw("a fine of 94.000 €")[0] == [(94000, "EUR", "94.000 €")]
+    assert _fw("a fine of 94.000,50 €")[0] == [(94000.5, "EUR", "94.000,50 €")]
+    assert _fw("priced at 500.000đ")[0] == [(500000, "VND", "500.000đ")]
+
+
+def test_space_grouped_thousands_are_one_number():
+    assert _fw("12 500 tasks were done")[0] == [(12500, "tasks", "12 500 tasks")]
+    assert _fw("1 000 000 VND")[0] == [(1e6, "VND", "1 000 000 VND")]
+    assert _fw("12\u00a0500 households")[0] == [(12500, "households", "12\u00a0500 households")]
+    # a year followed by a number is two things, not one
+    assert [v for v, _, _ in _fw("In 2025 100 communes joined")[0]] == [100]
+
+
+def test_lone_short_number_on_its_own_line_is_a_figure_not_a_list_marker():
+    assert _fw("Total:\n12")[0] == [(12, None, "12")]
+    assert _fw("Total:\n12.")[0] == [(12, None, "12")]
+    assert _fw("1. Perfecting institutions")[0] == []
+
+
+def test_currency_names_and_prefixed_dollars():
+    assert _fw("5 pounds")[0] == [(5, "GBP", "5 pounds")]
+    assert _fw("20 million Chinese yuan")[0] == [(2e7, "CNY", "20 million Chinese yuan")]
+    assert _fw("C$30 million")[0] == [(3e7, "CAD", "C$30 million")]
+    assert _fw("A$ 2 billion")[0] == [(2e9, "AUD", "A$ 2 billion")]
+    assert _fw("HK$5")[0] == [(5, "HKD", "HK$5")]
+    assert _fw("100 Canadian dollars")[0] == [(100, "CAD", "100 Canadian dollars")]
+    assert _fw("100 dollars")[0] == [(100, "USD", "100 dollars")]
+
+
+def test_url_escapes_are_not_percentages():
+    assert _fw("see https://example.vn/files/report%202025%20final.pdf for 5 tasks")[0] == [(5, "tasks", "5 tasks")]
+    assert _fw("open file%20name%2012.pdf")[0] == []
+
+
+def test_year_dash_number_is_a_code_not_a_figure():
+    assert _fw("form 2015-32 was used")[0] == []
+
+
+@pytest.mark.parametrize("text,bad", [
+    ("inflation of 1e308% was reported", "1e308%"),
+    ("10^1000 people", "10^1000"),
+    ("revenue of VND 123456789012345678901234", "VND 123456789012345678901234"),
+    ("revenue of 5 million billion billion VND", "5 million billion billion VND"),
+])
+def test_absurd_numbers_are_skipped_with_a_warning(text, bad):
+    figs, warns = _fw(text)
+    assert figs == []
+    assert len(warns) == 1 and f"'{bad}'" in warns[0] and "skipped" in warns[0]

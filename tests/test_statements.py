@@ -324,3 +324,12 @@ def test_translated_sentence_keeps_its_original_as_source_text():
     assert st.source_text == src and st.lang == "de" and st.engine == "lexicon"
     assert st.translation_warnings == ["w1"]
     assert (vals(st), end(st), st.kind) == ([90], "2026-12-31", "commitment")
+
+
+def test_absurd_figure_and_impossible_date_are_skipped_with_a_warning_on_the_record():
+    [st] = run("The Ministry of Finance reported that revenue rose 1e308% in the quarter.")
+    assert st.figures == []
+    assert st.warnings == ["figure '1e308%' skipped: a number in scientific or power notation is not read"]
+    [st] = run("The Ministry of Finance must complete 45 tasks by 31/02/2026.")
+    assert vals(st) == [45] and st.date is None
+    assert st.warnings == ["date '31/02/2026' skipped: no such day"]

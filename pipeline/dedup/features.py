@@ -240,11 +240,11 @@ def body_name(key: str) -> str | None:
 
 
 # ------------------------------------------------------------------ figures and codes
-_NUM_RE = re.compile(r"(?<![\w.,])\d+(?:[.,\u202f\u00a0]\d{3})*(?:[.,]\d+)?(?!\w)")
+_NUM_RE = re.compile(r"(?<![\w.,])(?:(?<!\d )\d{1,3}(?: \d{3})+(?![\d.,]\d)|\d+(?:[.,\u202f\u00a0]\d{3})*(?:[.,]\d+)?)(?!\w)")
 
 
 def _num_value(tok: str, lr: LangRules) -> str | None:
-    t = tok.replace("\u202f", "").replace("\u00a0", "")
+    t = tok.replace("\u202f", "").replace("\u00a0", "").replace(" ", "")   # "12 500" = 12500
     for sep in lr.thousands:
         if sep != lr.decimal:
             parts = t.split(sep)
@@ -260,7 +260,8 @@ def _num_value(tok: str, lr: LangRules) -> str | None:
         v = float(t)
     except ValueError:
         return None
-    return f"{v:g}" if v != int(v) else str(int(v))
+    # 15 significant digits (what a float holds): "{:g}" kept 6, so 1234567.5 and 1234568 collided
+    return f"{v:.15g}" if v != int(v) else str(int(v))
 
 
 def figures(text_without_dates: str, lang: str | None) -> list[str]:

@@ -45,7 +45,8 @@ from datetime import date, timedelta
 from typing import Optional
 
 from pipeline.config import (
-    DATA_DIR, DATE_CUE_WINDOW, DATE_DEADLINE_ROLL_DAYS, DATE_RANGE_GAP, DATE_YEAR_MAX, DATE_YEAR_MIN,
+    DATA_DIR, DATE_CUE_WINDOW, DATE_DEADLINE_ROLL_DAYS, DATE_RANGE_GAP, DATE_SHORT_RANGE_MAX_YEARS, DATE_YEAR_MAX,
+    DATE_YEAR_MIN,
 )
 from pipeline.records import DateSpan
 
@@ -72,6 +73,10 @@ with open(DATA_DIR / "en" / "dates.toml", "rb") as _fh:
 _MONTHS: dict[str, int] = {k.lower(): int(v) for k, v in _D["months"].items()}
 _ORD: dict[str, int] = {k.lower(): int(v) for k, v in _D["ordinals"].items()}
 _NUMW: dict[str, int] = {k.lower(): int(v) for k, v in _D["numbers"].items()}
+_DAYW: dict[str, int] = {k.lower(): int(v) for k, v in _D["day_ordinals"].items()}
+_AMBIG_MONTHS: set[str] = {w.lower() for w in _D["ambiguous_months"]["words"]}
+_BEFORE_STRICT: set[str] = {" ".join(w.lower().split()) for w in _D["strict_cues"]["before"]}
+_AFTER_STRICT: set[str] = {" ".join(w.lower().split()) for w in _D["strict_cues"]["after"]}
 _RELY: dict[str, int] = {" ".join(k.lower().split()): int(v) for k, v in _D["relative_years"].items()}
 _RELM: dict[str, int] = {" ".join(k.lower().split()): int(v) for k, v in _D["relative_months"].items()}
 _EDGES: dict[str, str] = {k.lower(): v for k, v in _D["edges"].items()}
@@ -116,12 +121,14 @@ _LB = r"(?<![\w/.,])(?<!\d[-–])"          # a number starts here, not inside a
 _NUMEND = r"(?![\w/]|[.,\-–]\d)"          # ... and ends here
 _QORD = _alt([k for k in _ORD if not k.isdigit() and k not in ("i", "ii", "iii", "iv")])
 _NUMWORDS = _alt(_NUMW)
+# "twenty-first" / "twenty first"
+_DAYWORDS = "(?:" + "|".join(re.escape(w).replace(r"\-", r"[\s-]") for w in sorted(_DAYW, key=len, reverse=True)) + r")\b"
 
 _CORES: list[tuple[str, re.Pattern]] = [
     (kind, re.compile(p, re.IGNORECASE))
     for kind, p in [
         ("day_num", _LB + rf"(?P<d>\d{{1,2}})(?P<sep>[/.\-])(?P<m>\d{{1,2}})(?P=sep)(?P<y>{_Y})" + _NUMEND),
-        ("iso", _LB + rf"(?P<y>{_Y})-(?P<m>\d{{2}})-(?P<d>\d{{2}})" + _NUMEND),
+        ("iso", _LB + rf"(?P<y>{_Y})(?P<sep>[-/.])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})" + _NUMEND),
         ("dm_num", _LB + r"(?P<d>\d{1,2})/(?P<m>\d{1,2})" + _NUMEND),
         ("my_num", _LB + rf"(?:month\s+)?(?P<m>\d{{1,2}})/(?P<y>{_Y})(?![\w/]|[.\-–]\w)"),
         ("mdy", rf"(?:\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\b(?P<mon>{_M})\s*"
@@ -129,6 +136,8 @@ _CORES: list[tuple[str, re.Pattern]] = [
                 rf"(?:\s*,?\s*(?P<y>{_Y})(?!\d))?"),
         ("dmy", _LB + rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?"
                 rf"\s+(?:of\s+)?(?P<mon>{_M})(?:,?\s+(?P<y>{_Y})(?!\d))?"),
+        ("dmy_w", rf"(?:\bthe\s+)?\b(?P<dw>{_DAYWORDS})\s+(?:day\s+)?of\s+(?P<mon>{_M})(?:,?\s+(?P<y>{_Y})(?!\d))?"),
+        ("mdy_w", rf"\b(?P<mon>{_M})\s+(?:the\s+)?(?P<dw>{_DAYWORDS})(?:,?\s+(?P<y>{_Y})(?!\d))?"),
         ("month", rf"\b(?P<mon>{_M})(?:,?\s+(?:of\s+)?{_YS})?"),
         ("quarter", rf"(?:the\s+)?(?:(?P<qo>{_QORD})\s+quarter|\bQ(?P<qn>[1-4])|\bquarter\s+(?P<qr>IV|III|II|I|[1-4]))\b"
                     rf"(?:\s*(?:,|of|/|-)?\s*{_YS})?"),
@@ -206,11 +215,18 @@ def _core_from(kind: str, m: re.Match, pre: Optional[re.Match] = None) -> Option
             c.needs_cue = True
     if g.get("mon"):
         tok = g["mon"]
-        if not tok[0].isupper():
-            return None  # "may" the verb, "march" the verb
-        c.month = _MONTHS[tok.lower().rstrip(".")]
+        key = tok.lower().rstrip(".")
+        if not tok[0].isupper() and (key in _AMBIG_MONTHS or key not in _LONGEST.values()):
+            # "may" the verb, "march" the verb, "mar", "dec": in lower case only beside a day or a year
+            if not (g.get("y") or (kind in ("dmy", "dmy_w") or key not in _AMBIG_MONTHS) and (g.get("d") or g.get("dw"))):
+                return None
+        c.month = _MONTHS[key]
+    if g.get("dw"):
+        c.day = _DAYW[re.sub(r"[\s-]+", "-", g["dw"].lower())]
     if kind in ("day_num", "iso", "dm_num", "my_num"):
         c.month = int(g["m"])
+        if kind in ("day_num", "dm_num") and c.month > 12 and 1 <= int(g["d"]) <= 12:
+            c.month, g["d"] = int(g["d"]), g["m"]   # "9/23/2025": month first, as US outlets write
         if not 1 <= c.month <= 12:
             return None
     if g.get("d"):
@@ -245,6 +261,8 @@ def _core_from(kind: str, m: re.Match, pre: Optional[re.Match] = None) -> Option
         c.year2 = int(y2) if len(y2) == 4 else c.year // 100 * 100 + int(y2)
         if not c.year < c.year2 <= DATE_YEAR_MAX:
             return None
+        if len(y2) == 2 and c.year2 - c.year > DATE_SHORT_RANGE_MAX_YEARS:
+            return None  # "2015-32": a code, not 2015 to 2032
     elif kind == "year":
         c.needs_cue = not (g.get("yw") or c.edge or c.part)
     elif kind == "relyear":
@@ -295,7 +313,7 @@ def _period(c: _Core, pub: Optional[date], shift: int = 0) -> Optional[tuple[dat
     y += shift
     try:
         k = c.kind
-        if k in ("day_num", "iso", "dm_num", "mdy", "dmy"):
+        if k in ("day_num", "iso", "dm_num", "mdy", "dmy", "dmy_w", "mdy_w"):
             a = date(y, c.month, c.day)
             b = date(y, c.month, c.day2) if c.day2 else a
         elif k in ("month", "my_num", "relmonth"):
@@ -341,8 +359,7 @@ def _apply_part(kind: str, part: str, a: date, b: date) -> tuple[date, date]:
 # (the full patterns, with their optional prefixes, cost ~70 µs per sentence each).
 _MONTH_STEMS = sorted({k[:3] for k in _MONTHS})
 _TRIGGERS = {
-    # month names must be capitalised (see _core_from), so a case-sensitive test of their stems will do
-    "month": re.compile(r"\b(?:" + "|".join([w.capitalize() for w in _MONTH_STEMS] + [w.upper() for w in _MONTH_STEMS]) + ")"),
+    "month": re.compile(r"\b(?:" + "|".join(_MONTH_STEMS) + ")", re.IGNORECASE),
     "quarter": re.compile(r"quarter|\bQ[1-4]", re.IGNORECASE),
     "half": re.compile(r"half|\bH[12]", re.IGNORECASE),
     "months": re.compile(r"months", re.IGNORECASE),
@@ -355,7 +372,7 @@ _TRIGGERS = {
 }
 _NEEDS = {
     "day_num": ("slash",), "iso": ("year",), "dm_num": ("slash",), "my_num": ("slash",),
-    "mdy": ("month",), "dmy": ("month",), "month": ("month",), "quarter": ("quarter",),
+    "mdy": ("month",), "dmy": ("month",), "dmy_w": ("month",), "mdy_w": ("month",), "month": ("month",), "quarter": ("quarter",),
     "half": ("half",), "months": ("months",), "yrange": ("year",), "year": ("year",),
     "relyear": ("relyear",), "relmonth": ("relmonth",), "relquarter": ("relquarter",),
     "rest": ("rest",),
@@ -453,6 +470,10 @@ def _find_dates_uncached(text: str, published: Optional[str]) -> list[DateMentio
         p = _period(c, pub)
         if p and role == "deadline" and pub and p[2] and _past(p[1], pub):
             p = _period(c, pub, shift=1)  # "by March" written in November: next March
+        if p and cue in _AFTER_STRICT:
+            p = (p[1] + timedelta(days=1),) * 2 + (p[2],)    # "after 2016" starts on 2017-01-01
+        elif p and cue in _BEFORE_STRICT and p[0] != p[1]:
+            p = (p[0], p[0] - timedelta(days=1), p[2])     # "before 2018" ends on 2017-12-31
         if p is None:
             s = e = None
         elif role == "deadline":
@@ -513,3 +534,45 @@ def _inherit_years(a: _Core, b: _Core) -> tuple[_Core, _Core]:
 def _mention(text: str, s: int, e: int, a, b, role) -> DateMention:
     iso = lambda d: d.isoformat() if isinstance(d, date) else None
     return DateMention(text=text[s:e], start=s, end=e, start_date=iso(a), end_date=iso(b), role=role)
+
+
+# ------------------------------------------------------------------ impossible dates
+_BAD_QUARTER = re.compile(
+    # "Q5" and "quarter 5" are also districts and city quarters: only with a year are they a date
+    rf"\bQ0\b|\b(?:Q|quarter\s+)[5-9](?=\s*(?:/|-|,|of)?\s*{_Y}\b)|\bquarter\s+(?:0|V|VI|VII|VIII|IX|X)\b(?!-)"
+    r"|\b(?:fifth|sixth|seventh|eighth|zeroth)\s+quarter\b",
+    re.IGNORECASE,
+)
+_NUM_DATE = re.compile(rf"(?<![\w/.,])(?P<a>\d{{1,2}})(?P<sep>[/.\-])(?P<b>\d{{1,2}})(?P=sep)(?P<y>{_Y})(?![\w/]|[.,]\d)")
+
+
+def date_warnings(text: str) -> list[str]:
+    """Date expressions that name no real period ("31/02/2025", "February 30", "Q0", "quarter V"):
+    the readers above give them no date; this says so, one message each, for the record."""
+    out: list[str] = []
+    if not text:
+        return out
+    for m in _BAD_QUARTER.finditer(text):
+        out.append(f"date '{m.group(0)}' skipped: a year has four quarters")
+    if not (_TRIGGERS["slash"].search(text) or _TRIGGERS["month"].search(text)):
+        return out
+    for m in _NUM_DATE.finditer(text):
+        a, b, y = int(m.group("a")), int(m.group("b")), int(m.group("y"))
+        if not (_valid(y, b, a) or _valid(y, a, b)):
+            out.append(f"date '{m.group(0)}' skipped: no such day")
+    for kind, rx in _CORES:
+        if kind not in ("mdy", "dmy", "mdy_w", "dmy_w") or not _TRIGGERS["month"].search(text):
+            continue
+        for m in rx.finditer(text):
+            c = _core_from(kind, m)
+            if c is not None and c.day and not _valid(c.year or 2024, c.month, c.day):  # 2024: 29 February exists
+                out.append(f"date '{m.group(0).strip()}' skipped: no such day")
+    return out
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    try:
+        date(y, m, d)
+    except ValueError:
+        return False
+    return True

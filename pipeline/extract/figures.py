@@ -37,7 +37,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Optional
 
 from pipeline.config import (
-    DATA_DIR, DATE_YEAR_MAX, DATE_YEAR_MIN, FIGURE_MAX_UNIT_WORDS, FIGURE_QUALIFIER_WINDOW,
+    DATA_DIR, DATE_YEAR_MAX, DATE_YEAR_MIN, FIGURE_MAX_DIGITS, FIGURE_MAX_UNIT_WORDS, FIGURE_MAX_VALUE,
+    FIGURE_QUALIFIER_WINDOW,
 )
 from pipeline.extract.dates import find_dates
 from pipeline.records import Figure
@@ -68,6 +69,7 @@ _SCALES_CUR = {k.lower(): Decimal(str(v)) for k, v in _F["scales_after_currency"
 _CUR_BEFORE = {_norm(k): v for k, v in _F["currency_before"].items()}
 _CUR_AFTER = {_norm(k): v for k, v in _F["currency_after"].items()}
 _PCT = {_norm(k): v for k, v in _F["percent"].items()}
+_SIGNS = {_norm(k): int(v) for k, v in _F["signs"].items()}
 _MEASURES = {k.lower(): v for k, v in _F["measures"].items()}
 _N = _F["nouns"]
 _IRREG = set(_N["irregular_plurals"])
@@ -82,7 +84,7 @@ _TIME_AFTER = [w.lower() for w in _F["not_figures"]["time_after"]]
 _FIG = re.compile(
     rf"""
     (?:(?P<cpre>{_alt(_CUR_BEFORE, boundary=False)})[ \t]?)?
-    (?P<num>\d+(?:[.,]\d+)*)
+    (?P<num>(?<!\d[ \u00a0\u202f])\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?:\.\d+)?(?![\d])|\d+(?:[.,]\d+)*)
     (?P<scales>(?:[ \t]*-?[ \t]*{_alt(_SCALES)})*)
     (?P<sabbr>{_alt(_SCALES_CUR)})?
     (?:[ \t]*(?P<pct>{_alt(_PCT)}))?
@@ -108,9 +110,20 @@ _OF_WHICH = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+_SPACES = re.compile(r"[ \u00a0\u202f]")
+# a "-" / "−" glued to the number is a minus sign unless the number before it makes it a range dash
+_SIGN_CHARS = "-−+"
+_SIGN_OPENERS = "([{:=;,/"
+_RANGE_BEFORE = re.compile(r"[\d%][ \t]*$")
+_SIGN_WORD = re.compile(rf"(?:^|(?<=\W))(?P<w>{_alt(_SIGNS)})[ \t]+$", re.IGNORECASE)
+# numbers no reader should take at face value: scientific or power notation ("1e308", "10^1000")
+_NOTATION = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*(?:[eE][+-]?\d+|[ \t]*(?:\^|\*\*)[ \t]*[+-]?\d+)(?![\w.,]\d)")
+# web addresses and percent-encoded tokens ("report%202025"): their numbers are not figures
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S*%[0-9A-Fa-f]{2}\S*", re.IGNORECASE)
 _LETTERS = re.compile(r"[^\W\d_]+")
 _THOUSANDS_COMMA = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _THOUSANDS_DOT = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")
+_THOUSANDS_DOT_DEC = re.compile(r"\d{1,3}(?:\.\d{3})+,\d{1,2}")   # "94.000,50 €"
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 _DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 _DOT_GROUP = re.compile(r"[1-9]\d{0,2}\.\d{3}")
@@ -119,7 +132,8 @@ _DOT_GROUP = re.compile(r"[1-9]\d{0,2}\.\d{3}")
 _IDENTIFIER = object()   # _read's answer for "Resolution 57": not a figure, and the start of a list of them
 _LIST_LINK = re.compile(r"[ \t]*(?:,|&|and|or|,[ \t]*and)[ \t]*(?:no\.?[ \t]*)?", re.IGNORECASE)
 # units that are not counts of things: a "1.027" before them stays a decimal
-_NON_COUNT = set(_PCT.values()) | set(_CUR_BEFORE.values()) | set(_CUR_AFTER.values()) | set(_MEASURES.values()) | _TIME_UNITS
+_CURRENCIES = set(_CUR_BEFORE.values()) | set(_CUR_AFTER.values())
+_NON_COUNT = set(_PCT.values()) | _CURRENCIES | set(_MEASURES.values()) | _TIME_UNITS
 
 
 def _is_plural(w: str) -> bool:
@@ -137,6 +151,7 @@ class _Fig:
 
 
 def _parse_number(num: str, decimal_comma_ok: bool) -> Optional[Decimal]:
+    num = _SPACES.sub("", num)   # "12 500": space-grouped thousands
     try:
         if _THOUSANDS_COMMA.fullmatch(num):
             return Decimal(num.replace(",", ""))
@@ -146,6 +161,8 @@ def _parse_number(num: str, decimal_comma_ok: bool) -> Optional[Decimal]:
             return Decimal(num)
         if decimal_comma_ok and _DECIMAL_COMMA.fullmatch(num):
             return Decimal(num.replace(",", "."))
+        if decimal_comma_ok and _THOUSANDS_DOT_DEC.fullmatch(num):
+            return Decimal(num.replace(".", "").replace(",", "."))
     except InvalidOperation:
         return None
     return None
@@ -154,13 +171,25 @@ def _parse_number(num: str, decimal_comma_ok: bool) -> Optional[Decimal]:
 def _excluded(text: str) -> list[tuple[int, int]]:
     spans = [(m.start, m.end) for m in find_dates(text, None)]
     spans += [(m.start(), m.end()) for m in _PHONE.finditer(text)]
+    spans += [(m.start(), m.end()) for m in _URL.finditer(text)]
+    spans += [(m.start(), m.end()) for m in _NOTATION.finditer(text)]
     return spans
 
 
-def find_figures(text: str) -> list[Figure]:
-    """Every figure in ``text``, in order of position."""
+def _significant_digits(num: str) -> int:
+    return len(re.sub(r"\D", "", num).lstrip("0"))
+
+
+def find_figures(text: str, warnings: Optional[list[str]] = None) -> list[Figure]:
+    """Every figure in ``text``, in order of position. Numbers that cannot be read as a true value
+    (scientific or power notation, more than FIGURE_MAX_DIGITS digits, over FIGURE_MAX_VALUE) are
+    skipped, each with a message appended to ``warnings`` when a list is given."""
     if not text or not _DIGIT.search(text):
         return []
+    warn: list[str] = warnings if warnings is not None else []
+    for m in _NOTATION.finditer(text):
+        tok = m.group(0) + re.match(r"\S*", text[m.end():]).group(0)
+        warn.append(f"figure '{tok.rstrip('.,;:')}' skipped: a number in scientific or power notation is not read")
     excl = _excluded(text)
     figs: list[_Fig] = []
     ident_end = -1   # end of the last identifier number: "Resolutions 57, 59, 66 and 68"
@@ -173,6 +202,15 @@ def find_figures(text: str) -> list[Figure]:
             m = _FIG_NOCUR.match(text, m.start("num"))  # "AVND 5": not a currency sign after all
         pos = m.end()
         f = _read(text, m, excl, figs[-1].end if figs else 0)
+        if isinstance(f, _Fig):
+            bad = None
+            if _significant_digits(f.num) > FIGURE_MAX_DIGITS:
+                bad = f"more than {FIGURE_MAX_DIGITS} digits"
+            elif abs(f.value) > Decimal(str(FIGURE_MAX_VALUE)):
+                bad = f"over {FIGURE_MAX_VALUE:g}"
+            if bad:
+                warn.append(f"figure '{text[f.start:f.end]}' skipped: {bad}, not a plausible quantity")
+                f = None
         if (ident_end >= 0 and _LIST_LINK.fullmatch(text, ident_end, m.start())
                 and (f is None or f is _IDENTIFIER or f.unit is None)):
             f = _IDENTIFIER   # a unitless number continuing a list of identifiers
@@ -184,7 +222,8 @@ def find_figures(text: str) -> list[Figure]:
     _share_units(text, figs)
     for f in figs:
         # "1.027 administrative procedures", "1.027 out of 1.084 procedures": a count is never fractional
-        if f.dot_group and f.unit is not None and f.unit not in _NON_COUNT:
+        # ... nor is a currency amount given to a thousandth: "94.000 €" is 94,000 euros
+        if f.dot_group and f.unit is not None and (f.unit not in _NON_COUNT or f.unit in _CURRENCIES):
             f.value = Decimal(f.num.replace(".", ""))
     out = []
     for f in figs:
@@ -203,12 +242,24 @@ def _read(text: str, m: re.Match, excl: list[tuple[int, int]], lo: int):
     s = m.start()
     if any(a <= ns < b for a, b in excl):
         return None
-    # what touches the number on the left
-    before = text[s - 1] if s > 0 else ""
+    # a sign glued to the number ("-2.5%", "−3.1%", "+4%") or a sign word ("minus 2%")
+    sign, sstart = 1, s
+    if s > 0 and text[s - 1] in _SIGN_CHARS:
+        pre = text[s - 2] if s > 1 else ""
+        if (pre == "" or pre.isspace() or pre in _SIGN_OPENERS) and not _RANGE_BEFORE.search(text, max(0, s - 12), s - 1):
+            sign, sstart = (1 if text[s - 1] == "+" else -1), s - 1
+    else:
+        sw = _SIGN_WORD.search(text, max(0, s - 12), s)
+        if sw:
+            sign, sstart = _SIGNS[_norm(sw.group("w"))], sw.start()
+    # what touches the number (or its sign) on the left
+    before = text[sstart - 1] if sstart > 0 else ""
     if before and (before.isalnum() or before in "_/.:#+&@$€£¥"):
         return None
-    if not cpre and before in "-–" and s > 1 and text[s - 2].isalpha():
+    if not cpre and sstart == s and before and before in "-–" and s > 1 and text[s - 2].isalpha():
         return None  # COVID-19, F-16
+    if sstart == s and before in ("-", "–") and re.search(r"(?<![\d.,])(?:1[89]|2[01])\d\d$", text[max(0, s - 6):s - 1]):
+        return None  # "2015-32": a code after a year, not a figure
     # ... and on the right (before scale words): ordinals, codes, "3-level", times, "57/NQ"
     after = text[ne:ne + 2]
     if after[:1] == "/" or after[:1] == ":" and after[1:2].isdigit():
@@ -236,7 +287,7 @@ def _read(text: str, m: re.Match, excl: list[tuple[int, int]], lo: int):
         tok = prev.group(1).lower()
         if tok in _IDENT or tok.rstrip(".") in _IDENT:
             return _IDENTIFIER
-    value = _parse_number(num, decimal_comma_ok=bool(pct or scales_txt))
+    value = _parse_number(num, decimal_comma_ok=bool(pct or scales_txt or cpre or cpost))
     if value is None:
         return None
     plain_int = num.isdigit()
@@ -246,9 +297,10 @@ def _read(text: str, m: re.Match, excl: list[tuple[int, int]], lo: int):
     # list markers: "(1)", "1)" and "1." at a line start
     if bare and plain_int and len(num) <= 2:
         nxt = text[ne:ne + 1]
-        if nxt == ")" and (before in "(" or before.isspace() or before == ""):
+        if nxt == ")" and (before == "(" or before.isspace() or before == ""):
             return None
-        if nxt in ".)" and text[ne + 1:ne + 2] in (" ", "\t", "\n", "") and _LINE_MARKER.search(text, 0, s):
+        # "1. Complete ..." at a line start; a lone "12" on its own line ("Total:\n12") is a figure
+        if nxt and nxt in ".)" and re.match(r"[ \t]+\S", text[ne + 1:ne + 3]) and _LINE_MARKER.search(text, 0, s):
             return None
     scale = Decimal(1)
     for w in _LETTERS.findall(scales_txt or ""):
@@ -266,9 +318,10 @@ def _read(text: str, m: re.Match, excl: list[tuple[int, int]], lo: int):
         unit, uend = _unit_phrase(text, end, value * scale)
         if unit is not None:
             end = uend
-    start = s
+    start = sstart
+    value = value * sign
     qualifier = None
-    q = _QUAL.search(text, max(lo, s - FIGURE_QUALIFIER_WINDOW), s)
+    q = _QUAL.search(text, max(lo, sstart - FIGURE_QUALIFIER_WINDOW), sstart)
     if q:
         qualifier, start = _QUALS[_norm(q.group("q"))], q.start()
     return _Fig(value=value * scale, unit=unit, start=start, end=end, qualifier=qualifier,

@@ -35,7 +35,7 @@ from pipeline.config import (ACTION_MAX_TOKENS, CAPTION_DUP_COVERAGE, INHERIT_AS
                              SPLIT_MIN_DISTINCT_DATES)
 from pipeline.extract.actors import (Body, Mention, cues, find_mentions, places_in_text, places_named,
                                      responsible)
-from pipeline.extract.dates import DateMention, find_dates, to_datespan
+from pipeline.extract.dates import DateMention, date_warnings, find_dates, to_datespan
 from pipeline.extract.figures import find_figures
 from pipeline.extract.nlp import doc_text, doc_tokens, release
 from pipeline.records import Document, Figure, Sentence, Statement
@@ -418,6 +418,7 @@ class _Draft:
     action: Optional[str]
     as_of: Optional[DateMention] = None
     extra: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _tokens(s: str) -> set[str]:
@@ -467,7 +468,9 @@ def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: i
             kind = whole_kind
         if kind is None:
             continue
-        figs = find_figures(ptext)
+        warns: list[str] = []
+        figs = find_figures(ptext, warns)
+        warns += date_warnings(ptext)
         anchors = anchor_figures(ptext, figs)
         own = responsible([m for m in mentions if a <= m.start < b])
         actors = own or sent_actors
@@ -476,12 +479,14 @@ def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: i
         if kind == COMMITMENT:
             strong_actor = any(m.type not in weak for m in actors)
             listed = list_anchor(sdoc, a, b) == "here" or (carried_list and idx == 0)
-            keep = bool(anchors or date or strong_actor or listed)
+            keep = bool(anchors or date or strong_actor or listed or warns)
         else:
-            keep = bool(anchors) and _reports_a_result(sdoc, a, b)
+            # a figure skipped as unreadable still makes a measured result: kept, with its warning
+            keep = bool(anchors or warns) and _reports_a_result(sdoc, a, b)
         if not keep:
             continue
-        out.append(_Draft(k, idx, kind, ptext, figs, date, actors, action_phrase(sdoc, a, b), as_of))
+        out.append(_Draft(k, idx, kind, ptext, figs, date, actors, action_phrase(sdoc, a, b), as_of,
+                          warnings=warns))
     return out, announces and not out
 
 
@@ -540,6 +545,7 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
             engine=sent.engine,
             translation_warnings=list(sent.warnings),
             caption=sent.caption,
+            warnings=list(d.warnings),
         ))
     return out
 

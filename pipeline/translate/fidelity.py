@@ -57,7 +57,9 @@ def number_format(lang: str) -> NumberFormat:
 
 # A run of digits with inner separators: "1.027", "3,2", "1 027" (narrow/no-break space), "13.03.2025".
 # "/" and "-" are not separators: "23/9/2025" and "57/NQ-TW" are read as their parts.
-_NUMBER = re.compile(r"(?<!\d)\d+(?:[.,\u00a0\u202f]\d+)*")
+# "12 500" with a plain space is one number only in groups of three after 1-3 digits, and not right
+# after another number ("năm 2025 100 ..." is two).
+_NUMBER = re.compile(r"(?<!\d)(?:(?<!\d )\d{1,3}(?: \d{3})+(?![\d.,\u00a0\u202f]\d)|\d+(?:[.,\u00a0\u202f]\d+)*)")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
