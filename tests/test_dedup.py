@@ -605,3 +605,12 @@ def test_longest_common_subsequence():
         a = [str(rng.randint(0, 5)) for _ in range(rng.randint(0, 30))]
         b = [str(rng.randint(0, 5)) for _ in range(rng.randint(0, 30))]
         assert _lcs(a, b) == table(a, b)
+
+
+def test_figure_keys_keep_every_significant_digit():
+    # "{:g}" kept six digits: 1234567.5 became "1.23457e+06", the same key as 1234568.25
+    assert F.figures("1234567.5 and 1234568.25 and 0.1234567", "en") == ["1234567.5", "1234568.25", "0.1234567"]
+
+
+def test_space_grouped_thousands_are_one_figure_key():
+    assert F.figures("12 500 tasks in 2025 100 communes", "en") == ["12500", "2025", "100"]

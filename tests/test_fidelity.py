@@ -78,3 +78,9 @@ def test_scale_words_give_figures_a_second_reading():
     # 1.000 tỷ (10^12) rendered as 1 billion (10^9)
     assert check("Ngân sách 1.000 tỷ đồng.", "A budget of 1 billion VND.", "vi") == [
         "figure 1000 (= 1000000000000) missing from translation", "figure 1 (= 1000000000) not in source"]
+
+
+def test_space_grouped_thousands_match_a_comma_grouped_translation():
+    assert figures("12 500 tỷ đồng", "vi") == {"12500"}
+    assert check("Đạt 12 500 tỷ đồng.", "Reached 12,500 billion VND.", "vi") == []
+    assert figures("năm 2025 100 xã", "vi") == {"2025", "100"}
