@@ -151,6 +151,11 @@ CAPTION_DUP_COVERAGE = 0.7
 # as-of role is inherited: a period ("Between July 1 and September 10, ...") belongs to its own
 # sentence (gold: the next sentence "Over 3 million transactions ..." has no date).
 INHERIT_AS_OF_DATE = True
+# A progress statement that names no body takes the reporter named earlier in its paragraph
+# ("According to the Ministry of Finance's report, revenue rose 12%. Spending fell 3%." -> both the
+# Ministry's): a paragraph of a report gives the reporter's figures. A new paragraph, or a sentence
+# naming another reporter, ends it.
+INHERIT_REPORTER = True
 # The action phrase is cut at this many tokens (a verb phrase, not the clause).
 ACTION_MAX_TOKENS = 14
 # Clause splitting: a sentence is split into atomic records only where it names two or more

@@ -333,3 +333,56 @@ def test_absurd_figure_and_impossible_date_are_skipped_with_a_warning_on_the_rec
     [st] = run("The Ministry of Finance must complete 45 tasks by 31/02/2026.")
     assert vals(st) == [45] and st.date is None
     assert st.warnings == ["date '31/02/2026' skipped: no such day"]
+
+
+# --- English attribution (issue 15)
+def test_every_body_of_a_coordinated_partner_list_is_an_actor():
+    [st] = run("The Ministry of Finance will work with the Ministry of Justice, the State Bank of Vietnam and "
+               "the Ministry of Public Security to complete the database by December 2025.")
+    assert names(st) == ["Ministry of Finance", "Ministry of Justice", "Ministry of Public Security",
+                         "State Bank of Vietnam"]
+
+
+def test_a_ministers_title_names_the_ministry_in_the_ministers_role():
+    [st] = run("The Steering Committee assigns the Minister of Science and Technology to preside over and "
+               "coordinate with ministries to submit the draft Law on Artificial Intelligence to the Government "
+               "in November 2025.")
+    assert names(st) == ["Ministry of Science and Technology"]
+    [st] = run("The Prime Minister assigned Minister of Finance Nguyen Van Thang to complete the tax database "
+               "by the end of 2025.")
+    assert names(st) == ["Ministry of Finance"]
+    [st] = run("Finance Minister Nguyen Van Thang said revenue reached 1.5 million billion VND by the end of September.")
+    assert names(st) == ["Ministry of Finance"]
+
+
+def test_minister_titles_in_three_languages():
+    from pipeline.extract.actors import minister_titles
+    assert minister_titles("en")["minister of finance"] == "Ministry of Finance"
+    assert minister_titles("en")["finance minister"] == "Ministry of Finance"
+    assert minister_titles("de")["finanzminister"] == "Ministry of Finance"
+    assert minister_titles("vi")["bộ trưởng bộ tài chính"] == "Ministry of Finance"
+
+
+def test_a_ministrys_report_carries_to_the_figures_of_its_paragraph_but_not_past_it():
+    text = ("According to the Ministry of Science and Technology's report, the digital technology industry "
+            "earned 3.2 million billion VND in the first 8 months. Over 70,000 digital technology enterprises "
+            "were operating, up 12%.\n\nOver 3 million online payment transactions were conducted.")
+    a, b, c = run(text)
+    assert names(a) == names(b) == ["Ministry of Science and Technology"]
+    assert names(c) == []
+
+
+def test_a_remark_does_not_carry_to_the_next_sentence():
+    a, b = run("The Ministry of Public Security said 22 million accounts had been issued. "
+               "Digital revenue reached 3.8 million billion VND.")
+    assert names(a) == ["Ministry of Public Security"] and names(b) == []
+
+
+def test_a_steering_committee_is_an_actor_only_when_it_is_assigned():
+    [st] = run("The Government Steering Committee requested ministries and localities to complete 100% of the "
+               "tasks in the second quarter of 2026.")
+    assert names(st) == []
+    [st] = run("The Prime Minister assigned the Government Steering Committee to complete 100% of the tasks "
+               "by the end of 2026.")
+    assert names(st) == ["Government Steering Committee on Science, Technology, Innovation, Digital "
+                         "Transformation and Project 06"]

@@ -53,6 +53,25 @@ def gazetteer(path: str | None = None) -> tuple[Body, ...]:
 
 
 @lru_cache(maxsize=None)
+def minister_titles(lang: str = "en") -> dict[str, str]:
+    """A minister's title, lower-cased, -> the canonical name of the ministry it names, built from the
+    ministries' aliases in ``lang`` and the gazetteer's ``[minister_titles]`` rules."""
+    with open(GAZETTEER, "rb") as fh:
+        rules = tomllib.load(fh).get("minister_titles", {}).get(lang, [])
+    out: dict[str, str] = {}
+    for b in gazetteer():
+        if b.type != "ministry":
+            continue
+        for alias in (b.name, *getattr(b, lang)) if lang == "en" else getattr(b, lang):
+            for pat, title in rules:
+                pre, _, post = pat.partition("{}")
+                if alias.startswith(pre) and alias.endswith(post) and len(alias) > len(pre) + len(post):
+                    rest = alias[len(pre):len(alias) - len(post)]
+                    out.setdefault(title.replace("{}", rest).lower(), b.name)
+    return out
+
+
+@lru_cache(maxsize=None)
 def bodies_by_name() -> dict[str, Body]:
     return {b.name: b for b in gazetteer()}
 
@@ -193,22 +212,14 @@ def find_mentions(sdoc, place: Optional[Body] = None) -> list[Mention]:
             m.role = role_of(sdoc.char_span(am.start(), am.end(), alignment_mode="expand"))
             out.append(m)
             taken.append((am.start(), am.end()))
-    # "Deputy Minister of Finance X said": a minister's title names his ministry
+    # "Deputy Minister of Finance X said", "assigned the Minister of Science and Technology to ...":
+    # a minister's title names the ministry, in the role the minister has in the sentence
     for tm in _minister_title_re().finditer(text):
         if any(a < tm.end() and tm.start() < b for a, b in taken):
             continue
-        words = tm.group(1).split()
-        while words and words[-1].lower() == "and":
-            words.pop()
-        name = None
-        while words and name is None:
-            name = resolve("Ministry of " + " ".join(words))
-            if name is None:
-                words.pop()
-        if name is None:
-            continue
-        end = tm.start(1) + len(" ".join(words))
-        m = Mention(name, text[tm.start():end], tm.start(), end, bodies_by_name()[name].type, True, "other")
+        name = minister_titles("en")[" ".join(tm.group(0).lower().split())]
+        m = Mention(name, tm.group(0), tm.start(), tm.end(), bodies_by_name()[name].type, True)
+        m.role = role_of(_with_person_name(sdoc, tm.start(), tm.end()))
         out.append(m)
         taken.append((m.start, m.end))
     # "Tax Department (Ministry of Finance)": the bracketed parent body is context, not an actor
@@ -249,7 +260,21 @@ def find_mentions(sdoc, place: Optional[Body] = None) -> list[Mention]:
 
 @lru_cache(maxsize=None)
 def _minister_title_re() -> re.Pattern:
-    return re.compile(r"\bMinister of ((?:[A-Z][\w'’-]*|and)(?:\s+(?:[A-Z][\w'’-]*|and))*)")
+    alts = sorted(minister_titles("en"), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")(?!\w)",
+                      re.IGNORECASE)
+
+
+def _with_person_name(sdoc, start: int, end: int):
+    """The span of a title and the person's name after it ("Minister of Finance Nguyen Van Thang"):
+    the name carries the title's role in the parse."""
+    span = sdoc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    j = span.end
+    while j < len(sdoc) and sdoc[j].pos_ == "PROPN":
+        j += 1
+    return sdoc[span.start:j]
 
 
 @lru_cache(maxsize=None)
@@ -267,7 +292,7 @@ def _title_re() -> re.Pattern:
 def _speaker(sdoc, text: str, m: Mention) -> bool:
     """A body named in an official's title right before a speech verb ("Minister of Public Security
     Luong Tam Quang said, ..."): the official speaks for the body."""
-    if not (m.text.lower().startswith("minister of") or _title_re().search(text[max(0, m.start - 40):m.start])):
+    if not ("minister" in m.text.lower() or _title_re().search(text[max(0, m.start - 40):m.start])):
         return False
     span = sdoc.char_span(m.start, m.end, alignment_mode="expand")
     if span is None:
@@ -387,6 +412,9 @@ def role_of(span) -> str:
         passive = any(ch.dep_ == "auxpass" for ch in verb.children)
         if verb.lemma_.lower() in request and not passive:
             return "requester"
+        if dep == "nsubj" and verb.lemma_.lower() in _words("actors", "report_verbs") and \
+                any(ch.dep_ in ("ccomp", "prep", "dobj") for ch in verb.children):
+            return "reporter"   # "the Ministry of Finance reported that ...", "... said revenue rose"
         return "subject"
     if dep in ("dobj", "dative", "obj") and head.lemma_.lower() in request:
         # "requested the Ministry to review": the object is asked to act; but in "proposed the
@@ -405,6 +433,8 @@ def responsible(mentions: Iterable[Mention]) -> list[Mention]:
     body when no body is named as asked to act; a province or city named only as the place
     ("in the province") when nothing else is named."""
     ms = list(mentions)
+    only_assigned = _words("actors", "assigned_only_types")
+    ms = [m for m in ms if m.type not in only_assigned or m.role in ("assignee", "partner")]
     out = [m for m in ms if m.role in RESPONSIBLE]
     if not any(m.role == "assignee" for m in ms):
         # "The State Bank directed credit institutions to ensure ...": nobody named is asked, so

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-from pipeline.config import (ACTION_MAX_TOKENS, CAPTION_DUP_COVERAGE, INHERIT_AS_OF_DATE,
+from pipeline.config import (ACTION_MAX_TOKENS, CAPTION_DUP_COVERAGE, INHERIT_AS_OF_DATE, INHERIT_REPORTER,
                              SPLIT_MIN_DISTINCT_DATES)
 from pipeline.extract.actors import (Body, Mention, cues, find_mentions, places_in_text, places_named,
                                      responsible)
@@ -444,17 +444,22 @@ def list_anchor(sdoc, a: int, b: int) -> Optional[str]:
 
 
 def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: int = 0,
-                     carried_list: bool = False) -> tuple[list[_Draft], bool]:
+                     carried_list: bool = False, reporters: Optional[list] = None) -> tuple[list[_Draft], bool]:
     """Statement drafts of one parsed English sentence, and whether it announces a task list
-    whose items follow in the next sentence."""
+    whose items follow in the next sentence. ``reporters``, when given, receives the bodies the
+    sentence names as reporting ("according to the Ministry's report", "the Ministry reported")."""
     text = doc_text(sdoc)
     if not text.strip() or is_veto(text):
         return [], False
+    mentions = find_mentions(sdoc, place)
+    if reporters is not None:   # only a report carries on ("according to X's report", "X reported"), not a remark
+        cue = _phrase_re("actors", "report_carry_cues")
+        reporters.extend(m for m in responsible(mentions)
+                         if m.role == "reporter" and cue.search(text[max(0, m.start - 40):m.end + 40]))
     if not has_finite_verb(doc_tokens(sdoc)) and not _telegraphic_result(sdoc):
         return [], False
     announces = list_anchor(sdoc, 0, len(text)) == "next"
     dates = usable_dates(text, published)
-    mentions = find_mentions(sdoc, place)
     sent_actors = responsible(mentions)
     weak = _lws("anchors", "weak_actor_types")
     whole_kind = classify(sdoc, 0, len(text), dates, published)
@@ -500,14 +505,20 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
     drafts: list[_Draft] = []
     prev_as_of: Optional[DateMention] = None
     carry = False
+    reporters: list[Mention] = []   # the body whose report the paragraph gives
     for k, (sent, sdoc) in enumerate(zip(sentences, sdocs)):
         same_para = k > 0 and "\n" not in doc.text[sentences[k - 1].end:sent.start]
         if not same_para:
             prev_as_of, carry = None, False
-        ds, carry = analyse_sentence(sdoc, published, place, k, carried_list=carry)
+            reporters = []
+        named: list[Mention] = []
+        ds, carry = analyse_sentence(sdoc, published, place, k, carried_list=carry, reporters=named)
         for d in ds:
             if INHERIT_AS_OF_DATE and d.kind == PROGRESS and d.date is None and prev_as_of is not None:
                 d.date = prev_as_of
+            if INHERIT_REPORTER and d.kind == PROGRESS and not d.actors and reporters:
+                d.actors = list(reporters)   # figures of a report paragraph are the reporter's
+        reporters = named or reporters
         drafts.extend(ds)
         sent_as_of = next((m for m in usable_dates(doc_text(sdoc), published) if m.role == "as_of"), None) \
             if ds or "as of" in doc_text(sdoc).lower() else None
