@@ -78,6 +78,16 @@ def actor_names(rec: dict) -> set[str]:
     return out
 
 
+def action_overlap(pred: str | None, gold: str) -> float:
+    """Token-overlap F1 of a predicted action with the gold action (lower-cased word tokens as sets)."""
+    p, g = set(tokens(pred)), set(tokens(gold))
+    common = len(p & g)
+    if not common:
+        return 0.0
+    prec, rec = common / len(p), common / len(g)
+    return 2 * prec * rec / (prec + rec)
+
+
 def _keep(only: Iterable[str] | None):
     only = [o for o in (only or []) if o]
     return (lambda d: any(stem(d).startswith(o) for o in only)) if only else (lambda d: True)
@@ -103,6 +113,7 @@ def score(gold_dir: str | Path, out_dir: str | Path, only: Iterable[str] | None 
     dtp = dfp = dfn = 0
     atp = afp = afn = 0
     pair_ok = pair_n = 0
+    act_sum, act_n = 0.0, 0
     misses: list[str] = []
     for d in sorted(gold_docs):
         G = [g for g in gold if stem(g["doc"]) == d]
@@ -128,6 +139,9 @@ def score(gold_dir: str | Path, out_dir: str | Path, only: Iterable[str] | None 
                 misses.append(f'{d[:3]}: {g["quote"][:70]}')
                 continue
             tp += 1
+            if g.get("action"):
+                act_n += 1
+                act_sum += max(action_overlap(m.get("action"), g["action"]) for m in mine)
             kind_n += 1
             kind_ok += any(m.get("kind") == g["kind"] for m in mine)
             pv = [f.get("value") for m in mine for f in (m.get("figures") or []) if isinstance(f, dict)]
@@ -162,6 +176,9 @@ def score(gold_dir: str | Path, out_dir: str | Path, only: Iterable[str] | None 
     res["dates"] = prf(dtp, dfp, dfn)
     res["actors"] = prf(atp, afp, afn)
     res["pairs_acc"] = round(pair_ok / pair_n, 3) if pair_n else None
+    # the task named by `action`, against the hand-written gold action (token-overlap F1, mean over
+    # the matched required statements whose gold has one); not part of the referee's summary line
+    res["action"] = {"overlap": round(act_sum / act_n, 3) if act_n else None, "n": act_n}
     lang_ok = pub_ok = pub_n = 0
     for g in gdocs:
         p = pdocs.get(stem(g["doc"]), {})
@@ -209,6 +226,9 @@ def render(r: dict, console) -> None:
     for part in ("statements", "figures", "dates", "actors", "clusters", "duplicates"):
         x = r[part]
         t.add_row(part, f'{x["p"]:.3f}', f'{x["r"]:.3f}', f'{x["f1"]:.3f}', str(x["tp"]), str(x["fp"]), str(x["fn"]))
+    act = r.get("action") or {}
+    if act.get("n"):
+        t.add_row(f"action overlap ({act['n']})", "", "", f"{act['overlap']:.3f}", "", "", "")
     for part, key in (("kind accuracy", "kind_acc"), ("pairs accuracy", "pairs_acc"),
                       ("document language", "doc_lang_acc"), ("publication date", "doc_published_acc")):
         v = r[key]

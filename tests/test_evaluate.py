@@ -139,3 +139,13 @@ def test_cli_eval_prints_table_and_misses(case):
     js = subprocess.run([str(ROOT / ".venv" / "bin" / "commitments"), "eval", "--gold", str(gold), "--out", str(out),
                          "--only", "c", "--json"], capture_output=True, text=True)
     assert json.loads(js.stdout)["statements"]["fn"] == 1
+
+
+def test_action_score_is_token_overlap_with_the_gold_action():
+    from pipeline.evaluate import action_overlap
+    # gold {submit, the, draft, law, to, government} vs predicted {submit, the, draft, law}: P 1, R 4/6
+    assert action_overlap("submit the draft Law", "submit the draft Law to the Government") == pytest.approx(0.8)
+    # only "the" is shared: P 1/5, R 1/4, F1 2/9
+    assert action_overlap("completed in the second quarter", "submit the draft law") == pytest.approx(2 / 9)
+    assert action_overlap(None, "submit the draft law") == 0.0
+    assert action_overlap("dated February 23", "implement Resolution 57") == 0.0

@@ -386,3 +386,32 @@ def test_a_steering_committee_is_an_actor_only_when_it_is_assigned():
                "by the end of 2026.")
     assert names(st) == ["Government Steering Committee on Science, Technology, Innovation, Digital "
                          "Transformation and Project 06"]
+
+
+# --- action names the task (issue 15)
+def test_action_is_the_task_not_the_presiding_verb_nor_the_date():
+    [st] = run("The Steering Committee assigns the Minister of Science and Technology to preside over and "
+               "coordinate with ministries to submit the draft Law on Artificial Intelligence to the Government "
+               "in November 2025.")
+    assert st.action == "submit the draft Law on Artificial Intelligence to the Government"
+    [st] = run("The Prime Minister assigned Minister of Finance Nguyen Van Thang to complete the tax database "
+               "by the end of 2025.")
+    assert st.action == "complete the tax database"
+
+
+def test_action_of_a_passive_plan_is_the_thing_completed_not_the_date_phrase():
+    [st] = run("The draft Law on Digital Technology Industry is to be completed in the second quarter of 2026.")
+    assert st.action == "complete the draft Law on Digital Technology Industry"
+
+
+def test_action_reads_past_a_date_in_the_middle_and_never_takes_an_issue_date():
+    [st] = run("The Ministry of Finance must complete by December 31, 2025 the national database for enterprises.")
+    assert st.action == "complete the national database for enterprises"
+    [st] = run("The Ministry of Justice shall implement Resolution 57 dated February 23, 2025 and report 12 "
+               "results by the end of the year.")
+    assert "dated" not in st.action and st.action.startswith("implement Resolution 57")
+
+
+def test_action_of_a_passive_result_names_what_was_done():
+    [st] = run("More than 890 administrative procedures were cut in 2025.")
+    assert st.action == "cut More than 890 administrative procedures"

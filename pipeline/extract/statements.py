@@ -361,8 +361,15 @@ def action_phrase(sdoc, a: int, b: int) -> Optional[str]:
     inside = lambda t: a <= t.idx < b  # noqa: E731
 
     def complement(t):
-        return next((c for c in t.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX")
-                     and inside(c)), None)
+        c = next((c for c in t.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX")
+                  and inside(c)), None)
+        if c is None and t.lemma_.lower() in request:
+            # "was tasked with connecting ...", "assigned the Ministry, to connect ...": the task below
+            c = next((g for ch in t.children if ch.dep_ == "prep" and ch.lower_ in ("with", "to")
+                      for g in ch.children if g.dep_ == "pcomp" and g.pos_ == "VERB" and inside(g)), None) \
+                or next((d for d in t.subtree if d is not t and d.pos_ == "VERB" and inside(d)
+                         and any(x.tag_ == "TO" for x in d.children)), None)
+        return c
 
     verb = None
     for t in toks:
@@ -380,25 +387,77 @@ def action_phrase(sdoc, a: int, b: int) -> Optional[str]:
             verb = root
         if verb is None and root.pos_ == "VERB" and inside(root):
             verb = root  # "679 tasks were assigned to 56 agencies", "the ministry reported on ..."
-    if verb is None:
+    never = _lws("action", "never_verbs")
+    if verb is None or verb.lemma_.lower() in never:
         verb = next((t for t in toks if t.pos_ == "VERB" and t.dep_ in ("ccomp", "xcomp", "conj", "relcl", "advcl")
-                     and t.lemma_.lower() not in speech), None)
+                     and t.lemma_.lower() not in speech and t.lemma_.lower() not in never), None)
     if verb is None:
         return None
+    verb = _purpose_verb(verb, inside)
+    # a date is when, not what: the phrase stops at the first date expression after the verb
+    spans = [(m.start, m.end) for m in find_dates(doc_text(sdoc), None)]
+    in_date = lambda t: any(s <= t.idx < e for s, e in spans)  # noqa: E731
     words = []
+    after_date = False
     for t in sdoc[verb.i:verb.right_edge.i + 1]:
         if t.idx >= b:
             break
-        if t.text in (",", ";", ":", "(") and len(words) >= 2:
-            break
+        if words and in_date(t):
+            after_date = True   # "must complete by December 31, 2025 the national database": read past it
+            continue
+        if t.text in (",", ";", ":", "("):
+            if after_date and t.text == ",":
+                continue        # the comma that closes the skipped date
+            if words:
+                break
+        after_date = False
         words.append(t)
         if len(words) >= ACTION_MAX_TOKENS:
             break
-    while words and (words[-1].is_punct or words[-1].pos_ in ("CCONJ", "ADP", "DET")):
+    while words and (words[-1].is_punct or words[-1].pos_ in ("CCONJ", "ADP", "DET", "PART", "AUX")):
         words.pop()
     if not words:
         return None
-    return sdoc[words[0].i:words[-1].i + 1].text
+    if _has_aux(verb, ("be", "get"), ("auxpass",)):
+        # passive: the task is done to the subject ("890 procedures were cut" -> "cut 890 procedures",
+        # "the draft Law is to be completed in Q2" -> "complete the draft Law")
+        holders = [verb] + ([verb.head] if verb.dep_ in ("xcomp", "ccomp", "conj") else [])
+        subj = next((c for h in holders for c in h.children if c.dep_ in ("nsubjpass", "nsubj") and inside(c)), None)
+        if subj is not None and subj.pos_ in ("NOUN", "PROPN", "NUM") and subj.i < verb.i:
+            obj = []
+            for t in sdoc[subj.left_edge.i:subj.right_edge.i + 1]:
+                if t.text in (",", ";", ":", "("):
+                    if obj:
+                        break
+                    continue
+                if not in_date(t):
+                    obj.append(t.lower_ if not obj and t.pos_ == "DET" else t.text)
+            planned = any(c.tag_ in ("MD", "TO") for h in holders for c in h.children)
+            head = verb.lemma_ if planned else words[0].text
+            rest = [t.text for t in words[1:]]
+            out = " ".join([head, *rest[:max(0, len(rest))], *obj]) if len(words) > 1 and words[1].pos_ == "CCONJ" \
+                else " ".join([head, *obj, *rest])
+            ws = out.split()[:ACTION_MAX_TOKENS + 4]
+            while len(ws) > 1 and ws[-1].lower() in ("and", "or", "of", "the", "a", "an", "to", "in", "with"):
+                ws.pop()
+            return " ".join(ws)
+    return "".join(t.text_with_ws for t in words[:-1]) + words[-1].text
+
+
+def _purpose_verb(verb, inside):
+    """A verb of presiding or coordinating gives way to the task it serves: "preside over and
+    coordinate with ministries to *submit the draft Law ...*" (the first verb with "to" below it)."""
+    light = _lws("action", "light_verbs")
+    if verb.lemma_.lower() not in light:
+        return verb
+    for t in verb.subtree:
+        if t is verb or not inside(t) or t.pos_ != "VERB" or t.lemma_.lower() in light:
+            continue
+        if any(c.tag_ == "TO" or (c.dep_ == "aux" and c.lower_ == "to") for c in t.children):
+            return t
+    # a translation may drop the "to": "take the lead and coordinate with ministries finalize ..."
+    return next((t for t in verb.subtree if t.i > verb.i and inside(t) and t.pos_ == "VERB"
+                 and t.lemma_.lower() not in light and t.dep_ in ("conj", "xcomp", "advcl", "ccomp", "dep")), verb)
 
 
 def statement_id(doc_id: str, start: int, end: int, clause: int) -> str:
