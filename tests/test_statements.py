@@ -415,3 +415,15 @@ def test_action_reads_past_a_date_in_the_middle_and_never_takes_an_issue_date():
 def test_action_of_a_passive_result_names_what_was_done():
     [st] = run("More than 890 administrative procedures were cut in 2025.")
     assert st.action == "cut More than 890 administrative procedures"
+
+
+def test_each_ministry_of_a_coordinated_plural_is_an_actor():
+    [st] = run("The General Secretary asked the Ministry of Science and Technology to work with the ministries "
+               "of finance and justice to submit a decree on a regulatory sandbox by the end of October.")
+    assert names(st) == ["Ministry of Finance", "Ministry of Justice", "Ministry of Science and Technology"]
+
+
+def test_the_body_that_runs_the_thing_is_the_actor_when_nobody_else_acts():
+    [st] = run("The population database managed by the Ministry of Public Security is now connected with 38 "
+               "of the 41 national databases.")
+    assert names(st) == ["Ministry of Public Security"]

@@ -222,6 +222,21 @@ def find_mentions(sdoc, place: Optional[Body] = None) -> list[Mention]:
         m.role = role_of(_with_person_name(sdoc, tm.start(), tm.end()))
         out.append(m)
         taken.append((m.start, m.end))
+    # "the ministries of finance and justice": each ministry of a coordinated plural
+    for pm in _plural_ministries_re().finditer(text):
+        if any(a < pm.end() and pm.start() < b for a, b in taken):
+            continue
+        span = _with_person_name(sdoc, pm.start(), pm.end())
+        role = role_of(span)
+        for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", pm.group(1)):
+            words, name = part.split(), None
+            while words and name is None:   # "justice to submit": the longest prefix that names one
+                name = resolve("Ministry of " + " ".join(words))
+                words.pop()
+            if name is not None:
+                m = Mention(name, pm.group(0), pm.start(), pm.end(), bodies_by_name()[name].type, True, role)
+                out.append(m)
+        taken.append((pm.start(), pm.end()))
     # "Tax Department (Ministry of Finance)": the bracketed parent body is context, not an actor
     for m in out:
         if any(o is not m and o.end <= m.start and re.fullmatch(r"\s*\(\s*(?:the\s+)?", text[o.end:m.start])
@@ -241,6 +256,11 @@ def find_mentions(sdoc, place: Optional[Body] = None) -> list[Mention]:
                         and nxt.tag_ != "POS":
                     m.role = "subject"
             break
+    # "the database managed by the Ministry of Public Security", "under the direction of the Ministry":
+    # the body that runs the thing the statement is about (an actor when nobody else is named)
+    for m in out:
+        if m.role in ("other", "agent") and _agent_re().search(text[max(0, m.start - 40):m.start]):
+            m.role = "steward"
     # "take the lead and coordinate with the Ministry of Finance": a partner in the task
     pre = _partner_re()
     lead = None
@@ -275,6 +295,19 @@ def _with_person_name(sdoc, start: int, end: int):
     while j < len(sdoc) and sdoc[j].pos_ == "PROPN":
         j += 1
     return sdoc[span.start:j]
+
+
+@lru_cache(maxsize=None)
+def _plural_ministries_re() -> re.Pattern:
+    word = r"[A-Za-z][\w'’-]*"
+    part = rf"{word}(?:\s+(?!and\b){word}){{0,3}}"
+    return re.compile(rf"\b[Mm]inistries\s+of\s+({part}(?:\s*,\s*{part})*\s*,?\s+and\s+{part})")
+
+
+@lru_cache(maxsize=None)
+def _agent_re() -> re.Pattern:
+    alts = sorted(cues()["actors"]["agent_before"], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in alts) + r")\s+(?:the\s+)?$", re.I)
 
 
 @lru_cache(maxsize=None)
@@ -442,6 +475,8 @@ def responsible(mentions: Iterable[Mention]) -> list[Mention]:
         weak = _words("anchors", "weak_actor_types")
         out += [m for m in ms if m.role == "requester" and m.type not in weak]
         out.sort(key=lambda m: m.start)
+    if not out:
+        out = [m for m in ms if m.role == "steward"]
     if not out:
         out = [m for m in ms if m.role == "locative" and m.type in PLACE_TYPES]
     seen: set[str] = set()

@@ -431,12 +431,16 @@ def action_phrase(sdoc, a: int, b: int) -> Optional[str]:
                         break
                     continue
                 if not in_date(t):
-                    obj.append(t.lower_ if not obj and t.pos_ == "DET" else t.text)
+                    obj.append(t)
             planned = any(c.tag_ in ("MD", "TO") for h in holders for c in h.children)
             head = verb.lemma_ if planned else words[0].text
-            rest = [t.text for t in words[1:]]
-            out = " ".join([head, *rest[:max(0, len(rest))], *obj]) if len(words) > 1 and words[1].pos_ == "CCONJ" \
-                else " ".join([head, *obj, *rest])
+            glue = lambda ts: "".join(t.text_with_ws for t in ts[:-1]) + ts[-1].text if ts else ""  # noqa: E731
+            obj_s = glue(obj)
+            if obj and obj[0].pos_ == "DET":
+                obj_s = obj_s[0].lower() + obj_s[1:]
+            rest = glue(words[1:])
+            out = " ".join(x for x in ([head, rest, obj_s] if len(words) > 1 and words[1].pos_ == "CCONJ"
+                                       else [head, obj_s, rest]) if x)
             ws = out.split()[:ACTION_MAX_TOKENS + 4]
             while len(ws) > 1 and ws[-1].lower() in ("and", "or", "of", "the", "a", "an", "to", "in", "with"):
                 ws.pop()
