@@ -142,7 +142,7 @@ def eval_(
     """Score a run against a gold set (same rules as the reference scorer)."""
     import json
 
-    from pipeline.evaluate import render, score, summary_line
+    from pipeline.evaluate import meeting_view, render, score, summary_line
 
     if not (gold / "statements.jsonl").exists():
         raise UserError(f"no gold statements in {gold} (expected {gold / 'statements.jsonl'})")
@@ -150,11 +150,16 @@ def eval_(
         raise UserError(f"no run outputs in {out_dir} (run `commitments extract --out {out_dir}` first)")
     prefixes = [o.strip() for o in only.split(",")] if only else None
     result = score(gold, out_dir, prefixes)
+    view = meeting_view(gold, out_dir)
     if as_json:
-        out.print_json(json.dumps(result, ensure_ascii=False))
+        out.print_json(json.dumps(result if view is None else {**result, "meeting_view": view}, ensure_ascii=False))
         return
     render(result, out)
     out.print(summary_line(result), highlight=False, soft_wrap=True)
+    if view is not None:
+        from pipeline.meetings.score import summary_line as meeting_line
+
+        out.print("meeting view: " + meeting_line(view), highlight=False, soft_wrap=True)
 
 
 # ----------------------------------------------------------------------------- clusters
@@ -183,7 +188,7 @@ def diff(
     """Cross-outlet diff of one meeting: which outlet carried which commitment, where they disagree."""
     import json
 
-    from pipeline.merge import OutputsMissing, find_view, load_views
+    from pipeline.meetings import OutputsMissing, find_view, load_views
     from pipeline.report.html import write_pages
     from pipeline.report.table import print_index, print_meeting
 

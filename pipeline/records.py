@@ -141,9 +141,10 @@ class RunInfo(_Record):
     cache_hits: int = 0
 
 
-# ---------------------------------------------------------------- meeting view and tracking (pipeline/merge.py)
-ConflictField = Literal["figure", "unit", "date", "actor"]
-TrackRelation = Literal["progress", "restated", "revised"]
+# ---------------------------------------------------------------- meeting view and tracking (pipeline/meetings/)
+ConflictField = Literal["figure", "date"]
+DetailField = Literal["figure", "unit", "date", "actor"]
+TrackRelation = Literal["progress", "restated", "revised", "deadline_moved"]
 
 
 class MeetingSource(_Record):
@@ -158,19 +159,37 @@ class MeetingSource(_Record):
     text: str = Field(description="the English sentence")
     figures: list[Figure] = Field(default_factory=list)
     date: Optional[DateSpan] = None
-    actors: list[str] = Field(default_factory=list, description="canonical actor names")
+    actors: list[Actor] = Field(default_factory=list)
+
+
+class ConflictValue(_Record):
+    """What one outlet says in a conflict."""
+
+    outlet: str
+    value: str = Field(description="the value as the report shows it: a figure ('30%', '3.2 million billion VND') or an ISO date")
+    text: Optional[str] = Field(default=None, description="as the outlet wrote it ('about 30%', 'by the end of the third quarter')")
+    doc_ids: list[str] = Field(default_factory=list, description="the outlet's documents giving this value (original first, then copies)")
+    statement_ids: list[str] = Field(default_factory=list)
 
 
 class Conflict(_Record):
-    """A field on which the outlets carrying a commitment disagree."""
+    """One fact on which the outlets carrying it give different values or deadlines."""
 
     field: ConflictField
     unit: Optional[str] = Field(default=None, description="for figure conflicts: the unit of the disputed figure")
-    values: dict[str, str] = Field(description="outlet -> the value it gives (figure text, ISO date, actor names)")
+    values: list[ConflictValue] = Field(description="one entry per outlet, outlets giving the same value next to each other")
+
+
+class Detail(_Record):
+    """An outlet that agrees but says less (no unit, no deadline, a rounder number, a vaguer period)."""
+
+    field: DetailField
+    outlet: str
+    note: str = Field(description="what it gives against what the others give, for a person to read")
 
 
 class MeetingCommitment(_Record):
-    """One distinct commitment or progress figure of one meeting, merged across outlets (``meetings.jsonl``)."""
+    """One fact of one meeting (a commitment or a progress figure), merged across the outlets reporting it (``meetings.jsonl``)."""
 
     id: str = Field(description="stable id: hash of cluster_id and the member statement ids")
     cluster_id: str
@@ -178,33 +197,39 @@ class MeetingCommitment(_Record):
     kind: Kind
     text: str = Field(description="a representative English text (the earliest-listed outlet's sentence)")
     action: Optional[str] = None
-    figures: list[Figure] = Field(default_factory=list, description="figures no outlet contradicts")
+    figures: list[Figure] = Field(default_factory=list, description="the fact's figures that no outlet contradicts (the most detailed form)")
     date: Optional[DateSpan] = Field(default=None, description="the agreed deadline / as-of date; null when absent or disputed")
     actors: list[Actor] = Field(default_factory=list)
     outlets: list[str] = Field(description="outlets that carried it (copies counted with their original)")
     omitted_by: list[str] = Field(default_factory=list, description="outlets reporting the meeting that did not carry it")
     conflicts: list[Conflict] = Field(default_factory=list)
+    details: list[Detail] = Field(default_factory=list, description="outlets that agree but give less detail")
     sources: list[MeetingSource]
 
 
 class TrackingLink(_Record):
-    """A later meeting's figure or restated target linked to an earlier commitment on the same metric (``tracking.jsonl``)."""
+    """A later meeting's fact following up an earlier meeting's commitment on the same target (``tracking.jsonl``).
+
+    Links run from the later row (``from_*``) to the earlier commitment (``to_*``)."""
 
     id: str = Field(description="stable id: hash of from_id and to_id")
-    from_id: str = Field(description="MeetingCommitment.id of the earlier commitment")
-    to_id: str = Field(description="MeetingCommitment.id in the later meeting")
-    from_cluster: str
-    to_cluster: str
-    from_meeting_date: Optional[str] = None
-    to_meeting_date: Optional[str] = None
-    relation: TrackRelation = Field(description="progress: a later progress figure; restated: the same target again; "
-                                                "revised: a later commitment with a different target value")
-    unit: Optional[str] = Field(default=None, description="unit of the shared metric; null for a target restated without figures")
-    from_value: Optional[float] = None
-    to_value: Optional[float] = None
-    from_deadline: Optional[str] = Field(default=None, description="ISO deadline of the earlier commitment")
-    to_deadline: Optional[str] = None
-    deadline_changed: bool = Field(description="both give a deadline and they differ")
-    similarity: float = Field(description="text similarity of the two commitments (0-1), rounded to 3 places")
+    from_id: str = Field(description="MeetingCommitment.id of the later meeting's row")
+    to_id: str = Field(description="MeetingCommitment.id of the earlier meeting's commitment")
+    from_cluster: str = Field(description="the later meeting")
+    to_cluster: str = Field(description="the earlier meeting")
+    from_meeting_date: Optional[str] = Field(default=None, description="date of the later meeting")
+    to_meeting_date: Optional[str] = Field(default=None, description="date of the earlier meeting")
+    relation: TrackRelation = Field(description="progress: a later progress figure on the target; restated: the same target "
+                                                "again; revised: a different target value; deadline_moved: the same target "
+                                                "with another deadline")
+    unit: Optional[str] = Field(default=None, description="unit of the shared metric; null for a task followed up without figures")
+    from_value: Optional[float] = Field(default=None, description="the later value")
+    to_value: Optional[float] = Field(default=None, description="the earlier target value")
+    from_deadline: Optional[str] = Field(default=None, description="ISO deadline (or as-of date) of the later row")
+    to_deadline: Optional[str] = Field(default=None, description="ISO deadline of the earlier commitment")
+    deadline_changed: bool = Field(description="both are commitments giving a deadline, and the deadlines differ")
+    similarity: float = Field(description="text similarity of the two rows (0-1), rounded to 3 places")
+    confidence: float = Field(description="how sure the link is (0-1), rounded to 3 places; links under "
+                                          "TRACK_MIN_CONFIDENCE are never written")
     from_text: str
     to_text: str

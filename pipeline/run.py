@@ -567,10 +567,8 @@ def _cluster(summaries: list[str], settings: Settings) -> tuple[dict[str, tuple[
 
 
 def _write_meetings(out: Path, settings: Settings) -> None:
-    """Meeting-level merge and tracking, when that stage is installed."""
-    try:
-        from pipeline.merge import write_meeting_outputs  # type: ignore[attr-defined]
-    except ImportError:
-        return
+    """Meeting-level merge and tracking (meetings.jsonl, tracking.jsonl)."""
+    from pipeline.meetings import write_meeting_outputs
+
     write_meeting_outputs(out, cache=settings.cache("statement-embeddings") if settings.cache_dir else None,
                           settings=settings)

@@ -1,5 +1,6 @@
 """`commitments diff`: the HTML page rendered in headless Chromium (DOM checked), the terminal and
-JSON formats, and the one-line errors. Built from hand-made records with a known date conflict.
+JSON formats, and the one-line errors. Built from hand-made records with a known date conflict, a
+copy, a one-outlet meeting and figures that must read as people write them.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 from lxml import html as lxml_html
 
 from pipeline.io import write_jsonl
-from pipeline.merge import load_views, write_meeting_outputs
+from pipeline.meetings import load_views, write_meeting_outputs
 from pipeline.records import Cluster, DateSpan, Document, Figure, Statement
 from pipeline.report.html import write_pages
 
@@ -24,8 +25,11 @@ ROOT = Path(__file__).resolve().parents[1]
 T80 = "Implement the settlement of 80% of the entire administrative procedures in the digital environment by 2025"
 DB_003 = ("all ministries, branches and localities focus on completing their databases, completing them "
           "no later than the fourth quarter")
-DB_004 = ("The Prime Minister requested that ministries, sectors, and localities focus on completing their "
-          "respective databases no later than the third quarter of 2025")
+DB_004 = ("ministries, branches and localities must focus on completing their databases no later than the third "
+          "quarter of 2025")
+REVENUE = ("In the first 8 months of the year, the digital technology industry's revenue reached more than 3.2 million "
+           "billion VND.")
+RECORDS = "The police have issued 716,000 identification records."
 AIR = "In 2025, 100% of airports, ports, and border gates will apply biometric technology and the VNeID platform."
 AIR_DE = ("Im Jahr 2025 werden 100 % der Flughäfen, Häfen und Grenzübergänge biometrische Technologie und die "
           "VNeID-Plattform anwenden.")
@@ -54,12 +58,15 @@ def outputs(tmp_path_factory) -> Path:
     first = Cluster(cluster_id="m-first", doc_ids=["000", "001", "002"], canonical_doc_id="000", date="2025-03-18",
                     label="First meeting of the Steering Committee", languages=["de", "en"],
                     outlets=["backan.gov.vn", "binhdinh.gov.vn"], duplicates={"001": "000"})
+    solo = Cluster(cluster_id="m-solo", doc_ids=["005"], canonical_doc_id="005", date="2025-10-01",
+                   label="Ministry of Public Security press briefing", languages=["en"], outlets=["vietnamnet.vn"])
     docs = [
         ("000", "binhdinh.gov.vn", "en", "2025-03-18", None, "m-first"),
         ("001", "binhdinh.gov.vn", "de", "2025-03-18", "000", "m-first"),
         ("002", "backan.gov.vn", "en", None, None, "m-first"),
         ("003", "vtv.vn", "en", "2025-09-24", None, "m-fourth"),
         ("004", "gialai.gov.vn", "en", "2025-09-24", None, "m-fourth"),
+        ("005", "vietnamnet.vn", "en", "2025-10-02", None, "m-solo"),
     ]
     write_jsonl(out / "documents.jsonl", [
         Document(doc_id=d, path=f"{d}.txt", status="ok", lang=lang, published=pub, outlet=o, url=f"https://{o}/{d}",
@@ -71,11 +78,14 @@ def outputs(tmp_path_factory) -> Path:
                                                         "2025-09-30")),
         _st("s4", "004", "m-fourth", "As of September 23, 2025, 270 tasks had been completed", 50,
             ("270 tasks", 270, "tasks"), ("As of September 23, 2025", "2025-09-23", "2025-09-23"), kind="progress"),
+        _st("s7", "003", "m-fourth", REVENUE, 20, ("more than 3.2 million billion VND", 3.2e15, "VND"), kind="progress"),
         _st("s5", "000", "m-first", AIR, 900, ("100%", 100, "%"), ("In 2025", "2025-01-01", "2025-12-31")),
         _st("s6", "001", "m-first", AIR_DE_EN, 950, ("100 %", 100, "%"), ("2025", "2025-01-01", "2025-12-31"),
             lang="de", source=AIR_DE),
+        _st("s8", "005", "m-solo", RECORDS, 10, ("716,000 identification records", 716000, "identification records"),
+            kind="progress"),
     ])
-    write_jsonl(out / "clusters.jsonl", [first, fourth])
+    write_jsonl(out / "clusters.jsonl", [first, fourth, solo])
     write_meeting_outputs(out)
     return out
 
@@ -121,26 +131,37 @@ def _cells(tr):
 
 def test_meeting_page_dom_in_chromium(pages, tmp_path):
     dom = _dump_dom(pages["m-fourth.html"], tmp_path)
-    # outlets as columns, canonical article's outlet first
-    assert [th.get("data-outlet") for th in dom.xpath("//table[@class='diff']/thead//th[@data-outlet]")] == [
-        "vtv.vn", "gialai.gov.vn"]
+    # outlets as columns, canonical article's outlet first; each name links to its article
+    heads = dom.xpath("//table[@class='diff']/thead//th[@data-outlet]")
+    assert [th.get("data-outlet") for th in heads] == ["vtv.vn", "gialai.gov.vn"]
+    assert [th.xpath(".//a[@class='outlet-name']")[0].get("href") for th in heads] == [
+        "https://vtv.vn/003", "https://gialai.gov.vn/004"]
+    assert [th.xpath(".//a[@class='outlet-name']")[0].text_content() for th in heads] == ["vtv.vn", "gialai.gov.vn"]
+    # conflicts first, then facts of two or more outlets (none here), then those of one outlet; each counted
+    sections = dom.xpath("//tbody[@data-section]")
+    assert [(b.get("data-section"), b.xpath(".//tr[contains(@class, 'group')]")[0].text_content().strip())
+            for b in sections] == [("conflicts", "Outlets disagree (1)"), ("single", "Carried by one outlet (3)")]
     rows = dom.xpath("//tr[contains(concat(' ', @class, ' '), ' row ')]")
-    assert len(rows) == 3  # 80% target, databases (merged), 270 tasks
+    assert len(rows) == 4  # databases (merged, in conflict); revenue, 80% target, 270 tasks (reading order)
     states = [[(td.get("data-outlet"), td.get("data-state")) for td in _cells(tr)] for tr in rows]
     assert states == [
-        [("vtv.vn", "agree"), ("gialai.gov.vn", "omitted")],        # 80% by 2025: one outlet only
         [("vtv.vn", "conflict"), ("gialai.gov.vn", "conflict")],    # databases: Q4 vs Q3 2025
+        [("vtv.vn", "agree"), ("gialai.gov.vn", "omitted")],        # revenue (progress)
+        [("vtv.vn", "agree"), ("gialai.gov.vn", "omitted")],        # 80% by 2025: one outlet only
         [("vtv.vn", "omitted"), ("gialai.gov.vn", "agree")],        # 270 tasks (progress)
     ]
-    db_row = rows[1]
+    db_row = rows[0]
     assert "databases" in db_row.xpath("./td[@class='what']")[0].text_content()
     conflict = [td for td in _cells(db_row) if td.get("data-outlet") == "gialai.gov.vn"][0]
     assert "conflict" in conflict.get("class").split() and conflict.get("data-conflict") == "date"
     label = conflict.xpath(".//*[@class='conflict-label']")[0].text_content()
     assert label.startswith("Conflict on date: 2025-09-30") and "vtv.vn: 2025-12-31" in label
     assert "third quarter of 2025" in conflict.xpath(".//blockquote")[0].text_content()
-    omitted = [td for td in _cells(rows[0]) if td.get("data-state") == "omitted"][0]
+    omitted = [td for td in _cells(rows[2]) if td.get("data-state") == "omitted"][0]
     assert omitted.text_content().strip() == "not reported"
+    # figures as people write them, never 3200000000000000
+    revenue = rows[1].xpath("./td[@class='what']")[0].text_content()
+    assert "more than 3.2 million billion VND" in revenue and "3200000000000000" not in dom.text_content()
     # the rendered page's cell colours come from the inline stylesheet (no external assets at all)
     assert not dom.xpath("//script | //link | //img | //*[@src]")
 
@@ -158,14 +179,27 @@ def test_copy_shown_as_copy_not_column(pages, tmp_path):
     assert copy.xpath(".//div[@class='english']")[0].text_content() == AIR_DE_EN
 
 
-def test_index_page_lists_meetings_by_date(pages, tmp_path):
+def test_one_outlet_meeting_is_shown_plainly(pages, tmp_path):
+    dom = _dump_dom(pages["m-solo.html"], tmp_path)
+    assert "One outlet reported this meeting" in dom.xpath("//*[@data-note='one-outlet']")[0].text_content()
+    (row,) = dom.xpath("//tr[contains(concat(' ', @class, ' '), ' row ')]")
+    assert [td.get("data-state") for td in _cells(row)] == ["agree"]
+    assert "716,000 identification records" in row.text_content()
+    assert dom.xpath("//tbody[@data-section]")[0].xpath(".//tr")[0].text_content().strip() == \
+        "Reported by the only outlet (1)"
+
+
+def test_index_page_groups_meetings_by_committee_and_date(pages, tmp_path):
     dom = _dump_dom(pages["index.html"], tmp_path)
     rows = dom.xpath("//tr[@data-cluster]")
-    assert [r.get("data-cluster") for r in rows] == ["m-first", "m-fourth"]
-    assert [a.get("href") for a in dom.xpath("//tr[@data-cluster]//a")] == ["m-first.html", "m-fourth.html"]
+    assert [r.get("data-cluster") for r in rows] == ["m-first", "m-fourth", "m-solo"]
+    assert [a.get("href") for a in dom.xpath("//tr[@data-cluster]//a")] == ["m-first.html", "m-fourth.html",
+                                                                            "m-solo.html"]
     first_cells = [td.text_content() for td in rows[0].xpath("./td")]
-    assert first_cells[0] == "2025-03-18" and "+ copy de (001)" in first_cells[2]
-    assert first_cells[3:] == ["1", "1", "0", "0", "1", "0"]  # rows, commitments, progress, all, one only, conflicts
+    assert first_cells[0] == "2025-03-18" and "+ 1 copy (de)" in first_cells[2]
+    assert first_cells[3:] == ["1", "0", "1", "0"]  # facts, carried by all outlets, by one outlet, in conflict
+    assert [td.text_content() for td in rows[1].xpath("./td")][3:] == ["4", "0", "3", "1"]
+    assert [td.text_content() for td in rows[2].xpath("./td")][3:] == ["1", "0", "0", "0"]
 
 
 def test_screenshot_renders(pages, tmp_path):
@@ -211,15 +245,20 @@ def test_cli_table_json_and_errors(outputs):
     table = _cli("diff", "004", "--out", str(outputs))  # a doc_id names its meeting
     assert table.returncode == 0, table.stderr
     assert "Fourth meeting" in table.stdout and "≠ date: 2025-09-30" in table.stdout
-    # two omitted cells, and the legend
-    assert "≠ date: 2025-12-31" in table.stdout and table.stdout.count("— not reported") == 3
+    # three omitted cells, and the legend
+    assert "≠ date: 2025-12-31" in table.stdout and table.stdout.count("— not reported") == 4
+    assert table.stdout.index("Outlets disagree (1)") < table.stdout.index("Carried by one outlet (3)")
     assert (outputs / "diff" / "m-fourth.html").exists()
 
     js = _cli("diff", "m-fourth", "--out", str(outputs), "--format", "json")
     data = json.loads(js.stdout)
-    assert [r["outlets"] for r in data["commitments"]] == [["vtv.vn"], ["vtv.vn", "gialai.gov.vn"], ["gialai.gov.vn"]]
-    assert data["commitments"][1]["conflicts"] == [
-        {"field": "date", "unit": None, "values": {"vtv.vn": "2025-12-31", "gialai.gov.vn": "2025-09-30"}}]
+    assert [r["outlets"] for r in data["commitments"]] == [
+        ["vtv.vn"], ["vtv.vn"], ["vtv.vn", "gialai.gov.vn"], ["gialai.gov.vn"]]  # meetings.jsonl: reading order
+    assert data["commitments"][2]["conflicts"] == [{"field": "date", "unit": None, "values": [
+        {"outlet": "vtv.vn", "value": "2025-12-31", "text": "no later than the fourth quarter", "doc_ids": ["003"],
+         "statement_ids": ["s2"]},
+        {"outlet": "gialai.gov.vn", "value": "2025-09-30", "text": "no later than the third quarter of 2025",
+         "doc_ids": ["004"], "statement_ids": ["s3"]}]}]
 
     unknown = _cli("diff", "no-such-meeting", "--out", str(outputs))
     assert unknown.returncode == 2 and unknown.stdout == ""
@@ -234,4 +273,5 @@ def test_cli_table_json_and_errors(outputs):
 def test_cli_all_writes_every_page(outputs):
     res = _cli("diff", "--all", "--out", str(outputs))
     assert res.returncode == 0, res.stderr
-    assert sorted(p.name for p in (outputs / "diff").iterdir()) == ["index.html", "m-first.html", "m-fourth.html"]
+    assert sorted(p.name for p in (outputs / "diff").iterdir()) == ["index.html", "m-first.html", "m-fourth.html",
+                                                                    "m-solo.html"]

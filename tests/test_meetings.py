@@ -1,4 +1,4 @@
-"""Meeting view and tracking (pipeline/merge.py) on hand-written statements from two outlets.
+"""Meeting view and tracking (pipeline/meetings/) on hand-written statements from two outlets.
 
 The sentences are the seed reports' own wording (003 vtv.vn and 004 gialai.gov.vn on the fourth
 meeting; 000/001/002 on the first), as extraction would hand them over; expected rows are by hand.
@@ -11,7 +11,7 @@ import json
 import pytest
 
 from pipeline.io import write_jsonl, write_schemas
-from pipeline.merge import DocInfo, Embedder, merge_cluster, track, write_meeting_outputs
+from pipeline.meetings import DocInfo, Embedder, merge_cluster, track, write_meeting_outputs
 from pipeline.records import Actor, Cluster, DateSpan, Document, Figure, Statement
 from pipeline.validate import validate_outputs
 
@@ -98,15 +98,29 @@ def test_agreement_omission_and_implied_year():
     assert [row.sources[0].text for row in rows] == [T80, DB_003, TOOLS, TASKS, STREAMLINE]
 
 
-def test_different_deadline_is_one_row_with_a_date_conflict():
+def test_loose_paraphrases_with_different_deadlines_stay_apart():
+    """The databases commitment in other words (003 also names "6 general groups of tasks") with Q3
+    instead of Q4: too unlike to claim the outlets disagree on one fact, so two rows and no conflict."""
     rows = merge_cluster(FOURTH, FOURTH_DOCS,
                          fourth(DB_004_Q3, ("no later than the third quarter of 2025", "2025-07-01", "2025-09-30")), EMB)
-    assert len(rows) == 5
-    db = by_text(rows)[DB_003]
-    assert db.outlets == ["vtv.vn", "gialai.gov.vn"]
-    assert [(c.field, c.values) for c in db.conflicts] == [
-        ("date", {"vtv.vn": "2025-12-31", "gialai.gov.vn": "2025-09-30"})]
-    assert db.date is None  # disputed: no agreed date
+    assert len(rows) == 6
+    assert all(r.conflicts == [] for r in rows)
+    assert by_text(rows)[DB_003].outlets == ["vtv.vn"] and by_text(rows)[DB_004_Q3].outlets == ["gialai.gov.vn"]
+
+
+def test_near_identical_task_with_another_deadline_is_a_date_conflict():
+    a = "ministries, sectors and localities must complete their specialised databases no later than the fourth quarter"
+    b = "ministries, sectors and localities must complete their specialised databases no later than the third quarter of 2025"
+    rows = merge_cluster(FOURTH, FOURTH_DOCS, [
+        st("003", a, date=("no later than the fourth quarter", "2025-10-01", "2025-12-31")),
+        st("004", b, date=("no later than the third quarter of 2025", "2025-07-01", "2025-09-30")),
+    ], EMB)
+    (row,) = rows
+    assert row.outlets == ["vtv.vn", "gialai.gov.vn"]
+    assert [(c.field, [(v.outlet, v.value, v.text, v.doc_ids) for v in c.values]) for c in row.conflicts] == [
+        ("date", [("vtv.vn", "2025-12-31", "no later than the fourth quarter", ["003"]),
+                  ("gialai.gov.vn", "2025-09-30", "no later than the third quarter of 2025", ["004"])])]
+    assert row.date is None  # disputed: no agreed date
 
 
 def test_different_value_for_the_same_metric_is_a_figure_conflict():
@@ -117,8 +131,8 @@ def test_different_value_for_the_same_metric_is_a_figure_conflict():
         st("004", b, figures=[("85%", 85, "%")], date=("by 2025", "2025-01-01", "2025-12-31")),
     ], EMB)
     assert len(rows) == 1
-    assert [(c.field, c.unit, c.values) for c in rows[0].conflicts] == [
-        ("figure", "%", {"vtv.vn": "80%", "gialai.gov.vn": "85%"})]
+    assert [(c.field, c.unit, [(v.outlet, v.value) for v in c.values]) for c in rows[0].conflicts] == [
+        ("figure", "%", [("vtv.vn", "80%"), ("gialai.gov.vn", "85%")])]
     assert rows[0].figures == [] and rows[0].date.end == "2025-12-31"
 
 
@@ -200,13 +214,17 @@ def test_tracking_links_progress_and_flags_a_deadline_change():
     later_rows = merge_cluster(cl, {"004": DocInfo(doc_id="004", outlet="gialai.gov.vn")}, stmts, EMB)
     # given in reverse order: tracking orders meetings by date itself
     links = track([(cl, "2025-09-24", later_rows), (FIRST, "2025-03-18", first_rows)], EMB)
-    got = {(lk.to_text, lk.relation, lk.unit, lk.from_value, lk.to_value, lk.from_deadline, lk.to_deadline,
+    got = {(lk.from_text, lk.relation, lk.unit, lk.from_value, lk.to_value, lk.from_deadline, lk.to_deadline,
             lk.deadline_changed) for lk in links}
+    # links run from the later row to the earlier commitment: (later value, earlier value), (later
+    # deadline, earlier deadline)
     assert got == {
-        (rate, "progress", "%", 80, 39.27, "2025-12-31", None, False),
-        (restated, "restated", "%", 80, 80, "2025-12-31", "2026-06-30", True),
+        (rate, "progress", "%", 39.27, 80, None, "2025-12-31", False),
+        (restated, "deadline_moved", "%", 80, 80, "2026-06-30", "2025-12-31", True),
     }  # the 100%-of-airports row is another metric: no link
-    assert all(lk.from_id == first_rows[0].id and lk.from_cluster == "m-first" for lk in links)
+    assert all(lk.to_id == first_rows[0].id and lk.to_cluster == "m-first" and lk.from_cluster == "m-later"
+               and lk.from_meeting_date == "2025-09-24" and lk.to_meeting_date == "2025-03-18" for lk in links)
+    assert all(0.5 <= lk.confidence <= 1 for lk in links)
 
 
 def _run_files(tmp_path):
@@ -235,8 +253,8 @@ def test_outputs_are_deterministic_and_valid(tmp_path):
     # the fourth meeting's 80%-by-2025 restates the first meeting's "100% ... online, 80% of records ..."
     (link,) = [json.loads(line) for line in first[1].decode().splitlines()]
     assert (link["from_cluster"], link["to_cluster"], link["relation"], link["from_value"], link["to_value"],
-            link["deadline_changed"]) == ("m-first", "m-fourth", "restated", 80, 80, False)
-    assert link["to_text"] == T80 and link["from_text"] == ONLINE
+            link["deadline_changed"]) == ("m-fourth", "m-first", "restated", 80, 80, False)
+    assert link["from_text"] == T80 and link["to_text"] == ONLINE
     write_schemas(tmp_path)
     problems, counts = validate_outputs(tmp_path)
     assert problems == [] and counts["meetings.jsonl"] == 7
@@ -250,7 +268,8 @@ def test_outputs_are_deterministic_and_valid(tmp_path):
 
 
 @pytest.mark.parametrize("a,b,same", [
-    ("the unfinished goals must be completed", "the Prime Minister requested that unfulfilled goals be completed", True),
+    # vague exhortations sharing only words every report uses ("goals", "complete") stay apart
+    ("the unfinished goals must be completed", "the Prime Minister requested that unfulfilled goals be completed", False),
     ("The Prime Minister also requested the Ministry of Home Affairs to review and arrange enough human resources "
      "for digital transformation", "Allocate sufficient human resources for the implementation of digital transformation",
      True),
@@ -289,7 +308,7 @@ def test_meetings_merged_on_the_pool_and_cached(tmp_path, monkeypatch):
     assert started == [True]
     (tmp_path / "meetings.jsonl").unlink()
     (tmp_path / "tracking.jsonl").unlink()
-    import pipeline.merge as M
+    import pipeline.meetings.stage as M
 
     def no_tracking(*args, **kwargs):
         raise AssertionError("tracked again with nothing changed")
@@ -307,7 +326,7 @@ def test_tracking_embeds_on_the_pool(tmp_path, monkeypatch):
     """Without a cache, the texts tracking compares are embedded on the engine's workers, chunk by
     chunk, and the links are the serial bytes."""
     from pipeline.engine import LocalEngine
-    from pipeline.merge import embed_chunk
+    from pipeline.meetings import embed_chunk
     from pipeline.run import Settings
 
     _run_files(tmp_path)
@@ -333,7 +352,8 @@ def test_tracking_embeds_on_the_pool(tmp_path, monkeypatch):
 
 
 def test_tracking_compares_wording_without_the_deadline():
-    from pipeline.merge import MeetingCommitment, MeetingSource, _row_core
+    from pipeline.meetings.tracking import row_core as _row_core
+    from pipeline.records import MeetingCommitment, MeetingSource
 
     text = "Complete the national land database by June 30, 2025."
     date = DateSpan(text="by June 30, 2025", start="2025-06-30", end="2025-06-30")
