@@ -52,6 +52,9 @@ MERGE_TEXT_SIM = 0.45
 MERGE_TEXT_SIM_DATED = 0.40
 # * one gives a figure, the other none: the other may be a vaguer sentence on the same topic;
 MERGE_ONE_SIDED_SIM = 0.60
+# * one outlet's sentence read as a commitment, the other's as progress (a translation misleads the
+#   kind): only with a distinctive figure both give (see features.distinctive_value) and close wording;
+MERGE_KIND_SIM = 0.55
 # * a conflict (the same metric with another value, or the same task with another deadline) is a claim
 #   that the outlets disagree: a near-identical rest. Lower when an anchor agrees (a common actor,
 #   another figure, the deadline): the user trial's "Ministry of Finance ... 30% / 25% by the end of
@@ -89,21 +92,28 @@ MERGE_BLOCK_WINDOW = 8
 # are different facts).
 MERGE_GROUP_REPS = 8
 MERGE_GROUP_SIM = 0.25
-# Tracking across meetings (later row -> earlier commitment). Same metric: same unit, at least
-# TRACK_SUBJECT_SHARED strong words shared around the figures (one shared word let "8.3% growth" link
-# to "100% of airports"), wording at least TRACK_FIG_SIM alike. Same task without shared figures:
+# Tracking across meetings (later row -> earlier commitment). Same metric: same unit and, for units that
+# do not name what is counted ('%'), at least TRACK_SUBJECT_SHARED strong words shared around the figures
+# (one shared word let "8.3% growth" link to "100% of airports"); wording at least TRACK_FIG_SIM alike. Same task without shared figures:
 # TRACK_TEXT_SIM and TRACK_TASK_SHARED strong words in common.
 TRACK_SUBJECT_SHARED = 2
 TRACK_FIG_SIM = 0.35
 TRACK_TEXT_SIM = 0.55
 TRACK_TASK_SHARED = 3
+# Rows are compared through up to TRACK_SOURCES of their outlets' sentences (the best pair counts).
+TRACK_SOURCES = 4
 # Confidence = similarity + TRACK_METRIC_BONUS for a shared metric + TRACK_SAME_VALUE_BONUS when the
 # later row repeats the value (on the seeds the fourth meeting's "80% ... by 2025" then links to the
 # first meeting's "..., 80% of records will be processed online" rather than "by June 2025, 100% of
 # records ..."); links under TRACK_MIN_CONFIDENCE are not written (precision first).
 TRACK_METRIC_BONUS = 0.1
 TRACK_SAME_VALUE_BONUS = 0.1
-TRACK_MIN_CONFIDENCE = 0.5
+TRACK_MIN_CONFIDENCE = 0.6
+# An earlier meeting is at least TRACK_MIN_DAYS before the later one: committees meet weeks or months
+# apart, while two clusters a few days apart are far more often one event the clustering split (its
+# outlets' deadlines then look "moved"). On the realistic dev corpora 11 of the first 60 links joined
+# such clusters, 0-9 days apart; the closest true follow-ups were a month apart.
+TRACK_MIN_DAYS = 14
 # Candidate earlier commitments for a task share a word (stem) found in at most this many commitments:
 # words found in most of them would make every pair a candidate (quadratic on large corpora).
 TRACK_MAX_WORD_ROWS = 200

@@ -363,3 +363,24 @@ def test_tracking_compares_wording_without_the_deadline():
     # a row whose first source is not its text's statement keeps its whole text
     other = row.model_copy(update={"text": "Another sentence by June 30, 2025."})
     assert _row_core(other) == "Another sentence by June 30, 2025."
+
+
+def test_seed_meeting_view_criteria(seed_run):
+    """The seeds' diff as the README states it: the fourth meeting's 80%-by-2025 target carried by one
+    outlet only, its databases-by-the-fourth-quarter commitment one row from both outlets, and the
+    German 001 a copy inside binhdinh.gov.vn's column (never a third outlet)."""
+    from pipeline.meetings import load_views
+
+    views = {v.cluster.canonical_doc_id[:3]: v for v in load_views(seed_run)}
+    fourth, first = views["003"], views["000"]
+    assert [c.label for c in fourth.columns] == ["vtv.vn", "gialai.gov.vn"]
+    (t80,) = [r for r in fourth.commitments if "80% of the entire administrative procedures" in r.text]
+    assert t80.outlets == ["vtv.vn"] and t80.omitted_by == ["gialai.gov.vn"]
+    (db,) = [r for r in fourth.commitments if "focus on completing their databases" in r.text]
+    assert db.outlets == ["vtv.vn", "gialai.gov.vn"] and db.conflicts == [] and db.date.end == "2025-12-31"
+    assert [c.label for c in first.columns] == ["binhdinh.gov.vn", "backan.gov.vn"]
+    assert [cp.doc_id[:3] for cp in first.columns[0].copies] == ["001"]
+    german = [s for r in first.commitments for s in r.sources if s.doc_id.startswith("001")]
+    assert german and all(s.outlet == "binhdinh.gov.vn" and s.copy_of.startswith("000") for s in german)
+    # no row is carried by the German copy as an outlet of its own
+    assert all("vietnam.vn" not in r.outlets for r in first.commitments)

@@ -155,7 +155,10 @@ def settle_date(primary: dict, labels: dict, backing: dict, conflicts: list[Conf
     dated = [(c, primary[c].st.date) for c in cols if F.date_key(primary[c].st.date)]
     if not dated:
         return None
-    order = sorted(dated, key=lambda e: (_span_days(e[1]), e[0]))
+    # the most specific first: a day before a month, a stated date before an approximate one or one
+    # whose year was guessed
+    order = sorted(dated, key=lambda e: (_span_days(e[1]), bool(F.words()["vague_date"].search(e[1].text)),
+                                         not F.YEAR.search(e[1].text), e[0]))
     classes: list[list[tuple[int, DateSpan]]] = []
     for c, d in order:
         home = next((k for k in classes if F.dates_relation(k[0][1], d) in ("same", "vaguer")), None)

@@ -42,13 +42,22 @@ def words() -> dict:
     """pipeline/data/en/samefact.toml, with its word lists as sets and the qualifiers inverted."""
     with open(config.DATA_DIR / "en" / "samefact.toml", "rb") as fh:
         data = tomllib.load(fh)
+    # the words of state bodies' names (gazetteer, English names and aliases) are weak too: a shared
+    # ministry alone is not a shared fact
+    with open(config.DATA_DIR / "gazetteer.toml", "rb") as fh:
+        bodies = tomllib.load(fh).get("body", [])
+    body_words = {w for b in bodies for name in [b.get("name", "")] + list(b.get("en", []))
+                  for w in _WORD.findall(name.lower()) if len(w) >= 3}
     return {
         "generic_units": frozenset(u.lower() for u in data["generic_units"]),
+        "tracking_generic_units": frozenset(u.lower() for u in data["tracking_generic_units"]),
         "unit_aliases": {k.lower(): v.lower() for k, v in data["unit_aliases"].items()},
         "qualifiers": {" ".join(w.lower().split()): kind for kind, ws in data["qualifiers"].items() for w in ws},
         "scale_stems": frozenset(stem(w) for w in data["scale_words"]) |
         frozenset(stem(w) for ws in data["qualifiers"].values() for q in ws for w in q.split()),
-        "weak_stems": frozenset(stem(w) for w in data["weak_words"]),
+        "weak_stems": frozenset(stem(w) for w in list(data["weak_words"]) + sorted(body_words)),
+        "vague_date": re.compile(r"\b(?:" + "|".join(re.escape(w) for w in data["vague_date_words"]) + r")\b",
+                                 re.IGNORECASE),
     }
 
 
@@ -240,6 +249,18 @@ def same_metric(a: Metric, b: Metric) -> bool:
     return len(shared) >= 1
 
 
+def distinctive_value(m: Metric) -> bool:
+    """A value unlikely to recur by chance in one meeting's reports: a share that is not a multiple of 5
+    ("91%", "52.3%"), a count of a thousand or more ("65.2 million", "3,008"), a number with decimals.
+    "100%", "30%", "21 tasks" are not: many facts of one meeting share them."""
+    v = abs(m.value)
+    if not float(v).is_integer():
+        return True
+    if m.unit == "%":
+        return v % 5 != 0
+    return v >= 1000
+
+
 # ----------------------------------------------------------------------------- dates
 def date_key(d: Optional[DateSpan]) -> Optional[str]:
     if d is None:
@@ -247,14 +268,27 @@ def date_key(d: Optional[DateSpan]) -> Optional[str]:
     return d.end or d.start or None
 
 
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
 def dates_relation(a: Optional[DateSpan], b: Optional[DateSpan]) -> str:
-    """same | vaguer (one period holds the other's end) | missing (one or both unresolved) | different."""
+    """same | vaguer | missing (one or both unresolved) | different.
+
+    Vaguer: one period holds the other's end ("in 2025" and "by June 30, 2025"), an approximate date
+    in the other's month ("mid-November" and "November 15"), or the same month and day where one text
+    names no year (its year was guessed from the publication date: "by the end of the year" in a report
+    published in January)."""
     ka, kb = date_key(a), date_key(b)
     if ka is None or kb is None:
         return "missing"
     if ka == kb:
         return "same"
     if _holds(a, kb) or _holds(b, ka):
+        return "vaguer"
+    vague = words()["vague_date"]
+    if ka[:7] == kb[:7] and (vague.search(a.text) or vague.search(b.text)):
+        return "vaguer"
+    if ka[4:] == kb[4:] and (not YEAR.search(a.text) or not YEAR.search(b.text)):
         return "vaguer"
     return "different"
 

@@ -110,7 +110,16 @@ def figure_evidence(ma: tuple, mb: tuple) -> FigureEvidence:
         return ev
     same = [(i, j) for i, x in enumerate(ma) for j, y in enumerate(mb) if F.same_metric(x, y)]
     if not same:
-        ev.disjoint = True
+        # no common metric by unit and words; one distinctive value given by both (the unit read
+        # differently from a translation: "65.2 million electronic identification accounts" and "over 65
+        # million people") is weak agreement, anything else is disjoint
+        weak = [(x, y, r) for x in ma for y in mb
+                if F.units_relation(x, y) != "other" or (not x.generic and not y.generic)
+                if F.distinctive_value(x) and (r := F.values_relation(x, y)) != "different"]
+        if weak:
+            ev.agree.append(weak[0])
+        else:
+            ev.disjoint = True
         return ev
     overlap = {(i, j): len(F.subject_overlap(ma[i], mb[j])) for i, j in same}
     rel = {(i, j): F.values_relation(ma[i], mb[j]) for i, j in same}
@@ -160,6 +169,10 @@ def judge(emb: Embedder, a: Item, b: Item) -> Optional[Verdict]:
         return None
     ev = figure_evidence(a.metrics, b.metrics)
     drel = F.dates_relation(a.st.date, b.st.date)
+    if a.st.kind != b.st.kind:  # (compatible: a distinctive figure both give, nothing disputed)
+        need = config.MERGE_KIND_SIM
+        sim = similarity(emb, a, b)
+        return Verdict(sim + config.MERGE_FIGURE_BONUS, False) if sim >= need else None
     if ev.clash or drel == "different":
         # a conflict: the same fact with another value or deadline needs a near-identical rest; a little
         # less when another part agrees exactly (the deadline, or another figure). A shared ministry is
@@ -191,11 +204,17 @@ def judge(emb: Embedder, a: Item, b: Item) -> Optional[Verdict]:
 
 
 def compatible(a: Item, b: Item) -> bool:
-    """Could ever be one row: other documents, the same kind, figures on a common metric when both
-    give figures, a common actor when both commitments name one, and not both another value and
-    another deadline."""
-    if a.st.doc_id == b.st.doc_id or a.st.kind != b.st.kind:
+    """Could ever be one row: other documents, figures on a common metric when both give figures, a
+    common actor when both commitments name one, not both another value and another deadline, and
+    the same kind — or, when one outlet's sentence reads as a target and the other's as a result
+    (translations often mislead the kind), a distinctive figure both give and nothing disputed."""
+    if a.st.doc_id == b.st.doc_id:
         return False
+    if a.st.kind != b.st.kind:
+        ev = figure_evidence(a.metrics, b.metrics)
+        if ev.clash or ev.ambiguous or ev.disjoint or F.dates_relation(a.st.date, b.st.date) == "different":
+            return False
+        return any(F.distinctive_value(x) and F.distinctive_value(y) for x, y, _ in ev.agree)
     # the body a commitment assigns is part of the task; a progress figure's body is often only who
     # reported it (and extraction may name the reporter in one outlet, the place in another)
     if a.st.kind == "commitment" and a.actors and b.actors and not (a.actors & b.actors):
@@ -428,11 +447,17 @@ def _candidate_pairs(items: list[Item], units: list[list[int]], reps: list[int])
 
 
 def _joinable(emb: Embedder, items: list[Item], reps: list[int], ga: list[int], gb: list[int]) -> bool:
-    """Complete link: every representative of one group is compatible with, and not unlike, every
-    representative of the other (at most MERGE_GROUP_REPS of each: the first units joined)."""
-    k = config.MERGE_GROUP_REPS
-    for x in ga[:k]:
-        for y in gb[:k]:
+    """Complete link: each outlet's first unit in one group is compatible with, and not unlike, each
+    outlet's first unit in the other (at most MERGE_GROUP_REPS outlets of each). A copy's sentence
+    speaks only when its outlet has no other in the group (the row shows it under its original)."""
+    def speakers(group):
+        seen: dict[int, int] = {}
+        for u in sorted(group, key=lambda u: (items[reps[u]].copy_of is not None, u)):
+            seen.setdefault(items[reps[u]].col, u)
+        return list(seen.values())[: config.MERGE_GROUP_REPS]
+
+    for x in speakers(ga):
+        for y in speakers(gb):
             a, b = items[reps[x]], items[reps[y]]
             if a.col == b.col:
                 continue

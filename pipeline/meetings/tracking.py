@@ -53,6 +53,19 @@ def row_core(row: MeetingCommitment) -> str:
     return F.core_text(row.text, rep.date) if rep is not None and rep.text == row.text else row.text
 
 
+def row_texts(row: MeetingCommitment) -> list[str]:
+    """The cores of the row's sentences as its outlets wrote them (originals, not copies; at most
+    TRACK_SOURCES): a follow-up may be worded like one outlet's report and unlike another's."""
+    out = [row_core(row)]
+    for src in row.sources:
+        if src.copy_of:
+            continue
+        t = F.core_text(src.text, src.date)
+        if t not in out:
+            out.append(t)
+    return out[: config.TRACK_SOURCES]
+
+
 def _row_metrics(row: MeetingCommitment) -> list[F.Metric]:
     out = []
     for src in row.sources:
@@ -70,6 +83,20 @@ def _deadline(row: MeetingCommitment) -> Optional[str]:
     return next((F.date_key(s.date) for s in row.sources if s.date), None)
 
 
+def _days(a: str, b: str) -> int:
+    """Days from ISO date ``a`` to ``b``."""
+    from datetime import date
+
+    try:
+        return (date.fromisoformat(b[:10]) - date.fromisoformat(a[:10])).days
+    except ValueError:
+        return 0
+
+
+def _generic(m: F.Metric) -> bool:
+    return m.generic or m.unit in F.words()["tracking_generic_units"]
+
+
 def _committee(cluster: Cluster) -> Optional[str]:
     return getattr(cluster, "committee", None) or None
 
@@ -84,8 +111,9 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
     emb = emb or Embedder()
     dated = sorted([m for m in meetings if m[1]], key=lambda m: (m[1], m[0].cluster_id))
     metrics = {r.id: _row_metrics(r) for _, _, rows in dated for r in rows}
-    cores = {r.id: row_core(r) for _, _, rows in dated for r in rows}
-    row_stems = {rid: F.stems(text) for rid, text in cores.items()}
+    cores = {r.id: row_texts(r) for _, _, rows in dated for r in rows}
+    text_stems = {t: F.stems(t) for texts in cores.values() for t in texts}
+    row_stems = {rid: frozenset().union(*(text_stems[t] for t in texts)) for rid, texts in cores.items()}
     commitments = [(k, r) for k, (_, _, rows) in enumerate(dated) for r in rows if r.kind == "commitment"]
     by_metric: dict[tuple[str, str], list[tuple[int, MeetingCommitment]]] = defaultdict(list)
     by_word: dict[str, list[tuple[int, MeetingCommitment]]] = defaultdict(list)
@@ -107,7 +135,7 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
         while i > 0:
             i -= 1
             kk, e = posting[i]
-            if dated[kk][1] >= mdate:  # same day (meetings are sorted by date): not earlier
+            if _days(dated[kk][1], mdate) < config.TRACK_MIN_DAYS:  # not earlier (or one event split)
                 continue
             other = _committee(dated[kk][0])
             if committee and other and other != committee:
@@ -138,8 +166,8 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
     for k, row, cands in pending:
         recent[row.id] = sorted({kk for kk, _ in cands.values()}, reverse=True)[:back]
     # embed every text a candidate pair may need in one batch (single-text calls are slow)
-    emb.prepare([cores[row.id] for _, row, _ in pending] +
-                [cores[e.id] for _, row, cands in pending for kk, e in cands.values() if kk in recent[row.id]])
+    emb.prepare([t for _, row, _ in pending for t in cores[row.id]] +
+                [t for _, row, cands in pending for kk, e in cands.values() if kk in recent[row.id] for t in cores[e.id]])
 
     links: list[TrackingLink] = []
     for k, row, cands in pending:
@@ -147,7 +175,7 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
         best = None
         for kk in recent[row.id]:
             for e in sorted((e for k2, e in cands.values() if k2 == kk), key=lambda e: e.id):
-                got = follow_up(emb, e, row, metrics, row_stems, cores)
+                got = follow_up(emb, e, row, metrics, row_stems, cores, text_stems)
                 if got and (best is None or (got["confidence"], e.id) > (best[0]["confidence"], best[1].id)):
                     best = (got, e, dated[kk][0], dated[kk][1])
             if best:
@@ -167,27 +195,29 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
     return links
 
 
-def follow_up(emb: Embedder, e: MeetingCommitment, row: MeetingCommitment, metrics, row_stems, cores
+def follow_up(emb: Embedder, e: MeetingCommitment, row: MeetingCommitment, metrics, row_stems, cores, text_stems
               ) -> Optional[dict]:
     """How ``row`` (later) follows up commitment ``e`` (earlier), or None when it does not."""
     if e.actors and row.actors and not ({a.name for a in e.actors} & {a.name for a in row.actors}):
         return None
     me, mr = metrics[e.id], metrics[row.id]
-    shared = [(x, y) for x in mr for y in me
-              if F.units_relation(x, y) == "same" and F.same_metric(x, y)
-              and len(F.subject_overlap(x, y)) >= config.TRACK_SUBJECT_SHARED]
+    shared = [(x, y) for x in mr for y in me if F.units_relation(x, y) == "same" and F.same_metric(x, y)
+              and len(F.subject_overlap(x, y)) >= (config.TRACK_SUBJECT_SHARED if _generic(x) else 1)]
     words = F.strong(row_stems[e.id] & row_stems[row.id])
     if shared:
         need = config.TRACK_FIG_SIM
-    elif len(words) >= config.TRACK_TASK_SHARED and (row.kind == "commitment" or not mr):
+    elif len(words) >= config.TRACK_TASK_SHARED:
         need = config.TRACK_TEXT_SIM
     else:
         return None
     w = config.MERGE_EMB_WEIGHT
-    d = weighted_dice(row_stems[e.id], row_stems[row.id])
-    if w + (1 - w) * d < need:  # cannot pass even with identical embeddings
-        return None
-    sim = w * rescale(emb.cos(cores[e.id], cores[row.id])) + (1 - w) * d
+    sim = 0.0
+    for ta in cores[e.id]:
+        for tb in cores[row.id]:
+            d = weighted_dice(text_stems[ta], text_stems[tb])
+            if w + (1 - w) * d <= sim:  # cannot beat the best pair so far
+                continue
+            sim = max(sim, w * rescale(emb.cos(ta, tb)) + (1 - w) * d)
     if sim < need:
         return None
     unit = v_from = v_to = None
