@@ -95,11 +95,12 @@ MERGE_GROUP_SIM = 0.25
 # Tracking across meetings (later row -> earlier commitment). Same metric: same unit and, for units that
 # do not name what is counted ('%'), at least TRACK_SUBJECT_SHARED strong words shared around the figures
 # (one shared word let "8.3% growth" link to "100% of airports"); wording at least TRACK_FIG_SIM alike. Same task without shared figures:
-# TRACK_TEXT_SIM and TRACK_TASK_SHARED strong words in common.
+# TRACK_TEXT_SIM and TRACK_TASK_SHARED strong words in common (two: "complete the national land
+# database" shares "land" and "database" with its follow-up; the ministry's and the frame's words are weak).
 TRACK_SUBJECT_SHARED = 2
 TRACK_FIG_SIM = 0.35
 TRACK_TEXT_SIM = 0.55
-TRACK_TASK_SHARED = 3
+TRACK_TASK_SHARED = 2
 # Rows are compared through up to TRACK_SOURCES of their outlets' sentences (the best pair counts).
 TRACK_SOURCES = 4
 # Confidence = similarity + TRACK_METRIC_BONUS for a shared metric + TRACK_SAME_VALUE_BONUS when the
