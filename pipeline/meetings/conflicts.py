@@ -89,7 +89,9 @@ def settle_figures(primary: dict, labels: dict, backing: dict, conflicts: list[C
     # pass 2: a figure with another value joins the metric it measures when only one is open to it (or
     # one shares strictly more words around the figure than any other); else it stands alone
     for c, m in late:
-        open_ = [cl for cl in clusters if c not in {x for x, _ in cl} and all(F.same_metric(m, o) for _, o in cl)]
+        open_ = [cl for cl in clusters if c not in {x for x, _ in cl}
+                 and all(F.same_metric(m, o) for _, o in cl)
+                 and (all(F.disputable(m, o) for _, o in cl) or _follows(primary, c, m, cl, clusters))]
         score = {id(cl): min(len(F.subject_overlap(m, o)) for _, o in cl) for cl in open_}
         best = [cl for cl in open_ if all(score[id(cl)] > score[id(k)] for k in open_ if k is not cl)]
         if len(best) == 1:
@@ -122,6 +124,24 @@ def settle_figures(primary: dict, labels: dict, backing: dict, conflicts: list[C
             if c not in with_figures:
                 details.append(Detail(field="figure", outlet=labels[c], note="gives no figure"))
     return agreed
+
+
+def _follows(primary: dict, c: int, m: F.Metric, cl: list, clusters: list) -> bool:
+    """``m`` comes right after a figure of its statement whose metric holds the figure right before one
+    of ``cl``'s, in its statement ("96 of 256 tasks" and "96 of the 265 tasks"), and both give a unit."""
+    ms = primary[c].metrics
+    i = next((k for k, x in enumerate(ms) if x is m), 0)
+    if i == 0 or not m.unit:
+        return False
+    before = next((k for k in clusters if any(o is ms[i - 1] for _, o in k)), None)
+    if before is None:
+        return False
+    for x, o in cl:
+        xs = primary[x].metrics
+        j = next((k for k, y in enumerate(xs) if y is o), 0)
+        if j > 0 and o.unit and any(z is xs[j - 1] for _, z in before):
+            return True
+    return False
 
 
 def _value_classes(cl: list[tuple[int, F.Metric]]) -> list[list[tuple[int, F.Metric]]]:

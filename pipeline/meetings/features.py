@@ -249,6 +249,21 @@ def same_metric(a: Metric, b: Metric) -> bool:
     return len(shared) >= 1
 
 
+def disputable(a: Metric, b: Metric) -> bool:
+    """Two figures whose different values would be a conflict: both give a unit (one outlet giving none
+    says less, it does not contradict) and the words around them share a strong word (a bare shared
+    unit such as "tasks" does not make "98 tasks completed" and "21 tasks behind schedule" one count)."""
+    if units_relation(a, b) == "other" or not subject_overlap(a, b):
+        return False
+    return _stated(a, b) and _stated(b, a)
+
+
+def _stated(a: Metric, other: Metric) -> bool:
+    """``a`` gives a unit, or names the other's unit's head noun right beside the figure ("the number of
+    activated accounts to 75 million" against "70 million electronic identification accounts")."""
+    return bool(a.unit) or (bool(other.head) and other.head in a.subject)
+
+
 def distinctive_value(m: Metric) -> bool:
     """A value unlikely to recur by chance in one meeting's reports: a share that is not a multiple of 5
     ("91%", "52.3%"), a count of a thousand or more ("65.2 million", "3,008"), a number with decimals.

@@ -131,7 +131,11 @@ def figure_evidence(ma: tuple, mb: tuple) -> FigureEvidence:
             used_a.add(i)
             used_b.add(j)
             ev.agree.append((ma[i], mb[j], rel[(i, j)]))
-    rest = [p for p in same if p[0] not in used_a and p[1] not in used_b]
+    # figures left over: another value for one metric. Where one outlet gives no unit of its own (or
+    # another one), it says less and contradicts nothing; two figures of one stated unit that cannot be
+    # told apart or disputed make the statements ambiguous
+    rest = [(i, j) for i, j in same if i not in used_a and j not in used_b and (
+        F.disputable(ma[i], mb[j]) or (ma[i].unit and mb[j].unit and F.units_relation(ma[i], mb[j]) == "same"))]
 
     # "96 of 256 tasks" vs "96 of the 265 tasks": the figure right after an agreeing one, on both sides,
     # is the one meant when the words around do not decide
@@ -145,6 +149,8 @@ def figure_evidence(ma: tuple, mb: tuple) -> FigureEvidence:
             continue
         rivals_a = [q for q in rest if q[0] == i and q[1] not in used_b]
         rivals_b = [q for q in rest if q[1] == j and q[0] not in used_a]
+        if not (F.disputable(ma[i], mb[j]) or ((i, j) in after and ma[i].unit and mb[j].unit)):
+            continue  # measured alike, but not enough to claim the outlets disagree: left ambiguous
         if dominant((i, j), rivals_a) and dominant((i, j), rivals_b):
             used_a.add(i)
             used_b.add(j)
