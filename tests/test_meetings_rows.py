@@ -239,3 +239,18 @@ def test_one_outlet_and_statements_without_figures_or_dates():
 
 def test_a_meeting_without_statements_has_no_rows():
     assert meeting([]) == []
+
+
+def test_a_figure_without_its_unit_contradicts_nothing():
+    """'27 of them completed and nine behind schedule' against '27 tasks completed, 9 tasks behind
+    schedule': the bare 27 agrees with 27 tasks; it never disputes the 9 (seen on the dev set)."""
+    rows = meeting([
+        st("a", "As of March 10, ministries and localities had completed 27 tasks, while 9 tasks were behind schedule.",
+           kind="progress", figures=[("27 tasks", 27, "tasks"), ("9 tasks", 9, "tasks")],
+           date=("As of March 10", "2025-03-10", "2025-03-10")),
+        st("b", "As of March 10, 27 of them had been completed and nine were behind schedule.", kind="progress",
+           figures=[("27", 27, None)], date=("As of March 10", "2025-03-10", "2025-03-10")),
+    ])
+    assert all(r.conflicts == [] for r in rows)
+    merged = [r for r in rows if len(r.outlets) == 2]
+    assert len(merged) == 1 and [(f.value, f.unit) for f in merged[0].figures] == [(27, "tasks"), (9, "tasks")]

@@ -80,6 +80,10 @@ def settle_figures(primary: dict, labels: dict, backing: dict, conflicts: list[C
         for m in primary[c].metrics:
             home = next((cl for cl in clusters if c not in {x for x, _ in cl} and
                          any(F.same_metric(m, o) and F.values_relation(m, o) != "different" for _, o in cl)), None)
+            if home is None:  # the same value, one outlet giving less of its unit: the same figure of this fact
+                home = next((cl for cl in clusters if c not in {x for x, _ in cl} and
+                             any(bool(m.unit) != bool(o.unit) and F.values_relation(m, o) == "equal"
+                                 for _, o in cl)), None)
             if home is not None:
                 home.append((c, m))
             elif any(F.same_metric(m, o) and c not in {x for x, _ in cl} for cl in clusters for _, o in cl):
@@ -89,9 +93,9 @@ def settle_figures(primary: dict, labels: dict, backing: dict, conflicts: list[C
     # pass 2: a figure with another value joins the metric it measures when only one is open to it (or
     # one shares strictly more words around the figure than any other); else it stands alone
     for c, m in late:
-        open_ = [cl for cl in clusters if c not in {x for x, _ in cl}
-                 and all(F.same_metric(m, o) for _, o in cl)
-                 and (all(F.disputable(m, o) for _, o in cl) or _follows(primary, c, m, cl, clusters))]
+        open_ = [cl for cl in clusters if c not in {x for x, _ in cl} and any(o.unit for _, o in cl)
+                 and all(F.same_metric(m, o) for _, o in cl if o.unit)  # a figure without unit says less
+                 and (all(F.disputable(m, o) for _, o in cl if o.unit) or _follows(primary, c, m, cl, clusters))]
         score = {id(cl): min(len(F.subject_overlap(m, o)) for _, o in cl) for cl in open_}
         best = [cl for cl in open_ if all(score[id(cl)] > score[id(k)] for k in open_ if k is not cl)]
         if len(best) == 1:
