@@ -192,6 +192,18 @@ ACTION_MAX_TOKENS = 14
 # the last clause boundary (";", then ",", then " and ") between two consecutive date mentions.
 SPLIT_MIN_DISTINCT_DATES = 2
 
+# ---------------------------------------------------------------- extract: source-side readers (vi, de)
+# The source reader (pipeline/extract/source.py) reads a role for each body named in a source
+# sentence from the words right before and after it. A role cue sits within a few words of its body
+# ("giao cho Bộ X", "phối hợp chặt chẽ với các Bộ Y", "in Abstimmung mit dem Ministerium Z"): the
+# longest cues in data/vi/source.toml and data/de/source.toml are ~45 characters, so 80 leaves room
+# for an article and spaces without reaching into the previous clause's verb.
+SOURCE_ROLE_WINDOW = 80
+# A source figure replaces the English value of a figure only when the two sides leave exactly this
+# many figures unmatched (one each): with more, which source figure belongs to which English one is
+# a guess, and a wrong value is worse than a warning (the fidelity check already warns).
+SOURCE_FIGURE_SWAP_MAX = 1
+
 # ---------------------------------------------------------------- performance (engines, batching)
 # Documents per batch handed to a worker (CLI --batch-size). One batch is one nlp.pipe call and
 # one task; 64 news articles (~3,000 sentences) keep per-task overhead (pickling, IPC, Dask

@@ -72,18 +72,27 @@ class Figure(_Record):
     qualifier: Optional[str] = Field(default=None, description="over, more than, nearly, about, at least, …")
     start: Optional[int] = Field(default=None, description="offset in the statement's English `text`")
     end: Optional[int] = None
+    source_start: Optional[int] = Field(default=None, description="offset of the figure in the statement's `source_text` "
+                                        "(null when only the English was read)")
+    source_end: Optional[int] = None
 
 
 class DateSpan(_Record):
     text: str
     start: Optional[str] = Field(default=None, description="ISO date, first day of the expressed period")
     end: Optional[str] = Field(default=None, description="ISO date, last day (the deadline / as-of date)")
+    source_start: Optional[int] = Field(default=None, description="offset of the date expression in the statement's "
+                                        "`source_text` (null when only the English was read)")
+    source_end: Optional[int] = None
 
 
 class Actor(_Record):
     name: str = Field(description="canonical English name from the gazetteer, or the surface name if unknown")
     text: str = Field(description="the mention as it appears in the English text")
     known: bool = Field(default=True, description="false when found by NER but not in the gazetteer")
+    source_start: Optional[int] = Field(default=None, description="offset of the mention in the statement's `source_text` "
+                                        "(null when only the English was read)")
+    source_end: Optional[int] = None
 
 
 class Statement(_Record):
@@ -105,6 +114,9 @@ class Statement(_Record):
     engine: str = Field(default="identity", description="translation engine that produced `text`")
     translation_warnings: list[str] = Field(default_factory=list)
     caption: bool = Field(default=False, description="statement taken from a photo caption")
+    read_from: Literal["source", "english"] = Field(
+        default="english", description="source: kind, date or actors were read from the source sentence "
+                                       "(pipeline/extract/source.py); english: all from the English rules")
     warnings: list[str] = Field(default_factory=list, description="values skipped while reading the statement "
                                 "(an absurd number, an impossible date), one message each; never a guessed value")
 

@@ -37,6 +37,7 @@ from pipeline.extract.actors import (Body, Mention, cues, find_mentions, places_
                                      responsible)
 from pipeline.extract.dates import DateMention, date_warnings, find_dates, to_datespan
 from pipeline.extract.figures import find_figures
+from pipeline.extract import source
 from pipeline.extract.nlp import doc_text, doc_tokens, release
 from pipeline.records import Document, Figure, Sentence, Statement
 
@@ -481,6 +482,7 @@ class _Draft:
     action: Optional[str]
     as_of: Optional[DateMention] = None
     extra: dict = field(default_factory=dict)
+    read_from: str = "english"
     warnings: list[str] = field(default_factory=list)
 
 
@@ -576,6 +578,10 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
             reporters = []
         named: list[Mention] = []
         ds, carry = analyse_sentence(sdoc, published, place, k, carried_list=carry, reporters=named)
+        if source.supported(doc.lang) and not sent.caption:
+            # the source sentence's own dates, actors and figures (pipeline/extract/source.py)
+            ds = source.refine(ds, source.read(sent.source, doc.lang, published),
+                               usable_dates(doc_text(sdoc), published), lambda kind: _whole(sdoc, k, kind))
         for d in ds:
             if INHERIT_AS_OF_DATE and d.kind == PROGRESS and d.date is None and prev_as_of is not None:
                 d.date = prev_as_of
@@ -602,7 +608,7 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
         if key in seen:
             continue
         seen.add(key)
-        out.append(Statement(
+        out.append(source.attach_spans(Statement(
             id=statement_id(doc.doc_id, sent.start, sent.end, d.clause),
             doc_id=doc.doc_id,
             cluster_id=doc.cluster_id,
@@ -619,9 +625,17 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
             engine=sent.engine,
             translation_warnings=list(sent.warnings),
             caption=sent.caption,
+            read_from=d.read_from,
             warnings=list(d.warnings),
-        ))
+        ), d.extra))
     return out
+
+
+def _whole(sdoc, k: int, kind: str) -> _Draft:
+    """A draft of the whole sentence, for a statement the source reader found (figures and action
+    from the English; date and actors are the source reading's)."""
+    text = doc_text(sdoc)
+    return _Draft(k, 0, kind, text, find_figures(text), None, [], action_phrase(sdoc, 0, len(text)))
 
 
 def _drop_caption_repeats(drafts: list[_Draft], sentences: list[Sentence]) -> list[_Draft]:

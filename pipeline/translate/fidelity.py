@@ -95,11 +95,26 @@ def _parse(token: str, fmt: NumberFormat) -> list[str]:
     return [_canon(Decimal(p)) for p in re.split(r"[., ]", t) if p]   # "13.03.2025": a date's parts
 
 
-def _figures(text: str, lang: str) -> list[tuple[str, str, bool]]:
-    """(as written, with scale words applied, has a scale word) per figure:
-    "1.000 tỷ" -> ("1000", "1000000000000", True)."""
+@dataclass(frozen=True)
+class FigureSpan:
+    """One figure written with digits: where it stands, its value as written and with its scale
+    words applied ("3,2 triệu tỷ" -> raw "3.2", value "3200000000000000", end after "tỷ")."""
+
+    start: int           # offset of the first digit
+    end: int             # offset after the last digit, or after the last scale word
+    num_end: int         # offset after the last digit
+    raw: str             # canonical value as written ("1027", "3.2")
+    value: str           # canonical value with scale words applied
+    scaled: bool         # a scale word follows
+    single: bool         # the digit run is one number (not a date's parts such as "13.03.2025")
+
+
+def figure_spans(text: str, lang: str) -> list[FigureSpan]:
+    """Every figure of ``text`` read with ``lang``'s number format and scale words, with its span.
+    A digit run that is no single number ("13.03.2025") yields one entry per part, all with the
+    run's span and ``single`` False."""
     fmt = number_format(lang)
-    out: list[tuple[str, str]] = []
+    out: list[FigureSpan] = []
     for m in _NUMBER.finditer(text):
         parts = _parse(m.group(0), fmt)
         scale, pos = Decimal(1), m.end()
@@ -109,8 +124,15 @@ def _figures(text: str, lang: str) -> list[tuple[str, str, bool]]:
                 break
             scale *= fmt.scales[w.group(0).lower()]
             pos = w.end()
-        out.extend((p, _canon(Decimal(p) * scale), pos != m.end()) for p in parts)
+        out.extend(FigureSpan(m.start(), pos, m.end(), p, _canon(Decimal(p) * scale), pos != m.end(), len(parts) == 1)
+                   for p in parts)
     return out
+
+
+def _figures(text: str, lang: str) -> list[tuple[str, str, bool]]:
+    """(as written, with scale words applied, has a scale word) per figure:
+    "1.000 tỷ" -> ("1000", "1000000000000", True)."""
+    return [(f.raw, f.value, f.scaled) for f in figure_spans(text, lang)]
 
 
 def figures(text: str, lang: str) -> set[str]:

@@ -385,35 +385,47 @@ def _segments(lex: Lexicon, text: str) -> list[tuple[str, str | None, str]]:
     return segs
 
 
+def find_bodies(lex: Lexicon, text: str) -> list[tuple[int, int, str]]:
+    """Gazetteer aliases of the lexicon's language in ``text`` (already normalised), left to right,
+    longest alias first, not overlapping: ``(start, end, canonical name)``. Candidates are found by
+    their first word (with the language's inflection suffixes: "Finanzministeriums")."""
+    suffixes = lex.settings.get("alias_suffixes", [])
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for wm in _WORD_RE.finditer(text):
+        if wm.start() < pos:
+            continue
+        w = wm.group(0).lower()
+        cands = lex.bodies.get(w)
+        if cands is None:
+            for suf in suffixes:
+                if w.endswith(suf) and (c := lex.bodies.get(w[: -len(suf)])):
+                    cands = c
+                    break
+        if not cands or (wm.start() > 0 and (text[wm.start() - 1].isalnum() or text[wm.start() - 1] == "_")):
+            continue
+        for rx, name in cands:
+            m = rx.match(text, wm.start())
+            if m:
+                out.append((m.start(), m.end(), name))
+                pos = m.end()
+                break
+    return out
+
+
 def _split_bodies(lex: Lexicon, segs):
     """Gazetteer aliases -> canonical names; candidates are found by their first word."""
-    suffixes = lex.settings.get("alias_suffixes", [])
     out = []
     for src, eng, kind in segs:
         if eng is not None:
             out.append((src, eng, kind))
             continue
         pos = 0
-        for wm in _WORD_RE.finditer(src):
-            if wm.start() < pos:
-                continue
-            w = wm.group(0).lower()
-            cands = lex.bodies.get(w)
-            if cands is None:
-                for suf in suffixes:
-                    if w.endswith(suf) and (c := lex.bodies.get(w[: -len(suf)])):
-                        cands = c
-                        break
-            if not cands or (wm.start() > 0 and (src[wm.start() - 1].isalnum() or src[wm.start() - 1] == "_")):
-                continue
-            for rx, name in cands:
-                m = rx.match(src, wm.start())
-                if m:
-                    if m.start() > pos:
-                        out.append((src[pos:m.start()], None, "raw"))
-                    out.append((m.group(0), name, "body"))
-                    pos = m.end()
-                    break
+        for a, b, name in find_bodies(lex, src):
+            if a > pos:
+                out.append((src[pos:a], None, "raw"))
+            out.append((src[a:b], name, "body"))
+            pos = b
         if pos < len(src):
             out.append((src[pos:], None, "raw"))
     return out

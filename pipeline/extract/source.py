@@ -1,0 +1,680 @@
+"""Source-side readers: dates, figures, actors and statement cues read from the source sentence.
+
+A Vietnamese or German sentence is extracted through its English translation (statements.py), but
+an offline translation of a real article can lose the words the English rules read: a deadline cue,
+the body that is asked to act, the verb. The source sentence states them plainly, so this module
+reads them there, with one engine for every language and all language knowledge in
+``data/<lang>/source.toml`` (date expressions and their cues, commitment / progress cue words,
+actor-role patterns) plus the shared gazetteer and ``data/<lang>/numbers.toml``:
+
+    read(text, lang, published) -> SourceReading | None     (None: no source data for ``lang``)
+
+* **dates**: core expressions ("quý IV/2025", "30. Juni 2025", "8 tháng đầu năm", "Ende 2025")
+  with the cue before them giving the role: deadline ("trước ngày", "chậm nhất", "bis",
+  "spätestens"), as_of ("tính đến", "Stand"), from ("từ", "ab dem"), period ("trong", "im"), point
+  (an event day: "ngày 24/9", "am 24. September"), skip (a comparison base or a vision). A range
+  "từ A đến B" / "vom A bis B" is one period ending at B. Issue dates of numbered documents and the
+  span in a document's title are not the statement's date. Resolved like the English dates
+  (a missing year is the publication year, a deadline already past by more than
+  DATE_DEADLINE_ROLL_DAYS is next year's).
+* **figures**: the translation fidelity check's reader (``fidelity.figure_spans``: separators and
+  scale words per language), minus dates, document numbers and years.
+* **actors**: gazetteer aliases of the language (the lexicon's compiled alias patterns, with German
+  inflection), each with a role from the words around it: lead, partner, assignee, subject, reporter
+  (responsible), requester, recipient, issuer, locative, other.
+* **kind**: commitment cue words win over progress cue words; vetoes (attendance, chairing...) mark
+  sentences that are not statements.
+
+Everything keeps its character span in the source sentence (provenance). ``refine`` merges a
+reading into the English drafts of the sentence: the source's date, actors and figure values win
+where the source reading is confident, with a warning where the two disagree, and a sentence the
+English rules could not read (or that the lexicon could not translate) still yields the source
+reading's statement. The statement's ``read_from`` says which side gave its fields.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Callable, Optional
+
+from pipeline.config import (DATA_DIR, DATE_DEADLINE_ROLL_DAYS, DATE_YEAR_MAX, DATE_YEAR_MIN, SOURCE_FIGURE_SWAP_MAX,
+                             SOURCE_ROLE_WINDOW)
+from pipeline.extract.dates import DateMention
+
+COMMITMENT, PROGRESS = "commitment", "progress"
+RESPONSIBLE = ("lead", "partner", "assignee", "subject", "reporter")
+PLACE_TYPES = ("province", "city")
+_MACRO = re.compile(r"\{\{(\w+)\}\}")
+_FLAGS = re.IGNORECASE | re.UNICODE
+
+
+# ------------------------------------------------------------------ records of a reading
+@dataclass(frozen=True)
+class SourceDate:
+    text: str
+    start: int                      # offsets in the source sentence
+    end: int
+    start_date: Optional[str]
+    end_date: Optional[str]
+    role: Optional[str]             # deadline | as_of | from | period | point | issue | skip | None
+    kind: str                       # day | month | quarter | half | months | year | years | range
+
+
+@dataclass(frozen=True)
+class SourceFigure:
+    value: float                    # with scale words applied ("3,2 triệu tỷ" = 3.2e15)
+    text: str
+    start: int
+    end: int
+    percent: bool
+
+
+@dataclass
+class SourceActor:
+    name: str                       # canonical English name (gazetteer)
+    text: str
+    start: int
+    end: int
+    type: str
+    role: str = "other"
+
+
+@dataclass
+class SourceReading:
+    lang: str
+    text: str
+    dates: list[SourceDate]
+    figures: list[SourceFigure]
+    actors: list[SourceActor]
+    kind: Optional[str]
+    veto: bool
+
+    def usable_dates(self) -> list[SourceDate]:
+        """Dates that can be a deadline or an as-of date (not event days, issue dates, comparisons)."""
+        return [d for d in self.dates if d.role not in ("point", "issue", "skip") and (d.end_date or d.start_date)]
+
+    def responsible(self) -> list[SourceActor]:
+        return responsible(self.actors)
+
+
+# ------------------------------------------------------------------ language data
+@dataclass
+class _Lang:
+    lang: str
+    cores: list[tuple[str, re.Pattern, bool]]
+    cue_re: Optional[re.Pattern]
+    cues: dict[str, str]
+    issue_re: Optional[re.Pattern]
+    title_re: Optional[re.Pattern]
+    range_from: frozenset[str]
+    range_to: Optional[re.Pattern]
+    window: int
+    maps: dict[str, dict[str, object]]
+    commit_re: Optional[re.Pattern]
+    commit_not_after: Optional[re.Pattern]
+    progress_re: Optional[re.Pattern]
+    veto_re: Optional[re.Pattern]
+    after: list[tuple[str, re.Pattern]]
+    before: list[tuple[str, re.Pattern]]
+    organ_re: Optional[re.Pattern]
+    conjunct_re: Optional[re.Pattern]
+    clause_re: Optional[re.Pattern]
+    percent: tuple[str, ...] = ()
+    extra: dict = field(default_factory=dict)
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.lower().split())
+
+
+def _alt(words) -> str:
+    parts = sorted({_norm(w) for w in words}, key=len, reverse=True)
+    return "(?:" + "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in parts) + ")"
+
+
+def _words_re(words, not_before: str = r"(?!\w)") -> Optional[re.Pattern]:
+    """Cue words and phrases (each may itself be a regular expression) on word boundaries."""
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{w})" for w in sorted(words, key=len, reverse=True)) + ")" + not_before,
+                      _FLAGS)
+
+
+@lru_cache(maxsize=None)
+def _load(lang: str) -> Optional[_Lang]:
+    path = DATA_DIR / lang / "source.toml"
+    if not path.exists():
+        return None
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    macros = raw.get("macros", {})
+
+    def expand(p: str) -> str:
+        for _ in range(5):
+            p2 = _MACRO.sub(lambda m: macros[m.group(1)], p)
+            if p2 == p:
+                break
+            p = p2
+        return p
+
+    def rx(p: Optional[str]) -> Optional[re.Pattern]:
+        return re.compile(expand(p), _FLAGS) if p else None
+
+    cores = [(c["kind"], re.compile(r"(?<!\w)(?:" + expand(c["pattern"]) + ")", _FLAGS), bool(c.get("needs_cue", False)))
+             for c in raw.get("date", [])]
+    cues = {_norm(k): v for k, v in raw.get("date_cues", {}).items()}
+    ctx = raw.get("date_context", {})
+    cue_re = None
+    if cues:
+        cue_re = re.compile(r"(?<!\w)(?P<cue>" + _alt(cues) + r")" + expand(ctx.get("cue_suffix", "")) + r"\s*[,:]?\s*$",
+                            _FLAGS)
+    maps = {name: {_norm(str(k)): v for k, v in table.items()} for name, table in raw.get("maps", {}).items()}
+    kind = raw.get("kind", {})
+    act = raw.get("actors", {})
+    numbers = DATA_DIR / lang / "numbers.toml"
+    percent: tuple[str, ...] = ("%",)
+    if numbers.exists():
+        with open(numbers, "rb") as fh:
+            percent = tuple(tomllib.load(fh).get("percent", ["%"]))
+    return _Lang(
+        lang=lang, cores=cores, cue_re=cue_re, cues=cues,
+        issue_re=rx(ctx.get("issue_before")), title_re=rx(ctx.get("title_before")),
+        range_from=frozenset(_norm(w) for w in ctx.get("range_from", [])), range_to=rx(ctx.get("range_to")),
+        window=int(ctx.get("window", 30)), maps=maps,
+        commit_re=_words_re([expand(w) for w in kind.get("commitment", [])]),
+        commit_not_after=rx(kind.get("commitment_not_after")),
+        progress_re=_words_re([expand(w) for w in kind.get("progress", [])]),
+        veto_re=re.compile("|".join(f"(?:{expand(p)})" for p in kind["veto"]), _FLAGS) if kind.get("veto") else None,
+        after=[(r["role"], re.compile(expand(r["pattern"]), _FLAGS)) for r in act.get("after", [])],
+        before=[(r["role"], re.compile(r"(?:" + expand(r["pattern"]) + ")", _FLAGS)) for r in act.get("before", [])],
+        organ_re=rx(act.get("organ_before")), conjunct_re=rx(act.get("conjunct")), clause_re=rx(act.get("clause_start")),
+        percent=percent,
+    )
+
+
+def supported(lang: Optional[str]) -> bool:
+    """Whether ``lang`` has source readers (``data/<lang>/source.toml``)."""
+    return bool(lang) and _load(lang) is not None
+
+
+# ------------------------------------------------------------------ dates
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+# parts of a period: "giữa năm" = June, "Mitte Oktober" = 11-20 October, "thượng tuần" = days 1-10
+_PARTS = {
+    "year": {"early": (1, 4), "mid": (6, 6), "late": (9, 12)},
+    "month": {"early": (1, 10), "mid": (11, 20), "late": (21, 31)},
+    "quarter": {"early": (1, 1), "mid": (2, 2), "late": (3, 3)},
+    "half": {"early": (1, 2), "mid": (3, 4), "late": (5, 6)},
+}
+
+
+def _num(L: _Lang, mapname: str, s: Optional[str]) -> Optional[int]:
+    if not s:
+        return None
+    key = _norm(s)
+    if key.isdigit():
+        return int(key)
+    v = L.maps.get(mapname, {}).get(key)
+    return int(v) if v is not None else None
+
+
+def _period(L: _Lang, kind: str, g: dict, pub: Optional[date], shift: int = 0) -> Optional[tuple[date, date, bool]]:
+    """(first day, last day, year was implicit) of one core expression, or None."""
+    y = int(g["y"]) if g.get("y") else None
+    if y is not None and not DATE_YEAR_MIN <= y <= DATE_YEAR_MAX:
+        return None
+    rel = L.maps.get("rel", {}).get(_norm(g["rel"])) if g.get("rel") else None
+    m = int(g["m"]) if g.get("m") else _num(L, "month", g.get("mon"))
+    q = _num(L, "quarter", g.get("q") or g.get("q2"))
+    h = _num(L, "half", g.get("h"))
+    n = _num(L, "number", g.get("n"))
+    d = int(g["d"]) if g.get("d") else None
+    implicit = False
+    unit = {"month": m, "quarter": q, "half": h}.get(kind)
+    if y is None:
+        if pub is None:
+            return None
+        if rel is not None and unit is None and kind in ("year", "month", "quarter", "half"):
+            if kind == "year":
+                y = pub.year + int(rel)
+            elif kind == "month":
+                y, mm = divmod(pub.year * 12 + pub.month - 1 + int(rel), 12)
+                m = mm + 1
+            elif kind == "quarter":
+                y, qq = divmod(pub.year * 4 + (pub.month - 1) // 3 + int(rel), 4)
+                q = qq + 1
+            else:
+                y, hh = divmod(pub.year * 2 + (pub.month - 1) // 6 + int(rel), 2)
+                h = hh + 1
+        elif rel is not None and kind != "month":
+            y = pub.year + int(rel)          # "quý IV năm tới", "ersten Quartal des nächsten Jahres"
+        else:
+            y, implicit = pub.year, True     # "tháng 10 tới": the coming October, rolled below
+    y += shift
+    try:
+        if kind == "day":
+            a = b = date(y, m, d)
+        elif kind == "month":
+            a, b = date(y, m, 1), _month_end(y, m)
+        elif kind == "quarter":
+            a, b = date(y, 3 * q - 2, 1), _month_end(y, 3 * q)
+        elif kind == "half":
+            a, b = date(y, 6 * h - 5, 1), _month_end(y, 6 * h)
+        elif kind == "months":
+            if not n or not 1 <= n <= 12:
+                return None
+            if g.get("last"):
+                a, b = date(y, 13 - n, 1), date(y, 12, 31)
+            else:
+                a, b = date(y, 1, 1), _month_end(y, n)
+        elif kind == "years":
+            y2 = int(g["y2"]) + shift
+            if not y < y2 <= DATE_YEAR_MAX:
+                return None
+            a, b = date(y, 1, 1), date(y2, 12, 31)
+        else:
+            a, b = date(y, 1, 1), date(y, 12, 31)
+    except (TypeError, ValueError):
+        return None
+    edge = L.maps.get("edge", {}).get(_norm(g["edge"])) if g.get("edge") else None
+    if edge == "end":
+        a = b
+    elif edge == "start":
+        b = a
+    elif edge in ("early", "mid", "late") and kind in _PARTS:
+        lo, hi = _PARTS[kind][edge]
+        if kind == "month":
+            a, b = a.replace(day=min(lo, b.day)), a.replace(day=min(hi, b.day))
+        else:
+            a, b = date(a.year, a.month + lo - 1, 1), _month_end(a.year, a.month + hi - 1)
+    return a, b, implicit
+
+
+@dataclass
+class _Core:
+    kind: str
+    start: int
+    end: int
+    groups: dict
+    needs_cue: bool
+
+
+def _cores(L: _Lang, text: str) -> list[_Core]:
+    found = []
+    for order, (kind, rx, needs) in enumerate(L.cores):
+        for m in rx.finditer(text):
+            if m.end() > m.start():
+                found.append((m.start(), -(m.end() - m.start()), order, _Core(kind, m.start(), m.end(), m.groupdict(), needs)))
+    found.sort(key=lambda t: t[:3])
+    out, last = [], 0
+    for s, _, _, c in found:
+        if s >= last:
+            out.append(c)
+            last = c.end
+    return out
+
+
+def _parse_pub(published: Optional[str]) -> Optional[date]:
+    try:
+        return date.fromisoformat(published[:10]) if published else None
+    except ValueError:
+        return None
+
+
+def find_dates(text: str, lang: str, published: Optional[str]) -> list[SourceDate]:
+    """Date expressions of a source sentence with their roles, in order."""
+    L = _load(lang)
+    if L is None or not text:
+        return []
+    pub = _parse_pub(published)
+    cores = _cores(L, text)
+    out: list[SourceDate] = []
+    last = 0
+    i = 0
+    while i < len(cores):
+        c = cores[i]
+        cm = L.cue_re.search(text, max(last, c.start - L.window), c.start) if L.cue_re else None
+        cue = _norm(cm.group("cue")) if cm else None
+        start = cm.start() if cm else c.start
+        if c.needs_cue and cue is None:
+            i += 1
+            continue
+        role = L.cues.get(cue) if cue else None
+        before = text[max(0, c.start - 80):c.start]
+        if L.issue_re and L.issue_re.search(before):
+            role = "issue"
+        elif L.title_re and c.kind in ("year", "years") and L.title_re.search(text[max(0, start - 90):start]):
+            role = "skip"
+        # "từ ngày 15/9 đến 30/11", "vom 1. Juli bis 30. September": one range ending at B
+        nxt = cores[i + 1] if i + 1 < len(cores) else None
+        if (nxt is not None and cue in L.range_from and L.range_to is not None
+                and L.range_to.fullmatch(text[c.end:nxt.start])):
+            ga, gb = dict(c.groups), dict(nxt.groups)
+            if not ga.get("y") and gb.get("y") and not ga.get("rel"):
+                ga["y"] = gb["y"]
+            pa, pb = _period(L, c.kind, ga, pub), _period(L, nxt.kind, gb, pub)
+            if pa and pb and pa[0] > pb[1] and not c.groups.get("y"):
+                pa = _period(L, c.kind, ga, pub, shift=-1)
+            out.append(SourceDate(text[start:nxt.end], start, nxt.end, pa[0].isoformat() if pa else None,
+                                  pb[1].isoformat() if pb else None, "period", "range"))
+            last = nxt.end
+            i += 2
+            continue
+        p = _period(L, c.kind, c.groups, pub)
+        if p and role == "deadline" and pub and p[2] and p[1] < pub - timedelta(days=DATE_DEADLINE_ROLL_DAYS):
+            p = _period(L, c.kind, c.groups, pub, shift=1)   # "trước ngày 31/3" written in November
+        if p is None:
+            s = e = None
+        elif role == "deadline":
+            s, e = None, p[1].isoformat()
+        elif role == "from":
+            s = e = p[0].isoformat()
+        elif role == "as_of":
+            s = e = p[1].isoformat()
+        else:
+            s, e = p[0].isoformat(), p[1].isoformat()
+        out.append(SourceDate(text[start:c.end], start, c.end, s, e, role, c.kind))
+        last = c.end
+        i += 1
+    return out
+
+
+# ------------------------------------------------------------------ figures
+def find_figures(text: str, lang: str, dates: list[SourceDate]) -> list[SourceFigure]:
+    """Figures written with digits (the fidelity check's reader), minus dates, years and document
+    numbers ("57/NQ-TW", "Nr. 123/2020")."""
+    from pipeline.translate.fidelity import figure_spans
+
+    L = _load(lang)
+    spans = [(d.start, d.end) for d in dates]
+    out: list[SourceFigure] = []
+    for f in figure_spans(text, lang):
+        if not f.single or any(a <= f.start < b for a, b in spans):
+            continue
+        after = text[f.num_end:f.num_end + 3]
+        if re.match(r"\s*[/-]\s*[^\W\d_]", after) or re.match(r"/\d", after) or text[max(0, f.start - 1):f.start] in ("/", "-"):
+            continue  # a document number or code
+        if not f.scaled and "." not in f.raw and DATE_YEAR_MIN <= int(f.raw) <= DATE_YEAR_MAX and len(f.raw) == 4:
+            continue  # a year
+        if re.search(r"(?:\bsố|Nr\.|No\.)\s*$", text[max(0, f.start - 6):f.start]):
+            continue
+        tail = text[f.end:f.end + 12].lstrip().lower()
+        pct = any(tail.startswith(p.lower()) for p in (L.percent if L else ("%",)))
+        out.append(SourceFigure(float(f.value), text[f.start:f.end], f.start, f.end, pct))
+    return out
+
+
+# ------------------------------------------------------------------ actors
+@lru_cache(maxsize=None)
+def _types() -> dict[str, str]:
+    from pipeline.extract.actors import gazetteer
+
+    return {b.name: b.type for b in gazetteer()}
+
+
+def find_actors(text: str, lang: str) -> list[SourceActor]:
+    """Gazetteer bodies named in a source sentence, each with its role."""
+    L = _load(lang)
+    if L is None or not text:
+        return []
+    from pipeline.translate.lexicon import find_bodies, load_lexicon
+
+    try:
+        lex = load_lexicon(lang)
+    except FileNotFoundError:
+        return []
+    norm = lex.normalize(text)
+    hay = norm if len(norm) == len(text) else text
+    types = _types()
+    out: list[SourceActor] = []
+    prev: Optional[SourceActor] = None
+    for a, b, name in find_bodies(lex, hay):
+        m = SourceActor(name, text[a:b], a, b, types.get(name, "agency"))
+        lead_in = a
+        if L.organ_re is not None:
+            om = L.organ_re.search(text, max(0, a - SOURCE_ROLE_WINDOW), a)
+            if om:
+                lead_in = om.start()   # "UBND tỉnh Bình Định": the province's organ
+        before = text[max(0, lead_in - SOURCE_ROLE_WINDOW):lead_in]
+        after = text[b:b + SOURCE_ROLE_WINDOW]
+        if a > 0 and text[a - 1] in "-/":
+            continue  # part of a document code ("612/TB-VPCP")
+        role = next((r for r, rx in L.after if rx.search(after)), None)
+        brole = next((r for r, rx in L.before if rx.search(before)), None)
+        # "Thủ tướng Chính phủ" is the Prime Minister; "giao Chính phủ chỉ đạo ...": the body asked
+        # to direct others is the assignee, not a requester
+        if brole == "skip" or role is None or (role == "requester" and brole in ("assignee", "partner")):
+            role = brole if brole is not None else role
+        if role is None and prev is not None and L.conjunct_re is not None and L.conjunct_re.search(text[prev.end:lead_in]):
+            role = prev.role
+        if role is None and L.clause_re is not None and L.clause_re.search(text[:lead_in]):
+            role = "subject"
+        m.role = role or "other"
+        if m.role == "skip":
+            continue
+        out.append(m)
+        prev = m
+    return out
+
+
+def responsible(actors: list[SourceActor], weak: tuple[str, ...] = ("government", "party", "legislature")) -> list[SourceActor]:
+    """The actors answerable for the statement: leads, partners, assignees, subjects and reporters;
+    a requester only when no one is named as asked to act (and it is not the Government, the Party
+    or the legislature at the top); a province named only as the place when nothing else is."""
+    out = [m for m in actors if m.role in RESPONSIBLE]
+    if not any(m.role in ("assignee", "lead") for m in actors):
+        out += [m for m in actors if m.role == "requester" and m.type not in weak]
+        out.sort(key=lambda m: m.start)
+    if not out:
+        out = [m for m in actors if m.role == "locative" and m.type in PLACE_TYPES]
+    seen: set[str] = set()
+    uniq = []
+    for m in out:
+        if m.name not in seen:
+            seen.add(m.name)
+            uniq.append(m)
+    return uniq
+
+
+# ------------------------------------------------------------------ kind
+def find_kind(text: str, lang: str, dates: Optional[list[SourceDate]] = None) -> Optional[str]:
+    """commitment when a commitment cue is present, else progress when a progress cue is, else
+    commitment when a deadline is stated, else None."""
+    L = _load(lang)
+    if L is None:
+        return None
+    if L.commit_re is not None:
+        for m in L.commit_re.finditer(text):
+            if L.commit_not_after is not None and L.commit_not_after.search(text, max(0, m.start() - 20), m.start()):
+                continue
+            return COMMITMENT
+    if L.progress_re is not None and L.progress_re.search(text):
+        return PROGRESS
+    if dates and any(d.role == "deadline" for d in dates):
+        return COMMITMENT
+    return None
+
+
+def is_veto(text: str, lang: str) -> bool:
+    L = _load(lang)
+    return bool(L and L.veto_re and L.veto_re.search(text))
+
+
+# ------------------------------------------------------------------ a whole reading
+def read(text: str, lang: Optional[str], published: Optional[str]) -> Optional[SourceReading]:
+    """Everything the source readers find in one sentence, or None when ``lang`` has no readers."""
+    if not lang or _load(lang) is None:
+        return None
+    dates = find_dates(text, lang, published)
+    return SourceReading(lang=lang, text=text, dates=dates, figures=find_figures(text, lang, dates),
+                         actors=find_actors(text, lang), kind=find_kind(text, lang, dates), veto=is_veto(text, lang))
+
+
+_CUMULATIVE = ("months",)
+
+
+def choose_date(kind: str, dates: list[SourceDate]) -> Optional[SourceDate]:
+    """The statement's date: a commitment's deadline (then a start, a period, a bare date); a
+    progress figure's as-of date (then a period that is not a year-to-date count, a deadline)."""
+    usable = [d for d in dates if d.role not in ("point", "issue", "skip") and (d.end_date or d.start_date)]
+    prefs = ("deadline", "from", "period", None, "as_of") if kind == COMMITMENT else ("as_of", "period", "deadline", None)
+    for role in prefs:
+        for d in usable:
+            if d.role != role:
+                continue
+            if kind == PROGRESS and role in ("period", None) and d.kind in _CUMULATIVE:
+                continue  # "trong 9 tháng đầu năm": frames the figure, not its as-of date
+            return d
+    return None
+
+
+# ------------------------------------------------------------------ merging into the English drafts
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+
+def _to_mention(d: SourceDate, english_dates: list[DateMention]) -> DateMention:
+    """The source date as a DateMention; its text is the English wording of the same date when the
+    English has one (the meeting view strips a deadline's words from the English text)."""
+    for m in english_dates:
+        if m.end_date == d.end_date and m.start_date == d.start_date:
+            return m
+    return DateMention(text=d.text, start=d.start, end=d.end, start_date=d.start_date, end_date=d.end_date, role=d.role)
+
+
+def _figures(draft, reading: SourceReading) -> None:
+    """English figure values checked against the source's: a value the source does not have is
+    replaced by the one source figure left unmatched (with a warning), and every figure that the
+    source has keeps the source span."""
+    src = reading.figures
+    used = [False] * len(src)
+    unmatched = []
+    spans = draft.extra.setdefault("figure_spans", {})
+    for k, f in enumerate(draft.figures):
+        j = next((j for j, s in enumerate(src) if not used[j] and _close(s.value, f.value)), None)
+        if j is None:
+            unmatched.append(k)
+        else:
+            used[j] = True
+            spans[k] = (src[j].start, src[j].end)
+    left = [j for j, u in enumerate(used) if not u]
+    if unmatched and len(unmatched) == len(left) <= SOURCE_FIGURE_SWAP_MAX:
+        for k, j in zip(unmatched, left):
+            f, s = draft.figures[k], src[j]
+            if f.unit == "%" and not s.percent:
+                continue
+            draft.warnings.append(f"figure {s.text} read from the source; the English gave {f.value:g}")
+            draft.figures[k] = f.model_copy(update={"value": s.value})
+            spans[k] = (s.start, s.end)
+            draft.read_from = "source"
+
+
+def refine(drafts: list, reading: Optional[SourceReading], english_dates: list[DateMention],
+           new_draft: Callable[[str], object]) -> list:
+    """Merge a source reading into the statement drafts of its sentence (statements._Draft).
+
+    * date: the source's date for the draft's kind wins when it has one; a different English date
+      is replaced, with a warning. A sentence cut into several English records (several deadlines)
+      takes the source dates in order when the source names as many.
+    * actors: the source's responsible bodies win when it names any; bodies the source names only
+      as recipients, issuers or requesters are dropped from the English actors.
+    * figures: values as in ``_figures``.
+    * no English draft: the source reading makes one when it is a statement by its own cues
+      (not vetoed, a kind cue, and an anchor: a measured figure for progress; a date, a figure or a
+      responsible body for a commitment). ``new_draft(kind)`` builds it from the English sentence.
+    """
+    if reading is None:
+        return drafts
+    if not drafts:
+        if reading.veto or reading.kind is None:
+            return drafts
+        date = choose_date(reading.kind, reading.dates)
+        resp = reading.responsible()
+        if reading.kind == PROGRESS:
+            ok = bool(reading.figures)
+        else:
+            ok = bool(date or reading.figures or any(a.role in ("lead", "assignee") for a in resp))
+        if not ok:
+            return drafts
+        d = new_draft(reading.kind)
+        if d is None:
+            return drafts
+        d.read_from = "source"
+        drafts = [d]
+    dated = [d for d in reading.usable_dates() if d.role in ("deadline", "from", "period", None, "as_of")]
+    several = len(drafts) > 1
+    for n, d in enumerate(drafts):
+        # dates
+        if several:
+            ends = []
+            for sd in sorted(reading.usable_dates(), key=lambda x: x.start):
+                if sd.end_date and sd.end_date not in ends:
+                    ends.append(sd.end_date)
+            sdate = None
+            if len(ends) == len(drafts):
+                sdate = next(x for x in reading.usable_dates() if x.end_date == ends[n])
+        else:
+            sdate = choose_date(d.kind, dated)
+        if sdate is not None:
+            old = d.date
+            new = _to_mention(sdate, english_dates)
+            if old is None or old.end_date != new.end_date or old.start_date != new.start_date:
+                if old is not None and (old.end_date or old.start_date):
+                    d.warnings.append(f"date {sdate.text!r} read from the source ({sdate.end_date or sdate.start_date}); "
+                                      f"the English gave {old.end_date or old.start_date}")
+                d.date = new
+                d.read_from = "source"
+            d.extra["date_span"] = (sdate.start, sdate.end)
+        # actors
+        resp = reading.responsible()
+        if resp:
+            names = [a.name for a in resp]
+            if [m.name for m in d.actors] != names:
+                d.read_from = "source"
+            d.actors = [_mention(a, d.actors) for a in resp]
+            d.extra["actor_spans"] = {a.name: (a.start, a.end) for a in resp}
+        elif reading.actors and all(a.role in ("recipient", "issuer", "requester", "locative") for a in reading.actors):
+            drop = {a.name for a in reading.actors}
+            kept = [m for m in d.actors if m.name not in drop]
+            if len(kept) != len(d.actors):
+                d.actors = kept
+                d.read_from = "source"
+        # figures
+        _figures(d, reading)
+    return drafts
+
+
+def _mention(a: SourceActor, english: list):
+    """A source actor as an actors.Mention (the English mention of the same body when there is one)."""
+    from pipeline.extract.actors import Mention
+
+    for m in english:
+        if m.name == a.name:
+            return m
+    return Mention(a.name, a.text, a.start, a.end, a.type, True, a.role)
+
+
+def attach_spans(st, extra: dict):
+    """A Statement with the source spans a refined draft collected (figures, date, actors)."""
+    if not extra:
+        return st
+    figs = list(st.figures)
+    for k, (s, e) in extra.get("figure_spans", {}).items():
+        if k < len(figs):
+            figs[k] = figs[k].model_copy(update={"source_start": s, "source_end": e})
+    upd: dict = {"figures": figs}
+    if st.date is not None and "date_span" in extra:
+        s, e = extra["date_span"]
+        upd["date"] = st.date.model_copy(update={"source_start": s, "source_end": e})
+    spans = extra.get("actor_spans", {})
+    if spans:
+        upd["actors"] = [a.model_copy(update={"source_start": spans[a.name][0], "source_end": spans[a.name][1]})
+                         if a.name in spans else a for a in st.actors]
+    return st.model_copy(update=upd)
