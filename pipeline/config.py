@@ -203,6 +203,11 @@ SOURCE_ROLE_WINDOW = 80
 # many figures unmatched (one each): with more, which source figure belongs to which English one is
 # a guess, and a wrong value is worse than a warning (the fidelity check already warns).
 SOURCE_FIGURE_SWAP_MAX = 1
+# A body that reports ("Bộ Khoa học và Công nghệ cho biết, ...", "Laut dem Ministerium ...") answers
+# for the progress figures of this many following sentences that name no body of their own: Vietnamese
+# and German reports give a ministry's report over the next one or two sentences ("Tính đến ngày
+# 20/5/2025, ... đã hoàn thành ..."); a third sentence is usually a new topic or a new source.
+SOURCE_REPORTER_CARRY = 2
 
 # ---------------------------------------------------------------- performance (engines, batching)
 # Documents per batch handed to a worker (CLI --batch-size). One batch is one nlp.pipe call and

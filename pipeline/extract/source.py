@@ -92,6 +92,8 @@ class SourceReading:
     actors: list[SourceActor]
     kind: Optional[str]
     veto: bool
+    never: bool = False
+    published: Optional[str] = None
 
     def usable_dates(self) -> list[SourceDate]:
         """Dates that can be a deadline or an as-of date (not event days, issue dates, comparisons)."""
@@ -118,6 +120,7 @@ class _Lang:
     commit_not_after: Optional[re.Pattern]
     progress_re: Optional[re.Pattern]
     veto_re: Optional[re.Pattern]
+    never_re: Optional[re.Pattern]
     after: list[tuple[str, re.Pattern]]
     before: list[tuple[str, re.Pattern]]
     organ_re: Optional[re.Pattern]
@@ -189,10 +192,12 @@ def _load(lang: str) -> Optional[_Lang]:
         commit_not_after=rx(kind.get("commitment_not_after")),
         progress_re=_words_re([expand(w) for w in kind.get("progress", [])]),
         veto_re=re.compile("|".join(f"(?:{expand(p)})" for p in kind["veto"]), _FLAGS) if kind.get("veto") else None,
+        never_re=re.compile("|".join(f"(?:{expand(p)})" for p in kind["never"]), _FLAGS) if kind.get("never") else None,
         after=[(r["role"], re.compile(expand(r["pattern"]), _FLAGS)) for r in act.get("after", [])],
         before=[(r["role"], re.compile(r"(?:" + expand(r["pattern"]) + ")", _FLAGS)) for r in act.get("before", [])],
         organ_re=rx(act.get("organ_before")), conjunct_re=rx(act.get("conjunct")), clause_re=rx(act.get("clause_start")),
         percent=percent,
+        extra={"not_figure": rx(raw.get("figures", {}).get("not_after"))},
     )
 
 
@@ -206,10 +211,11 @@ def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
-# parts of a period: "giữa năm" = June, "Mitte Oktober" = 11-20 October, "thượng tuần" = days 1-10
+# parts of a period: "giữa năm" = June, "Mitte Oktober" = 15 October (the gold's reading of "mid-month"),
+# "thượng tuần" = days 1-10
 _PARTS = {
     "year": {"early": (1, 4), "mid": (6, 6), "late": (9, 12)},
-    "month": {"early": (1, 10), "mid": (11, 20), "late": (21, 31)},
+    "month": {"early": (1, 10), "mid": (15, 15), "late": (21, 31)},
     "quarter": {"early": (1, 1), "mid": (2, 2), "late": (3, 3)},
     "half": {"early": (1, 2), "mid": (3, 4), "late": (5, 6)},
 }
@@ -403,8 +409,9 @@ def find_figures(text: str, lang: str, dates: list[SourceDate]) -> list[SourceFi
             continue  # a document number or code
         if not f.scaled and "." not in f.raw and DATE_YEAR_MIN <= int(f.raw) <= DATE_YEAR_MAX and len(f.raw) == 4:
             continue  # a year
-        if re.search(r"(?:\bsố|Nr\.|No\.)\s*$", text[max(0, f.start - 6):f.start]):
-            continue
+        nf = L.extra.get("not_figure") if L else None
+        if nf is not None and nf.search(text, max(0, f.start - 40), f.start):
+            continue  # an identifier: "Đề án 06", "Projekt 06", "Kỳ họp thứ 9", "Nr. 57"
         tail = text[f.end:f.end + 12].lstrip().lower()
         pct = any(tail.startswith(p.lower()) for p in (L.percent if L else ("%",)))
         out.append(SourceFigure(float(f.value), text[f.start:f.end], f.start, f.end, pct))
@@ -449,8 +456,10 @@ def find_actors(text: str, lang: str) -> list[SourceActor]:
         role = next((r for r, rx in L.after if rx.search(after)), None)
         brole = next((r for r, rx in L.before if rx.search(before)), None)
         # "Thủ tướng Chính phủ" is the Prime Minister; "giao Chính phủ chỉ đạo ...": the body asked
-        # to direct others is the assignee, not a requester
-        if brole == "skip" or role is None or (role == "requester" and brole in ("assignee", "partner")):
+        # to direct others is the assignee, not a requester; a verb after the body makes it the
+        # subject only when nothing before it says otherwise ("trình Chính phủ xem xét")
+        if brole == "skip" or role is None or (role == "requester" and brole in ("assignee", "partner")) \
+                or (role == "subject" and brole is not None):
             role = brole if brole is not None else role
         if role is None and prev is not None and L.conjunct_re is not None and L.conjunct_re.search(text[prev.end:lead_in]):
             role = prev.role
@@ -503,8 +512,17 @@ def find_kind(text: str, lang: str, dates: Optional[list[SourceDate]] = None) ->
 
 
 def is_veto(text: str, lang: str) -> bool:
+    """Not a statement by the source's own cues (praise, speeches, ...): the source reader makes no
+    statement of it, though the English rules may."""
     L = _load(lang)
-    return bool(L and L.veto_re and L.veto_re.search(text))
+    return bool(L and ((L.veto_re and L.veto_re.search(text)) or (L.never_re and L.never_re.search(text))))
+
+
+def is_never(text: str, lang: str) -> bool:
+    """Never a statement (attendance, chairing a meeting, a meeting's online link): any record of
+    it is dropped, the English rules' too."""
+    L = _load(lang)
+    return bool(L and L.never_re and L.never_re.search(text))
 
 
 # ------------------------------------------------------------------ a whole reading
@@ -514,7 +532,8 @@ def read(text: str, lang: Optional[str], published: Optional[str]) -> Optional[S
         return None
     dates = find_dates(text, lang, published)
     return SourceReading(lang=lang, text=text, dates=dates, figures=find_figures(text, lang, dates),
-                         actors=find_actors(text, lang), kind=find_kind(text, lang, dates), veto=is_veto(text, lang))
+                         actors=find_actors(text, lang), kind=find_kind(text, lang, dates), veto=is_veto(text, lang),
+                         never=is_never(text, lang), published=published)
 
 
 _CUMULATIVE = ("months",)
@@ -522,15 +541,19 @@ _CUMULATIVE = ("months",)
 
 def choose_date(kind: str, dates: list[SourceDate]) -> Optional[SourceDate]:
     """The statement's date: a commitment's deadline (then a start, a period, a bare date); a
-    progress figure's as-of date (then a period that is not a year-to-date count, a deadline)."""
+    progress figure's as-of date (then a period that is not a year-to-date count, a deadline, a
+    start)."""
     usable = [d for d in dates if d.role not in ("point", "issue", "skip") and (d.end_date or d.start_date)]
-    prefs = ("deadline", "from", "period", None, "as_of") if kind == COMMITMENT else ("as_of", "period", "deadline", None)
+    # (a progress figure dated only by a start takes it: "vận hành từ ngày 18/8/2025", "seit dem 15. November")
+    prefs = ("deadline", "from", "period", None, "as_of") if kind == COMMITMENT else ("as_of", "period", "deadline", None, "from")
     for role in prefs:
         for d in usable:
             if d.role != role:
                 continue
             if kind == PROGRESS and role in ("period", None) and d.kind in _CUMULATIVE:
                 continue  # "trong 9 tháng đầu năm": frames the figure, not its as-of date
+            if kind == PROGRESS and role == "from" and d.kind != "day":
+                continue  # "từ đầu năm 2025 đến nay": where a running count starts, not a date of it
             return d
     return None
 
@@ -576,50 +599,76 @@ def _figures(draft, reading: SourceReading) -> None:
             draft.read_from = "source"
 
 
-def refine(drafts: list, reading: Optional[SourceReading], english_dates: list[DateMention],
-           new_draft: Callable[[str], object]) -> list:
+@dataclass
+class Context:
+    """What a document's earlier sentences pass on: the body that reported ("Bộ Khoa học và Công
+    nghệ cho biết, ...", "laut dem Ministerium ...") answers for the progress figures of the next
+    sentences that name no body of their own, for SOURCE_REPORTER_CARRY sentences."""
+
+    reporters: list = field(default_factory=list)
+    left: int = 0
+
+
+def _is_statement(r: SourceReading) -> bool:
+    """A clause that is a statement by the source's own cues: a kind cue and an anchor (a measured
+    figure for progress; a date, a figure or a body asked to act or leading for a commitment)."""
+    if r.veto or r.kind is None:
+        return False
+    if r.kind == PROGRESS:
+        return bool(r.figures)
+    return bool(choose_date(COMMITMENT, r.dates) or r.figures
+                or any(a.role in ("lead", "assignee") for a in r.responsible()))
+
+
+def refine(drafts: list, reading: Optional[SourceReading], english: str, english_dates: list[DateMention],
+           new_draft: Callable[..., object], ctx: Optional[Context] = None) -> list:
     """Merge a source reading into the statement drafts of its sentence (statements._Draft).
 
     * date: the source's date for the draft's kind wins when it has one; a different English date
       is replaced, with a warning. A sentence cut into several English records (several deadlines)
       takes the source dates in order when the source names as many.
     * actors: the source's responsible bodies win when it names any; bodies the source names only
-      as recipients, issuers or requesters are dropped from the English actors.
+      as recipients, issuers or requesters are dropped from the English actors; a progress figure
+      without a body takes the body that reported just before (``Context``).
     * figures: values as in ``_figures``.
     * no English draft: the source reading makes one when it is a statement by its own cues
-      (not vetoed, a kind cue, and an anchor: a measured figure for progress; a date, a figure or a
-      responsible body for a commitment). ``new_draft(kind)`` builds it from the English sentence.
+      (``_is_statement``). ``new_draft(kind, a, b, clause)`` builds a draft of the English ``[a, b)``
+      (kind None: the English rules decide).
+    * a sentence the source calls never a statement (chairing, attendance) gives no record.
     """
     if reading is None:
         return drafts
+    ctx = ctx if ctx is not None else Context()
+    if reading.never:
+        return []
     if not drafts:
-        if reading.veto or reading.kind is None:
+        if not _is_statement(reading):
+            _carry(ctx, reading, [])
             return drafts
-        date = choose_date(reading.kind, reading.dates)
-        resp = reading.responsible()
-        if reading.kind == PROGRESS:
-            ok = bool(reading.figures)
-        else:
-            ok = bool(date or reading.figures or any(a.role in ("lead", "assignee") for a in resp))
-        if not ok:
-            return drafts
-        d = new_draft(reading.kind)
+        d = new_draft(reading.kind, 0, len(english), 0)
         if d is None:
             return drafts
         d.read_from = "source"
         drafts = [d]
-    dated = [d for d in reading.usable_dates() if d.role in ("deadline", "from", "period", None, "as_of")]
+    _apply(drafts, reading, english_dates)
+    _inherit(drafts, reading, ctx)
+    _carry(ctx, reading, drafts)
+    return drafts
+
+
+def _apply(drafts: list, reading: SourceReading, english_dates: list) -> None:
+    dated = reading.usable_dates()
     several = len(drafts) > 1
     for n, d in enumerate(drafts):
         # dates
         if several:
             ends = []
-            for sd in sorted(reading.usable_dates(), key=lambda x: x.start):
+            for sd in sorted(dated, key=lambda x: x.start):
                 if sd.end_date and sd.end_date not in ends:
                     ends.append(sd.end_date)
             sdate = None
             if len(ends) == len(drafts):
-                sdate = next(x for x in reading.usable_dates() if x.end_date == ends[n])
+                sdate = next(x for x in dated if x.end_date == ends[n])
         else:
             sdate = choose_date(d.kind, dated)
         if sdate is not None:
@@ -648,7 +697,30 @@ def refine(drafts: list, reading: Optional[SourceReading], english_dates: list[D
                 d.read_from = "source"
         # figures
         _figures(d, reading)
-    return drafts
+
+
+def _inherit(drafts: list, reading: SourceReading, ctx: Context) -> None:
+    """A progress figure that names no body takes the body that reported just before."""
+    if not ctx.reporters or reading.responsible():
+        return
+    for d in drafts:
+        if d.kind == PROGRESS and not d.actors:
+            d.actors = [_mention(x, []) for x in ctx.reporters]
+            d.read_from = "source"
+
+
+def _carry(ctx: Context, reading: SourceReading, drafts: list) -> None:
+    from pipeline.config import SOURCE_REPORTER_CARRY
+
+    rep = [a for a in reading.actors if a.role == "reporter"]
+    if rep:
+        ctx.reporters, ctx.left = rep, SOURCE_REPORTER_CARRY
+    elif reading.responsible() or any(d.kind == COMMITMENT for d in drafts):
+        ctx.reporters, ctx.left = [], 0
+    else:
+        ctx.left -= 1
+        if ctx.left <= 0:
+            ctx.reporters = []
 
 
 def _mention(a: SourceActor, english: list):
@@ -662,7 +734,8 @@ def _mention(a: SourceActor, english: list):
 
 
 def attach_spans(st, extra: dict):
-    """A Statement with the source spans a refined draft collected (figures, date, actors)."""
+    """A Statement with the source spans a refined draft collected (figures, date, actors), as
+    offsets in its ``source_text``."""
     if not extra:
         return st
     figs = list(st.figures)

@@ -571,6 +571,7 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
     prev_as_of: Optional[DateMention] = None
     carry = False
     reporters: list[Mention] = []   # the body whose report the paragraph gives
+    src_ctx = source.Context()
     for k, (sent, sdoc) in enumerate(zip(sentences, sdocs)):
         same_para = k > 0 and "\n" not in doc.text[sentences[k - 1].end:sent.start]
         if not same_para:
@@ -580,8 +581,9 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
         ds, carry = analyse_sentence(sdoc, published, place, k, carried_list=carry, reporters=named)
         if source.supported(doc.lang) and not sent.caption:
             # the source sentence's own dates, actors and figures (pipeline/extract/source.py)
-            ds = source.refine(ds, source.read(sent.source, doc.lang, published),
-                               usable_dates(doc_text(sdoc), published), lambda kind: _whole(sdoc, k, kind))
+            ds = source.refine(ds, source.read(sent.source, doc.lang, published), doc_text(sdoc),
+                               usable_dates(doc_text(sdoc), published),
+                               lambda kind, a, b, n: _piece(sdoc, k, kind, a, b, n, published), src_ctx)
         for d in ds:
             if INHERIT_AS_OF_DATE and d.kind == PROGRESS and d.date is None and prev_as_of is not None:
                 d.date = prev_as_of
@@ -631,11 +633,14 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
     return out
 
 
-def _whole(sdoc, k: int, kind: str) -> _Draft:
-    """A draft of the whole sentence, for a statement the source reader found (figures and action
-    from the English; date and actors are the source reading's)."""
+def _piece(sdoc, k: int, kind: Optional[str], a: int, b: int, clause: int, published: Optional[str]) -> _Draft:
+    """A draft of the English ``[a, b)`` of a sentence, for a statement the source reader found or
+    cut out (figures and action from the English, kind from the English rules unless given; date
+    and actors are then the source reading's)."""
     text = doc_text(sdoc)
-    return _Draft(k, 0, kind, text, find_figures(text), None, [], action_phrase(sdoc, 0, len(text)))
+    if kind is None:
+        kind = classify(sdoc, a, b, [m for m in usable_dates(text, published) if a <= m.start < b], published)
+    return _Draft(k, clause, kind, text[a:b], find_figures(text[a:b]), None, [], action_phrase(sdoc, a, b))
 
 
 def _drop_caption_repeats(drafts: list[_Draft], sentences: list[Sentence]) -> list[_Draft]:
