@@ -941,6 +941,24 @@ class LexiconEngine:
     def translate(self, sentences: list[str]) -> list[str]:
         return [self.translate_one(s) for s in sentences]
 
+    def untranslated(self, sentence: str) -> tuple[int, list[str]]:
+        """(word tokens of the sentence, the words the lexicon leaves as written): the coverage
+        measure of ``scripts/lexicon_coverage.py``. Numbers are not words; a phrase, a pattern or a
+        body name counts all its words as translated."""
+        lex = self._lex
+        text = lex.normalize(sentence)
+        toks = _tokens(_segments(lex, text))
+        _phrases(lex, toks)
+        words, unknown = 0, []
+        for t in toks:
+            if t.kind in ("merged", "punct"):
+                continue
+            ws = [w for w in _WORD_RE.findall(t.text) if not w.isdigit() and any(c.isalpha() for c in w)]
+            words += len(ws)
+            if t.kind == "unk":
+                unknown.extend(ws)
+        return words, unknown
+
     def translate_one(self, sentence: str) -> str:
         lex = self._lex
         text = lex.normalize(sentence)
