@@ -25,6 +25,20 @@ LANGDETECT_SEED = 0
 MAX_TITLE_CHARS = 250
 # A caption-like line (no final punctuation) has at most this many words.
 MAX_CAPTION_WORDS = 20
+# Bylines (header lines that state the publication date, pipeline/ingest/metadata.py). A byline is at
+# most BYLINE_MAX_CHARS long and holds, besides its dates, times, labels and weekdays, at most
+# BYLINE_MAX_RESIDUE_WORDS words: a section and an author ("Thời sự | Nguyễn Văn An - 24/09/2025 17:30",
+# 5) or a portal banner ("Việt NamViệt Nam18/03/2025", 3). A headline or sentence that names a date
+# ("Hoàn thành các nhiệm vụ trước ngày 31/12/2025") has more; one of 200 characters is a paragraph.
+BYLINE_MAX_CHARS = 200
+BYLINE_MAX_RESIDUE_WORDS = 5
+# The article's header ends at this many body paragraphs: a byline may follow the headline and the
+# lead paragraph (vnexpress.net's sapo comes first); an unlabelled date further down is a signature
+# ("Hà Nội, ngày 19 tháng 11 năm 2025") or a related story's, not the article's publication date.
+HEADER_MAX_PARAGRAPHS = 2
+# Publication dates before this year are refused (a year "0001" or "25" is a typing slip, not a date;
+# the oldest report any of our sets cites is from the 2010s). Dates after the run's day are refused too.
+MIN_PUBLISHED_YEAR = 1990
 
 # ---------------------------------------------------------------- meeting view (pipeline/meetings/)
 # Wording similarity of two statements = MERGE_EMB_WEIGHT * e5 + (1 - MERGE_EMB_WEIGHT) * weighted Dice,

@@ -45,6 +45,9 @@ class Translation(_Record):
     warnings: list[str] = Field(default_factory=list)
 
 
+PublishedFrom = Literal["input", "html-meta", "byline", "url"]
+
+
 class Document(_Record):
     """One input article (or one rejected input), as written to ``documents.jsonl``."""
 
@@ -54,6 +57,12 @@ class Document(_Record):
     reason: Optional[str] = Field(default=None, description="why the input was rejected, for a person to read")
     lang: Optional[str] = Field(default=None, description="ISO 639-1 language of the body (en, de, vi)")
     published: Optional[str] = Field(default=None, description="publication date, ISO YYYY-MM-DD, or null")
+    published_from: Optional[PublishedFrom] = Field(
+        default=None, description="where `published` was read: the input's own field, the HTML metadata, a "
+        "byline or header line, or a date code in the URL; null when there is no date")
+    published_note: Optional[str] = Field(
+        default=None, description="why a date the input states was not taken as `published` (not a calendar "
+        "date, after the run's day, two conflicting byline dates); null otherwise")
     url: Optional[str] = None
     outlet: Optional[str] = Field(default=None, description="host name of the source, without www.")
     title: Optional[str] = None

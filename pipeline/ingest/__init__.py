@@ -7,6 +7,7 @@ Public API:
 from __future__ import annotations
 
 import errno
+import logging
 import os
 from pathlib import Path
 from typing import Iterator
@@ -14,6 +15,8 @@ from typing import Iterator
 from pipeline.config import MAX_DOC_BYTES
 from pipeline.ingest.readers import IngestMemo, read_file, rejected
 from pipeline.records import Document
+
+_log = logging.getLogger("pipeline.ingest")
 
 INPUT_SUFFIXES = (".txt", ".text", ".html", ".htm", ".jsonl")
 
@@ -123,4 +126,7 @@ def _iter_documents(corpus: Path, max_bytes: int, memo: IngestMemo | None) -> It
             yield rejected(path.stem, rel, f"unsupported file type '{path.suffix or '(none)'}' "
                            f"(expected {', '.join(INPUT_SUFFIXES)})")
             continue
-        yield from read_file(root, path, max_bytes, memo)
+        for doc in read_file(root, path, max_bytes, memo):
+            if doc.published_note:
+                _log.warning("%s: publication date: %s", doc.path, doc.published_note)
+            yield doc

@@ -9,8 +9,8 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.config import DATA_DIR, MAX_CAPTION_WORDS, MAX_TITLE_CHARS
-from pipeline.ingest.metadata import date_from_line, outlet_of
+from pipeline.config import DATA_DIR, HEADER_MAX_PARAGRAPHS, MAX_CAPTION_WORDS, MAX_TITLE_CHARS
+from pipeline.ingest.metadata import FROM_BYLINE, byline_dates, choose_published, outlet_of
 
 
 @dataclass
@@ -21,6 +21,8 @@ class CleanPage:
     url: str | None = None
     outlet: str | None = None
     published: str | None = None
+    published_from: str | None = None   # "byline" when ``published`` was read from one
+    published_note: str | None = None   # why a date the page states was not taken
 
     def text_and_captions(self) -> tuple[str, list[tuple[int, int]]]:
         """Body text (paragraphs joined by blank lines) and the spans of caption paragraphs."""
@@ -46,6 +48,10 @@ def _rules() -> dict:
         "source": re.compile(raw["source"], flags),
         "lead_prefix": re.compile(raw["lead_prefix"]),
         "caption": [re.compile(p, flags) for p in raw["caption"]],
+        "menu": re.compile(raw["menu_separators"]),
+        "breadcrumb": re.compile(raw["breadcrumb_separators"]),
+        "menu_min_items": raw["menu_min_items"],
+        "menu_max_words": raw["menu_max_words"],
     }
 
 
@@ -65,13 +71,40 @@ def _is_tail(line: str) -> bool:
     return any(p.fullmatch(line) for p in _rules()["tail"])
 
 
+_SENTENCE_END = re.compile(r"""[.!?…]["”»)]?$""")
+
+
+def _is_paragraph(line: str) -> bool:
+    """A body paragraph (a finished sentence of some length), as opposed to a headline or a label
+    (a headline cut short by the page ends in "…": "The first meeting of the Steering Committee ...")."""
+    cut_headline = line.endswith(("...", "…")) and len(line) <= MAX_TITLE_CHARS
+    return len(line.split()) >= 8 and bool(_SENTENCE_END.search(line)) and not cut_headline
+
+
+def is_menu(raw_line: str) -> bool:
+    """A navigation menu, share bar or breadcrumb trail (``raw_line`` before spaces are collapsed:
+    some menus separate their items by runs of spaces)."""
+    rules = _rules()
+    line = raw_line.strip()
+    for sep, least in ((rules["menu"], rules["menu_min_items"]), (rules["breadcrumb"], 2)):
+        items = [x for x in sep.split(line) if x.strip()]
+        if len(items) >= least and all(len(x.split()) <= rules["menu_max_words"]
+                                       and not _SENTENCE_END.search(x.strip()) for x in items):
+            return True
+    return False
+
+
 def clean_text_page(raw: str) -> CleanPage:
     rules = _rules()
     page = CleanPage()
-    lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in raw.split("\n")]
+    raw_lines = raw.split("\n")
+    lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in raw_lines]
     body: list[str] = []
     body_chars = 0
-    for line in lines:
+    paragraphs = 0
+    menu_at = menus = 0  # body lines above the header's first menu: the site's banner, not the headline
+    bylines: list[tuple[int, bool, list]] = []
+    for n, line in enumerate(lines):
         if not line:
             continue
         m = rules["source"].fullmatch(line)
@@ -87,10 +120,15 @@ def clean_text_page(raw: str) -> CleanPage:
             break
         if _is_chrome(line):
             continue
-        date = date_from_line(line)
-        if date and len(line) <= 80 and not re.search(r"[.!?]$", line):
-            page.published = page.published or date
+        dates = byline_dates(line)
+        if dates:  # a header or byline line: chrome, its dates are candidates for the publication date
+            bylines.append((n, paragraphs < HEADER_MAX_PARAGRAPHS, dates))
             continue
+        if not paragraphs and is_menu(raw_lines[n]):
+            menu_at = menu_at if menus else len(body)
+            menus += 1
+            continue
+        paragraphs += _is_paragraph(line)
         lead = rules["lead_prefix"].match(line)
         if lead:
             hint = lead.group("outlet")
@@ -99,13 +137,19 @@ def clean_text_page(raw: str) -> CleanPage:
         body.append(line)
         body_chars += len(line)
 
-    # Title: the first line, when it is short, not a caption and not a finished sentence.
-    if body:
-        first = body[0]
-        unfinished = not first.endswith(".") or first.endswith(("...", "…"))
-        if len(first) <= MAX_TITLE_CHARS and not is_caption(first) and unfinished and len(body) > 1:
-            page.title = first.rstrip()
-            body = body[1:]
+    page.published, page.published_note = choose_published(bylines)
+    page.published_from = FROM_BYLINE if page.published else None
+    # Title: among the header's lines (above the first paragraph, below any menu), the longest that is
+    # short, not a caption and not a finished sentence: a site name or an author line is shorter than
+    # the headline. Header lines above it (a site banner, a section name) are dropped.
+    header = next((i for i, ln in enumerate(body) if _is_paragraph(ln)), len(body))
+    titles = [i for i in range(menu_at, header) if _title_like(body[i])]
+    if titles and len(body) > 1:
+        t = max(titles, key=lambda i: (len(body[i].split()), -i))
+        page.title = body[t].rstrip()
+        body = body[t + 1:]
+    elif menu_at:
+        body = body[menu_at:]
     for line in body:
         page.paragraphs.append(line)
         page.caption_flags.append(is_caption(line) or _caption_like(line))
@@ -114,6 +158,11 @@ def clean_text_page(raw: str) -> CleanPage:
     elif page.url:
         page.outlet = outlet_of(page.url) or page.outlet
     return page
+
+
+def _title_like(line: str) -> bool:
+    unfinished = not line.endswith(".") or line.endswith(("...", "…"))
+    return len(line) <= MAX_TITLE_CHARS and unfinished and not is_caption(line)
 
 
 def _caption_like(line: str) -> bool:

@@ -14,12 +14,29 @@ from typing import Iterator
 from pipeline.config import MAX_DOC_BYTES, MIN_TEXT_CHARS
 from pipeline.ingest.chrome import CleanPage, clean_text_page, is_caption
 from pipeline.ingest.decode import Rejected, decode
-from pipeline.ingest.metadata import date_from_url, normalise_date, outlet_of
+from pipeline.ingest.metadata import (FROM_BYLINE, FROM_HTML, FROM_INPUT, FROM_URL, date_from_url, normalise_date,
+                                      outlet_of)
 from pipeline.records import Document, Span
 
 
 def rejected(doc_id: str, path: str, reason: str, **meta) -> Document:
     return Document(doc_id=doc_id, path=path, status="rejected", reason=reason, **meta)
+
+
+def _published(page: CleanPage, url: str | None, given: str | None, html: str | None) -> dict:
+    """``published``, ``published_from`` and ``published_note``: the input's own field, else the HTML
+    metadata, else a byline, else a URL date code. A date one of them states but that cannot be taken
+    (not a calendar date, in the future, conflicting bylines) is noted, and the next source is tried;
+    the URL is the last resort (a refused byline date is still reported when the URL gives one)."""
+    notes = []
+    for source, (iso, note) in ((FROM_INPUT, normalise_date(given)), (FROM_HTML, normalise_date(html)),
+                                (FROM_BYLINE, (page.published, page.published_note))):
+        if note:
+            notes.append({FROM_INPUT: "the input's `published`: ", FROM_HTML: "HTML metadata: "}.get(source, "") + note)
+        if iso:
+            return dict(published=iso, published_from=source, published_note="; ".join(notes) or None)
+    iso = date_from_url(url)
+    return dict(published=iso, published_from=FROM_URL if iso else None, published_note="; ".join(notes) or None)
 
 
 def _finish(doc_id: str, path: str, page: CleanPage, **override) -> Document:
@@ -30,7 +47,7 @@ def _finish(doc_id: str, path: str, page: CleanPage, **override) -> Document:
         outlet=override.get("outlet") or (outlet_of(url) if override.get("url") else None) or page.outlet
         or outlet_of(url),
         title=override.get("title") or page.title,
-        published=normalise_date(override.get("published")) or page.published or date_from_url(url),
+        **_published(page, url, override.get("published"), override.get("html_published")),
     )
     body_chars = sum(b - a for a, b in _non_caption(text, caps))
     if body_chars < MIN_TEXT_CHARS:
@@ -61,7 +78,8 @@ def read_html(doc_id: str, path: str, raw: str, **override) -> Document:
 
     try:
         body = trafilatura.extract(raw, **_TRAFILATURA)
-        meta = extract_metadata(raw)
+        # fast search: meta tags, JSON-LD, <time> and date-classed elements; never a date from the text
+        meta = extract_metadata(raw, extensive=False)
         if not body:
             # libxml2 stops building the tree 256 levels deep, so a deeply nested page looks empty.
             # Parse it again with huge_tree (up to 2048 levels); deeper than that cannot be read.
@@ -87,7 +105,7 @@ def read_html(doc_id: str, path: str, raw: str, **override) -> Document:
     if meta:
         override.setdefault("url", meta.url)
         override.setdefault("title", meta.title)
-        override.setdefault("published", meta.date)
+        override.setdefault("html_published", meta.date)
         if meta.sitename and not override.get("outlet") and not meta.url:
             override["outlet"] = outlet_of(meta.sitename)
     return _finish(doc_id, path, page, **{k: v for k, v in override.items() if v})
