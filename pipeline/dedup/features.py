@@ -64,19 +64,34 @@ class LangRules:
     meeting_cue: re.Pattern | None
     dates: tuple[re.Pattern, ...]
     ordinals: dict[str, int]
+    scope_after: tuple[re.Pattern, ...]   # "of 2026", "năm 2026", "im Jahr 2026" right after a meeting number
+    kinds: tuple[tuple[str, re.Pattern], ...]  # (event kind, pattern) in data order
 
 
 @dataclass(frozen=True)
-class Body:
+class Committee:
     key: str
     name: str
     patterns: dict[str, tuple[re.Pattern, ...]]
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A short reference to a committee ("Ban Chỉ đạo", "the Steering Committee")."""
+    patterns: dict[str, tuple[re.Pattern, ...]]
+    family: tuple[str, ...]
+    default: str | None
+
+
+@dataclass(frozen=True)
 class Rules:
     langs: dict[str, LangRules]
-    bodies: tuple[Body, ...]
+    committees: tuple[Committee, ...]
+    references: tuple[Reference, ...]
+    roles: dict[str, re.Pattern]
+    holds_before: dict[str, re.Pattern]
+    holds_after: dict[str, re.Pattern]
+    kind_joins: dict[str, frozenset[str]]
     doc_code: re.Pattern
     numeric_dates: tuple[re.Pattern, ...]
     url_patterns: tuple[re.Pattern, ...]
@@ -110,13 +125,25 @@ def rules() -> Rules:
             meeting_number=_compile(d.get("meeting_number", []), months, ords),
             meeting_date=_compile(d.get("meeting_date", []), months, ords),
             meeting_cue=_compile([d["meeting_cue"]])[0] if d.get("meeting_cue") else None,
-            dates=_compile(d.get("dates", []), months, ords))
-    bodies = tuple(Body(key=b["key"], name=b["name"],
-                        patterns={lang: _compile(b.get(lang, [])) for lang in langs})
-                   for b in data.get("body", []))
+            dates=_compile(d.get("dates", []), months, ords),
+            scope_after=_compile(d.get("number_scope", [])),
+            kinds=tuple((kind, pat) for kind, pats in d.get("kinds", {}).items() for pat in _compile(pats, months, ords)))
+    com = tomllib.loads((DATA_DIR / "committees.toml").read_text(encoding="utf-8"))
+    committees = tuple(Committee(key=b["key"], name=b["name"],
+                                 patterns={lang: _compile(b.get(lang, [])) for lang in langs})
+                       for b in com.get("committee", []))
+    references = tuple(Reference(patterns={lang: _compile(r.get(lang, [])) for lang in langs},
+                                 family=tuple(r.get("family", ())), default=r.get("default"))
+                       for r in com.get("reference", []))
+    holds = com.get("holds", {})
     url = data.get("url", {})
     url_ords = dict(url.get("ordinals", {}))
-    return Rules(langs=langs, bodies=bodies, doc_code=re.compile(data["common"]["doc_code"]),
+    joins = {k: frozenset(v) for k, v in data["common"].get("kind_joins", {}).items()}
+    return Rules(langs=langs, committees=committees, references=references,
+                 roles={lang: _compile([p])[0] for lang, p in com.get("roles", {}).items()},
+                 holds_before={lang: _compile([holds[f"{lang}_before"]])[0] for lang in langs if f"{lang}_before" in holds},
+                 holds_after={lang: _compile([holds[f"{lang}_after"]])[0] for lang in langs if f"{lang}_after" in holds},
+                 kind_joins=joins, doc_code=re.compile(data["common"]["doc_code"]),
                  numeric_dates=tuple(re.compile(p) for p in data["common"]["numeric_dates"]),
                  url_patterns=_compile(url.get("patterns", []), (), url_ords), url_ordinals=url_ords)
 
@@ -127,32 +154,61 @@ def lang_rules(lang: str | None) -> LangRules:
 
 
 # ------------------------------------------------------------------ dates
-def _mkdate(y: int | None, m: int, d: int, published: str | None) -> str | None:
-    """ISO date; a missing year is the one that puts the date on or before publication."""
+@dataclass(frozen=True)
+class YearHints:
+    """Where a day and month written without a year take it from, in this order: the publication
+    date (the year that puts the day on or before it), a year the meeting's number is scoped to ("the
+    first meeting of 2026"), else the full dates elsewhere in the text (the year that puts the day
+    closest to one of them). Without any, the year stays unknown (no date)."""
+
+    published: str | None = None
+    scope_year: int | None = None
+    text_dates: tuple[str, ...] = ()
+
+
+def _mkdate(y: int | None, m: int, d: int, hints: "YearHints | str | None") -> str | None:
+    """ISO date; a missing year comes from ``hints`` (see YearHints; a string is a publication date)."""
+    if not isinstance(hints, YearHints):
+        hints = YearHints(published=hints)
     if y is None:
-        if not published:
+        if hints.published:
+            pub = dt.date.fromisoformat(hints.published)
+            for year in (pub.year, pub.year - 1):
+                try:
+                    cand = dt.date(year, m, d)
+                except ValueError:
+                    return None
+                if cand <= pub + dt.timedelta(days=1):
+                    return cand.isoformat()
             return None
-        pub = dt.date.fromisoformat(published)
-        for year in (pub.year, pub.year - 1):
-            try:
-                cand = dt.date(year, m, d)
-            except ValueError:
-                return None
-            if cand <= pub + dt.timedelta(days=1):
-                return cand.isoformat()
-        return None
+        if hints.scope_year:
+            y = hints.scope_year
+        elif hints.text_dates:
+            best = None
+            for iso in hints.text_dates:
+                ref = dt.date.fromisoformat(iso)
+                for year in (ref.year - 1, ref.year, ref.year + 1):
+                    try:
+                        gap = abs((dt.date(year, m, d) - ref).days)
+                    except ValueError:
+                        return None
+                    if best is None or (gap, year) < best:
+                        best = (gap, year)
+            y = best[1] if best else None
+        if y is None:
+            return None
     try:
         return dt.date(y, m, d).isoformat()
     except ValueError:
         return None
 
 
-def _date_of(match: re.Match, lr: LangRules, published: str | None) -> str | None:
+def _date_of(match: re.Match, lr: LangRules, hints: "YearHints | str | None") -> str | None:
     g = match.groupdict()
     month = int(g["m"]) if g.get("m") else lr.months.get((g.get("month") or "").lower())
     if not month or not g.get("d"):
         return None
-    return _mkdate(int(g["y"]) if g.get("y") else None, month, int(g["d"]), published)
+    return _mkdate(int(g["y"]) if g.get("y") else None, month, int(g["d"]), hints)
 
 
 def full_dates(text: str, lang: str | None) -> tuple[list[str], str]:
@@ -175,9 +231,10 @@ def full_dates(text: str, lang: str | None) -> tuple[list[str], str]:
     return [iso for _, iso in sorted(found)], "".join(blanked)
 
 
-def meeting_date(lead: list[str], lang: str | None, published: str | None) -> str | None:
+def meeting_date(lead: list[str], lang: str | None, published: "YearHints | str | None") -> str | None:
     """The meeting's own date from the lead sentences ("On the afternoon of September 24"), only in a
-    sentence with a meeting cue ("chaired", "chủ trì", "leitete")."""
+    sentence with a meeting cue ("chaired", "chủ trì", "leitete"); a day-month takes its year from
+    ``published`` (a publication date, or YearHints)."""
     lr = lang_rules(lang)
     for sent in lead:
         norm = normalize_text(sent)
@@ -195,7 +252,11 @@ def meeting_date(lead: list[str], lang: str | None, published: str | None) -> st
     return None
 
 
-# ------------------------------------------------------------------ meeting number and body
+# ------------------------------------------------------------------ meeting number, committee, event kind
+COMMITTEE_SCOPE = "committee"   # a number counted since the committee was set up ("the fourth meeting")
+THIS_YEAR = "this"              # "this year" in a scope pattern: the publication year
+
+
 def _number_of(m: re.Match, ordinals: dict[str, int]) -> int | None:
     g = m.groupdict()
     if g.get("n"):
@@ -206,8 +267,30 @@ def _number_of(m: re.Match, ordinals: dict[str, int]) -> int | None:
     return None
 
 
-def meeting_number(title: str | None, lead: list[str], url: str | None, lang: str | None) -> int | None:
-    """The meeting's number: from the headline, else the lead sentences, else the URL slug."""
+def _scope_of(m: re.Match, norm: str, lr: LangRules, published: str | None) -> str | None:
+    """The year a meeting number is counted in ("the first meeting of 2026", "phiên họp thứ nhất năm
+    2026", "die erste Sitzung 2026", "its first meeting this year"), else the committee's own count.
+    None when the number is scoped to "this year" of an undated report (a year nobody can name)."""
+    g = m.groupdict()
+    year = g.get("y")
+    if not year:
+        after = norm[m.end():]
+        for pat in lr.scope_after:
+            sm = pat.match(after)
+            if sm:
+                year = sm.groupdict().get("y") or THIS_YEAR
+                break
+    if not year:
+        return COMMITTEE_SCOPE
+    if year == THIS_YEAR or not year[:1].isdigit():
+        return published[:4] if published else None
+    return year
+
+
+def meeting_number(title: str | None, lead: list[str], url: str | None, lang: str | None,
+                   published: str | None = None) -> tuple[int, str | None] | None:
+    """The meeting's number and what it counts in (a year such as "2026", or "committee"): from the
+    headline, else the lead sentences, else the URL slug (counted in the committee). None if unnumbered."""
     lr = lang_rules(lang)
     for text in ([title] if title else []) + lead:
         norm = normalize_text(text)
@@ -216,7 +299,7 @@ def meeting_number(title: str | None, lead: list[str], url: str | None, lang: st
         for _, m in hits:
             n = _number_of(m, lr.ordinals)
             if n:
-                return n
+                return n, _scope_of(m, norm, lr, published)
     if url:
         slug = url.lower()
         for pat in rules().url_patterns:
@@ -224,19 +307,92 @@ def meeting_number(title: str | None, lead: list[str], url: str | None, lang: st
             if m:
                 n = _number_of(m, rules().url_ordinals)
                 if n:
-                    return n
+                    year = re.search(r"^[-_](?:nam-|of-|in-)?((?:19|20)\d\d)(?=[-./_]|$)", slug[m.end():])
+                    return n, year.group(1) if year else COMMITTEE_SCOPE
     return None
 
 
-def bodies(title: str | None, lead: list[str], lang: str | None) -> list[str]:
-    """Keys of the meeting bodies named in the headline or lead (sorted)."""
-    text = normalize_text(" ".join(([title] if title else []) + lead))
+def _mentions(norm: str, lang: str) -> list[tuple[int, int, str | None, Reference | None]]:
+    """Committee mentions in one normalised text, in order: (start, end, key, None) for a named
+    committee, (start, end, None, reference) for a short reference. Overlaps keep the longest."""
+    named = []
+    for c in rules().committees:
+        for pat in c.patterns.get(lang, ()):
+            for m in pat.finditer(norm):
+                named.append((m.start(), m.end(), c.key, None))
+    refs = []
+    for r in rules().references:
+        for pat in r.patterns.get(lang, ()):
+            for m in pat.finditer(norm):
+                refs.append((m.start(), m.end(), None, r))
+    kept: list[tuple[int, int, str | None, Reference | None]] = []
+    for cand in sorted(named + refs, key=lambda x: (-(x[1] - x[0]), x[0], x[2] is None)):
+        if not any(a < cand[1] and cand[0] < b for a, b, _, _ in kept):
+            kept.append(cand)
+    return sorted(kept, key=lambda x: x[0])
+
+
+def committee(title: str | None, lead: list[str], lang: str | None) -> str | None:
+    """The key of the committee an article reports on (see data/committees.toml for how mentions are
+    weighed), or None when the headline and lead name none."""
     lang = lang if lang in rules().langs else "en"
-    return sorted({b.key for b in rules().bodies if any(p.search(text) for p in b.patterns.get(lang, ()))})
+    role = rules().roles.get(lang)
+    before_pat, after_pat = rules().holds_before.get(lang), rules().holds_after.get(lang)
+    scores: dict[str, float] = {}
+    first: dict[str, int] = {}
+    last_named: str | None = None
+    order = 0
+    for text, weight in ([(title, 3.0)] if title else []) + [(s, 1.0) for s in lead]:
+        norm = normalize_text(text)
+        for start, end, key, ref in _mentions(norm, lang):
+            if key is None and ref is not None:
+                if last_named and (not ref.family or last_named in ref.family):
+                    key = last_named
+                else:
+                    key = ref.default
+                if key is None:
+                    continue
+            else:
+                last_named = key
+            w = weight
+            before = norm[max(0, start - 160):start]
+            if role is not None and role.search(before):
+                w /= 3
+            if (before_pat is not None and before_pat.search(before)) or \
+                    (after_pat is not None and after_pat.match(norm[end:end + 40])):
+                w += 3
+            scores[key] = scores.get(key, 0.0) + w
+            first.setdefault(key, order)
+            order += 1
+    if not scores:
+        return None
+    return max(scores, key=lambda k: (scores[k], -first[k]))
 
 
-def body_name(key: str) -> str | None:
-    return next((b.name for b in rules().bodies if b.key == key), None)
+def committee_name(key: str | None) -> str | None:
+    return next((c.name for c in rules().committees if c.key == key), None) if key else None
+
+
+def event_kind(title: str | None, lead: list[str], lang: str | None) -> str | None:
+    """What the article reports: a meeting, a conclusion notice of one, a decision (establishment or
+    reshuffle), a directive or official dispatch, a conference or review, a campaign; read from the
+    headline, else the first lead sentence that names one (the earliest cue in it wins). None if none."""
+    lr = lang_rules(lang)
+    for text in ([title] if title else []) + lead:
+        norm = normalize_text(text)
+        hits = [(m.start(), i, kind) for i, (kind, pat) in enumerate(lr.kinds) for m in [pat.search(norm)] if m]
+        if hits:
+            return min(hits)[2]
+    return None
+
+
+def kinds_join(a: str | None, b: str | None) -> bool:
+    """Whether reports of event kinds ``a`` and ``b`` may be about one event (unknown joins anything;
+    a conclusion notice joins the meeting it concludes: data/meetings.toml [common] kind_joins)."""
+    if a is None or b is None or a == b:
+        return True
+    joins = rules().kind_joins
+    return b in joins.get(a, ()) or a in joins.get(b, ())
 
 
 # ------------------------------------------------------------------ figures and codes

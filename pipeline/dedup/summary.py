@@ -1,7 +1,7 @@
 """Per-document dedup summary (the parallel stage): compact, language-independent evidence.
 
 A DocSummary holds what clustering needs and nothing else (it stays in memory for the whole
-corpus): meeting facts (number, date, bodies), language-independent keys (document codes, full
+corpus): meeting facts (committee, event kind, number and its scope, date), language-independent keys (document codes, full
 dates, figure trigrams), the ordered figures, a MinHash of normalised shingles, and int8
 sentence embeddings of DEDUP_SENTENCES lead and closing body sentences (about 4 KB).
 """
@@ -37,8 +37,10 @@ class DocSummary(BaseModel):
     outlet: str | None = None
     title: str | None = None         # headline, else the first lead sentence (for labels)
     meeting_date: str | None = None  # the meeting's date stated in the lead, ISO
-    meeting_number: int | None = None
-    bodies: list[str] = []           # keys of data/meetings.toml [[body]] named in headline/lead
+    number: int | None = None        # the meeting's number ("the fourth meeting")
+    number_scope: str | None = None  # what it counts in: "committee", or a year ("first meeting of 2026")
+    committee: str | None = None     # key of data/committees.toml the article reports on
+    event_kind: str | None = None    # meeting | notice | decision | directive | conference | campaign
     lead_codes: list[str] = []       # document codes named in headline/lead: what the article is about
     keys: list[str] = []             # language-independent blocking keys: c:CODE, d:ISO, f:a|b|c
     figures: list[str] = []          # normalised numbers in order of appearance (capped)
@@ -189,11 +191,15 @@ def summarize(doc: Document, sentences: list[Sentence], settings=None) -> DocSum
     keys = {f"c:{c}" for c in codes} | {f"d:{d}" for d in dates}
     keys |= {f"f:{figs[i]}|{figs[i + 1]}|{figs[i + 2]}" for i in range(min(len(figs) - 2, DEDUP_FIGURE_TRIGRAMS))}
     picked = _pick([s for s in body if len(s.split()) >= DEDUP_MIN_SENTENCE_WORDS])
+    numbered = F.meeting_number(title, lead, doc.url, doc.lang, doc.published)
+    number, scope = numbered if numbered else (None, None)
+    hints = F.YearHints(published=doc.published, scope_year=int(scope) if scope and scope.isdigit() else None,
+                        text_dates=tuple(dates))
     return DocSummary(
         doc_id=doc.doc_id, lang=doc.lang, published=doc.published, url=F.normalize_url(doc.url),
         outlet=doc.outlet, title=(title or (lead[0] if lead else None) or "")[:200] or None,
-        meeting_date=F.meeting_date(lead, doc.lang, doc.published),
-        meeting_number=F.meeting_number(title, lead, doc.url, doc.lang),
-        bodies=F.bodies(title, lead, doc.lang),
+        meeting_date=F.meeting_date(lead, doc.lang, hints),
+        number=number, number_scope=scope,
+        committee=F.committee(title, lead, doc.lang), event_kind=F.event_kind(title, lead, doc.lang),
         lead_codes=sorted(set(F.doc_codes(" ".join(([title] if title else []) + lead))[0])), keys=sorted(keys), figures=figs[:DEDUP_MAX_FIGURES],
         n_sentences=len(body), minhash=_minhash(doc.text), vectors=embed(picked, settings))

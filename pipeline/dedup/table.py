@@ -41,7 +41,10 @@ def load(out_dir: Path) -> tuple[list[Cluster], dict[str, dict]]:
 def render(clusters: list[Cluster], docs: dict[str, dict], console: Console) -> None:
     table = Table(title="Meetings", show_lines=True, expand=True)
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Meeting", ratio=3)
+    table.add_column("Meeting", ratio=2)
+    table.add_column("Committee", ratio=2)
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("No.", no_wrap=True)
     table.add_column("Date", no_wrap=True)
     table.add_column("Lang", no_wrap=True)
     table.add_column("Outlets", ratio=1, overflow="fold")
@@ -58,10 +61,12 @@ def render(clusters: list[Cluster], docs: dict[str, dict], console: Console) -> 
             if meta:
                 lines.append(f" [{meta}]", style="dim")
             if doc_id in c.duplicates:
-                lines.append(f"  duplicate of {c.duplicates[doc_id]}", style="yellow")
+                lines.append(f"\n  duplicate of {c.duplicates[doc_id]}", style="yellow")
         label = Text(c.label)
         label.append(f"\n{c.cluster_id}", style="dim")
-        table.add_row(str(n), label, c.date or "-", ", ".join(c.languages) or "-", "\n".join(c.outlets) or "-", lines)
+        number = "-" if not c.number else str(c.number) + (f" of {c.number_scope}" if (c.number_scope or "").isdigit() else "")
+        table.add_row(str(n), label, c.committee or "-", c.event_kind, number, c.date or "-",
+                      ", ".join(c.languages) or "-", "\n".join(c.outlets) or "-", lines)
     console.print(table)
     n_docs = sum(len(c.doc_ids) for c in clusters)
     n_dups = sum(len(c.duplicates) for c in clusters)
