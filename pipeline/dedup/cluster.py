@@ -7,9 +7,11 @@
    A structural bucket larger than DEDUP_MAX_BUCKET is paired by sorted neighbourhood (each
    document with its DEDUP_WINDOW successors by date); a content key shared by more than
    DEDUP_MAX_KEY_DF documents proposes no pairs (it still counts, weakly, in the meeting score).
-2. Duplicates: a candidate pair is the same article when its sentences align (mutual best
-   cross-lingual embedding matches, in order, covering most of the shorter one), or, within a
-   language, when its shingle sets nearly coincide. Duplicate groups point to their earliest member.
+2. Duplicates: a candidate pair is the same article when, within a language, its shingle sets nearly
+   coincide, or when its sentences align: every body sentence compared by its tokens (English word
+   stems and figures), mutual best matches in order covering nearly all of the shorter report and
+   most of the longer, with no matched sentences whose figures disagree. Two outlets' rewrites of one
+   press release are separate reports. Duplicate groups point to their earliest member.
 3. Meetings: duplicate groups are placed one by one, best-evidenced first; each joins the
    candidate cluster it scores best with, if that score passes DEDUP_ATTACH_THRESHOLD and no hard
    constraint forbids it: a meeting's identity is its committee, its event kind, its number within
@@ -32,13 +34,13 @@ from typing import Iterator
 
 import numpy as np
 
-from pipeline.config import (DEDUP_ALIGN_MIN_COS, DEDUP_ATTACH_THRESHOLD, DEDUP_CONTENT_MIN_COS, DEDUP_CONTENT_NEIGHBOURS,
-                             DEDUP_CONTENT_SATURATION, DEDUP_COVERAGE, DEDUP_COVERAGE_DOUBLY_SUPPORTED,
-                             DEDUP_COVERAGE_SUPPORTED, DEDUP_FIG_SIM,
-                             DEDUP_JACCARD, DEDUP_KEYS_SATURATION, DEDUP_LSH_THRESHOLD, DEDUP_MAX_BUCKET, DEDUP_MAX_KEY_DF,
-                             DEDUP_MAX_SPAN_DAYS, DEDUP_MEETING_DATE_TOLERANCE, DEDUP_MIN_FIGURES,
-                             DEDUP_MIN_LENGTH_RATIO, DEDUP_NUM_PERM, DEDUP_W_BODY, DEDUP_W_NUMBER_UNDATED, DEDUP_W_CONTENT, DEDUP_W_KEYS,
-                             DEDUP_W_MEETING_DATE, DEDUP_W_NUMBER, DEDUP_W_SAME_DAY, DEDUP_WINDOW)
+from pipeline.config import (COPY_LONGER, COPY_MAX_FIGURE_CONFLICTS, COPY_SENTENCE_SIM, COPY_SHORTER,
+                             DEDUP_ATTACH_THRESHOLD, DEDUP_CONTENT_MIN_COS, DEDUP_CONTENT_NEIGHBOURS,
+                             DEDUP_CONTENT_SATURATION, DEDUP_JACCARD, DEDUP_KEYS_SATURATION, DEDUP_LSH_THRESHOLD,
+                             DEDUP_MAX_BUCKET, DEDUP_MAX_KEY_DF, DEDUP_MAX_SPAN_DAYS, DEDUP_MEETING_DATE_TOLERANCE,
+                             DEDUP_MIN_LENGTH_RATIO, DEDUP_NUM_PERM, DEDUP_W_BODY, DEDUP_W_CONTENT, DEDUP_W_KEYS,
+                             DEDUP_W_MEETING_DATE, DEDUP_W_NUMBER, DEDUP_W_NUMBER_UNDATED, DEDUP_W_SAME_DAY, DEDUP_W_SAME_DOCUMENT,
+                             DEDUP_WINDOW)
 from pipeline.records import Cluster
 
 from . import features as F
@@ -62,23 +64,6 @@ def _lis(seq: list[int]) -> int:
     return len(tails)
 
 
-def _lcs(a: list[str], b: list[str]) -> int:
-    """Length of the longest common subsequence, bit-parallel (Hyyrö 2004): one row of the dynamic
-    programme is one integer, so each item of ``b`` costs a few integer operations instead of a loop
-    over ``a`` (this runs for every candidate pair that needs the figure check)."""
-    if not a or not b:
-        return 0
-    masks: dict[str, int] = {}
-    for i, x in enumerate(a):
-        masks[x] = masks.get(x, 0) | (1 << i)
-    full = (1 << len(a)) - 1
-    v = full
-    for y in b:
-        u = v & masks.get(y, 0)
-        v = ((v + u) | (v - u)) & full
-    return len(a) - bin(v).count("1")
-
-
 def _codes(s: DocSummary) -> set[str]:
     """Every document code the text names (its c: keys; the lead is part of the text)."""
     return {k[2:] for k in s.keys if k.startswith("c:")} | set(s.lead_codes)
@@ -97,8 +82,22 @@ def _reports_before(published: int | None, meeting: int | None) -> bool:
 
 @dataclass
 class Alignment:
-    coverage: float   # in-order mutual best matches (cos >= DEDUP_ALIGN_MIN_COS) / shorter side
     content: float    # 0..1 strength of strongly matching sentences (shared passages)
+
+
+@dataclass
+class CopyAlignment:
+    """Every body sentence of two reports compared by their tokens (features.sentence_tokens)."""
+
+    aligned: int      # mutual best matches sharing >= COPY_SENTENCE_SIM of their tokens, in order
+    conflicts: int    # matched sentences that both state figures and share none of them
+    sizes: tuple[int, int]
+
+    def is_copy(self) -> bool:
+        """Nearly all of the shorter report and most of the longer align, and no figures disagree."""
+        short, long = min(self.sizes), max(self.sizes)
+        return short > 0 and self.aligned >= COPY_SHORTER * short and self.aligned >= COPY_LONGER * long \
+            and self.conflicts <= COPY_MAX_FIGURE_CONFLICTS
 
 
 class Corpus:
@@ -131,19 +130,42 @@ class Corpus:
         return v
 
     def align(self, i: int, j: int) -> Alignment:
+        """How strongly the embedded lead and closing sentences of two reports match (shared passages)."""
         a, b = self.vec(i), self.vec(j)
         if len(a) == 0 or len(b) == 0:
-            return Alignment(0.0, 0.0)
+            return Alignment(0.0)
         sim = a @ b.T
         bi, bj = sim.argmax(1), sim.argmax(0)
         rows = np.arange(len(a))
         mutual = bj[bi] == rows
         best = sim[rows, bi]
-        aligned = bi[mutual & (best >= DEDUP_ALIGN_MIN_COS)]
-        coverage = _lis(aligned.tolist()) / min(len(a), len(b))
         strong = float(np.clip(best[mutual] - DEDUP_CONTENT_MIN_COS, 0.0, None).sum())
-        content = min(1.0, strong / (1.0 - DEDUP_CONTENT_MIN_COS) / DEDUP_CONTENT_SATURATION)
-        return Alignment(coverage, content)
+        return Alignment(min(1.0, strong / (1.0 - DEDUP_CONTENT_MIN_COS) / DEDUP_CONTENT_SATURATION))
+
+    def copy_alignment(self, i: int, j: int) -> CopyAlignment:
+        """Every fingerprinted sentence of ``i`` against every one of ``j``: token Dice, mutual best
+        matches at or above COPY_SENTENCE_SIM kept in order, and the matches whose figures disagree."""
+        a, b = self.s[i].sentence_token_lists(), self.s[j].sentence_token_lists()
+        sizes = (len(a), len(b))
+        if not a or not b:
+            return CopyAlignment(0, 0, sizes)
+        flat = np.concatenate(a + b)
+        if len(flat) == 0:
+            return CopyAlignment(0, 0, sizes)
+        ids, inv = np.unique(flat, return_inverse=True)
+        rows = np.repeat(np.arange(len(a) + len(b)), [len(x) for x in a + b])
+        m = np.zeros((len(a) + len(b), len(ids)), dtype=np.float32)
+        m[rows, inv] = 1.0
+        ma, mb = m[:len(a)], m[len(a):]
+        inter = ma @ mb.T
+        size = ma.sum(1)[:, None] + mb.sum(1)[None, :]
+        dice = np.where(size > 0, 2.0 * inter / np.maximum(size, 1.0), 0.0)
+        bi, bj = dice.argmax(1), dice.argmax(0)
+        keep = [(p, int(bi[p])) for p in range(len(a)) if bj[bi[p]] == p and dice[p, bi[p]] >= COPY_SENTENCE_SIM]
+        number = (ids & F.NUMBER_BIT) != 0
+        na, nb = ma[:, number], mb[:, number]
+        conflicts = sum(1 for p, q in keep if na[p].any() and nb[q].any() and not (na[p] @ nb[q]))
+        return CopyAlignment(_lis([q for _, q in keep]), conflicts, sizes)
 
     def jaccard(self, i: int, j: int) -> float:
         a, b = self.s[i].hashvalues(), self.s[j].hashvalues()
@@ -169,6 +191,9 @@ class Corpus:
 
     # ---------------------------------------------------------------- same article
     def duplicate(self, i: int, j: int) -> bool:
+        """The same text: within a language, nearly the same word shingles (a re-post, a lightly edited
+        copy); in any language, every sentence compared in order (CopyAlignment.is_copy: a translation,
+        a mirror). Two outlets' rewrites of one press release share their lead, not their text."""
         a, b = self.s[i], self.s[j]
         if self.conflict(i, j):
             return False
@@ -176,22 +201,7 @@ class Corpus:
             return False
         if a.lang == b.lang and self.jaccard(i, j) >= DEDUP_JACCARD:
             return True
-        al = self.align(i, j)
-        if al.coverage >= DEDUP_COVERAGE:
-            return True
-        if al.coverage < DEDUP_COVERAGE_DOUBLY_SUPPORTED:
-            return False
-        # a mirror's "Quelle:/Nguồn:" link becomes its url, so a translation shares its original's url
-        same_url = a.url is not None and a.url == b.url
-        # same figures in the same order, over the shorter list (a translation drops some figures:
-        # "10 tháng năm 2025" becomes "in den ersten zehn Monaten")
-        def figs() -> bool:  # computed only when it decides
-            return min(len(a.figures), len(b.figures)) >= DEDUP_MIN_FIGURES and \
-                _lcs(a.figures, b.figures) / min(len(a.figures), len(b.figures)) >= DEDUP_FIG_SIM
-
-        if al.coverage < DEDUP_COVERAGE_SUPPORTED:  # a weak alignment needs both supports
-            return same_url and figs()
-        return same_url or figs()
+        return self.copy_alignment(i, j).is_copy()
 
 
 # -------------------------------------------------------------------- candidates
@@ -401,18 +411,25 @@ def _absorb(k: _Cluster, u: _Cluster) -> None:
     k.all_codes |= u.all_codes
 
 
+def _comparable(x: str | None, y: str | None) -> bool:
+    """Two number scopes count alike: equal, or an unnamed year ("its first meeting this year" in an
+    undated report) and a named one."""
+    return x == y or (x == F.SOME_YEAR and (y or "").isdigit()) or (y == F.SOME_YEAR and (x or "").isdigit())
+
+
 def _numbers_conflict(a: set, b: set) -> bool:
-    """Numbers counted in the same scope differ ("first meeting of 2026" and "second meeting of 2026"; the
-    committee's 4th and 5th). Numbers in different scopes cannot be compared: "the first meeting of
+    """Numbers counted in comparable scopes differ ("first meeting of 2026" and "second meeting of 2026";
+    the committee's 4th and 5th). Numbers in different scopes cannot be compared: "the first meeting of
     2026" may be the committee's seventh."""
-    for scope in {sc for sc, _ in a} & {sc for sc, _ in b}:
-        if not {n for sc, n in a if sc == scope} & {n for sc, n in b if sc == scope}:
-            return True
+    for sa in {sc for sc, _ in a}:
+        for sb in {sc for sc, _ in b}:
+            if _comparable(sa, sb) and not {n for sc, n in a if sc == sa} & {n for sc, n in b if sc == sb}:
+                return True
     return False
 
 
 def _same_number(a: _Cluster, b: _Cluster) -> bool:
-    return bool(a.numbers & b.numbers)
+    return any(n == m and _comparable(sa, sb) for sa, n in a.numbers for sb, m in b.numbers)
 
 
 def _same_meeting_day(a: _Cluster, b: _Cluster) -> bool:
@@ -469,6 +486,9 @@ def _structural_score(u: _Cluster, k: _Cluster) -> float:
         score += DEDUP_W_SAME_DAY
     if u.committees & k.committees:
         score += DEDUP_W_BODY
+    # both leads name the same directive, decision or notice: reports of that one document
+    if (u.kinds | k.kinds) & F.rules().document_kinds and u.codes & k.codes:
+        score += DEDUP_W_SAME_DOCUMENT
     return score
 
 
@@ -491,21 +511,23 @@ def _ordinal_word(n: int) -> str:
 
 
 KIND_LABEL = {"meeting": "meeting", "notice": "conclusion notice", "decision": "decision",
-              "directive": "directive", "conference": "conference", "campaign": "campaign"}
+              "directive": "directive", "conference": "conference", "campaign": "campaign",
+              "briefing": "press briefing"}
+RECORD_KINDS = ("meeting", "notice", "decision", "directive", "conference", "campaign")
 
 
 def _label(canon: DocSummary, kind: str, number: int | None, scope: str | None, committee: str | None,
            date: str | None) -> str:
-    """"4th meeting, <committee> (2025-09-24)", "1st meeting of 2026, <committee> (…)", "directive,
-    <committee>", else the canonical report's headline."""
+    """"4th meeting, <committee> (2025-09-24)", "1st meeting of 2026, <committee> (…)", "conclusion
+    notice of the 3rd meeting, <committee>", "directive, <committee>", else the canonical report's headline."""
     when = f" ({date})" if date else ""
     name = F.committee_name(committee)
     if name:
         what = KIND_LABEL.get(kind, "")
         if number and kind in ("meeting", "notice", "conference"):
-            nth = _ordinal_word(number) + (f" of {scope}" if scope and scope.isdigit() else "")
-            what = f"{nth} meeting" if kind == "meeting" else f"{what} of the {nth} meeting" if kind == "notice" \
-                else f"{nth} {what}"
+            noun = "conference" if kind == "conference" else "meeting"
+            nth = f"{_ordinal_word(number)} {noun}" + (f" of {scope}" if scope and scope.isdigit() else "")
+            what = f"{what} of the {nth}" if kind == "notice" else nth
         return f"{what}, {name}{when}" if what else f"{name}{when}"
     head = (canon.title or canon.doc_id).strip()
     if len(head) > 100:
@@ -615,7 +637,8 @@ def cluster(summaries: list[DocSummary]) -> tuple[Assignments, list[Cluster]]:
             label=_label(canon, kind, number, scope, committee, date),
             languages=sorted({c.s[i].lang for i in k.members if c.s[i].lang}),
             outlets=sorted({c.s[i].outlet for i in k.members if c.s[i].outlet}),
-            duplicates=dict(sorted(dups.items())), committee=F.committee_name(committee), event_kind=kind,
+            duplicates=dict(sorted(dups.items())), committee=F.committee_name(committee),
+            event_kind=kind if kind in RECORD_KINDS else "other",
             number=number, number_scope=scope))
     out.sort(key=lambda r: (r.date or "9999", r.cluster_id))
     return assignments, out

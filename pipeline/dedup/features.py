@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import tomllib
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -66,6 +67,7 @@ class LangRules:
     ordinals: dict[str, int]
     scope_after: tuple[re.Pattern, ...]   # "of 2026", "năm 2026", "im Jahr 2026" right after a meeting number
     kinds: tuple[tuple[str, re.Pattern], ...]  # (event kind, pattern) in data order
+    weekdays: dict[str, int]                   # "thursday" -> 3 (Monday = 0)
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ class Rules:
     holds_before: dict[str, re.Pattern]
     holds_after: dict[str, re.Pattern]
     kind_joins: dict[str, frozenset[str]]
+    copy_stopwords: frozenset[str]
+    document_kinds: frozenset[str]
     doc_code: re.Pattern
     numeric_dates: tuple[re.Pattern, ...]
     url_patterns: tuple[re.Pattern, ...]
@@ -102,10 +106,10 @@ def _alt(words) -> str:
     return "|".join(re.escape(normalize_text(w)) for w in sorted(words, key=len, reverse=True)) or "(?!x)x"
 
 
-def _compile(patterns, months=(), ordinals=()) -> tuple[re.Pattern, ...]:
+def _compile(patterns, months=(), ordinals=(), weekdays=()) -> tuple[re.Pattern, ...]:
     out = []
     for p in patterns:
-        p = p.replace("{MONTHS}", _alt(months)).replace("{ORDINALS}", _alt(ordinals))
+        p = p.replace("{MONTHS}", _alt(months)).replace("{ORDINALS}", _alt(ordinals)).replace("{WEEKDAYS}", _alt(weekdays))
         out.append(re.compile(place_tones(p), re.IGNORECASE))
     return tuple(out)
 
@@ -120,10 +124,11 @@ def rules() -> Rules:
             continue
         months = {normalize_text(k): v for k, v in d.get("months", {}).items()}
         ords = {normalize_text(k): v for k, v in d.get("ordinals", {}).items()}
+        wds = {normalize_text(k): v for k, v in d.get("weekdays", {}).items()}
         langs[lang] = LangRules(
-            decimal=d["decimal"], thousands=tuple(d["thousands"]), months=months, ordinals=ords,
+            decimal=d["decimal"], thousands=tuple(d["thousands"]), months=months, ordinals=ords, weekdays=wds,
             meeting_number=_compile(d.get("meeting_number", []), months, ords),
-            meeting_date=_compile(d.get("meeting_date", []), months, ords),
+            meeting_date=_compile(d.get("meeting_date", []), months, ords, wds),
             meeting_cue=_compile([d["meeting_cue"]])[0] if d.get("meeting_cue") else None,
             dates=_compile(d.get("dates", []), months, ords),
             scope_after=_compile(d.get("number_scope", [])),
@@ -143,7 +148,9 @@ def rules() -> Rules:
                  roles={lang: _compile([p])[0] for lang, p in com.get("roles", {}).items()},
                  holds_before={lang: _compile([holds[f"{lang}_before"]])[0] for lang in langs if f"{lang}_before" in holds},
                  holds_after={lang: _compile([holds[f"{lang}_after"]])[0] for lang in langs if f"{lang}_after" in holds},
-                 kind_joins=joins, doc_code=re.compile(data["common"]["doc_code"]),
+                 kind_joins=joins, copy_stopwords=frozenset(data["common"].get("copy_stopwords", ())),
+                 document_kinds=frozenset(data["common"].get("document_kinds", ())),
+                 doc_code=re.compile(data["common"]["doc_code"]),
                  numeric_dates=tuple(re.compile(p) for p in data["common"]["numeric_dates"]),
                  url_patterns=_compile(url.get("patterns", []), (), url_ords), url_ordinals=url_ords)
 
@@ -205,6 +212,13 @@ def _mkdate(y: int | None, m: int, d: int, hints: "YearHints | str | None") -> s
 
 def _date_of(match: re.Match, lr: LangRules, hints: "YearHints | str | None") -> str | None:
     g = match.groupdict()
+    if g.get("wd"):  # "on Thursday": the latest such weekday on or before publication, else unknown
+        published = hints.published if isinstance(hints, YearHints) else hints
+        if not published:
+            return None
+        pub = dt.date.fromisoformat(published)
+        back = (pub.weekday() - lr.weekdays.get(g["wd"].lower(), pub.weekday())) % 7
+        return (pub - dt.timedelta(days=back)).isoformat()
     month = int(g["m"]) if g.get("m") else lr.months.get((g.get("month") or "").lower())
     if not month or not g.get("d"):
         return None
@@ -254,6 +268,7 @@ def meeting_date(lead: list[str], lang: str | None, published: "YearHints | str 
 
 # ------------------------------------------------------------------ meeting number, committee, event kind
 COMMITTEE_SCOPE = "committee"   # a number counted since the committee was set up ("the fourth meeting")
+SOME_YEAR = "year"              # counted in a year nobody can name ("its first meeting this year", undated)
 THIS_YEAR = "this"              # "this year" in a scope pattern: the publication year
 
 
@@ -270,7 +285,7 @@ def _number_of(m: re.Match, ordinals: dict[str, int]) -> int | None:
 def _scope_of(m: re.Match, norm: str, lr: LangRules, published: str | None) -> str | None:
     """The year a meeting number is counted in ("the first meeting of 2026", "phiên họp thứ nhất năm
     2026", "die erste Sitzung 2026", "its first meeting this year"), else the committee's own count.
-    None when the number is scoped to "this year" of an undated report (a year nobody can name)."""
+    SOME_YEAR when the number is scoped to "this year" of an undated report (a year nobody can name)."""
     g = m.groupdict()
     year = g.get("y")
     if not year:
@@ -283,7 +298,7 @@ def _scope_of(m: re.Match, norm: str, lr: LangRules, published: str | None) -> s
     if not year:
         return COMMITTEE_SCOPE
     if year == THIS_YEAR or not year[:1].isdigit():
-        return published[:4] if published else None
+        return published[:4] if published else SOME_YEAR
     return year
 
 
@@ -342,6 +357,7 @@ def committee(title: str | None, lead: list[str], lang: str | None) -> str | Non
     first: dict[str, int] = {}
     last_named: str | None = None
     order = 0
+    held = False  # the first mention that holds the event is the report's; later ones are background
     for text, weight in ([(title, 3.0)] if title else []) + [(s, 1.0) for s in lead]:
         norm = normalize_text(text)
         for start, end, key, ref in _mentions(norm, lang):
@@ -360,7 +376,8 @@ def committee(title: str | None, lead: list[str], lang: str | None) -> str | Non
                 w /= 3
             if (before_pat is not None and before_pat.search(before)) or \
                     (after_pat is not None and after_pat.match(norm[end:end + 40])):
-                w += 3
+                w += 1 if held else 3
+                held = True
             scores[key] = scores.get(key, 0.0) + w
             first.setdefault(key, order)
             order += 1
@@ -438,6 +455,25 @@ def doc_codes(text: str) -> tuple[list[str], str]:
     # "Đ" folded to "D": translations and English outlets write "112/CD-TTg" for "112/CĐ-TTg"
     codes = [re.sub(r"[^0-9A-Z]", "", m.group(0).upper().replace("Đ", "D")) for m in pat.finditer(text)]
     return codes, pat.sub(lambda m: " " * len(m.group(0)), text)
+
+
+NUMBER_BIT = 0x80000000  # set on the hash of a figure token, clear on a word's
+
+
+def sentence_tokens(source: str, english: str, lang: str | None) -> list[int]:
+    """A sentence's fingerprint for copy detection: hashes of the stems of its English words (the first
+    COPY_STEM letters of words of 3+ letters, common words left out) and of its figures as written in
+    its own language, normalised ("1.027" = "1,027"); document codes and full dates are not figures.
+    Sorted, unique; a figure's hash has NUMBER_BIT set."""
+    from pipeline.config import COPY_STEM
+
+    stop = rules().copy_stopwords
+    words = {w[:COPY_STEM] for w in re.findall(r"[^\W\d_]{3,}", normalize_text(english)) if w not in stop}
+    _, rest = doc_codes(source)
+    _, rest = full_dates(rest, lang)
+    out = {zlib.crc32(w.encode("utf-8")) & ~NUMBER_BIT for w in words}
+    out |= {zlib.crc32(n.encode("ascii")) | NUMBER_BIT for n in figures(rest, lang)}
+    return sorted(out)
 
 
 def normalize_url(url: str | None) -> str | None:

@@ -13,7 +13,8 @@ from collections import OrderedDict
 import numpy as np
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from pipeline.config import (DEDUP_FIGURE_TRIGRAMS, DEDUP_LEAD_SENTENCES, DEDUP_MAX_FIGURES, DEDUP_MIN_SENTENCE_WORDS,
+from pipeline.config import (DEDUP_FIGURE_TRIGRAMS, DEDUP_LEAD_SENTENCES, DEDUP_MAX_COPY_SENTENCES, DEDUP_MAX_FIGURES,
+                             DEDUP_MIN_SENTENCE_WORDS,
                              DEDUP_NUM_PERM, DEDUP_SENTENCES, DEDUP_SHINGLE_WORDS, DEDUP_TAIL_SENTENCES,
                              DEDUP_EMBED_THREADS)
 from pipeline.cache import key_of
@@ -47,8 +48,10 @@ class DocSummary(BaseModel):
     n_sentences: int = 0             # body sentences (captions excluded)
     minhash: bytes = b""             # DEDUP_NUM_PERM uint32 hash values of word shingles
     vectors: bytes = b""             # (k, 384) int8 sentence embeddings, row-normalised on use
+    sentence_tokens: bytes = b""     # uint32 token hashes of every body sentence, concatenated (copies)
+    sentence_sizes: list[int] = []   # tokens per sentence, in order
 
-    @field_validator("minhash", "vectors", mode="before")
+    @field_validator("minhash", "vectors", "sentence_tokens", mode="before")
     @classmethod
     def _from_base64(cls, v):
         """JSON dumps write bytes as base64 (ser_json_bytes); read them back the same way."""
@@ -63,6 +66,12 @@ class DocSummary(BaseModel):
         n = np.linalg.norm(a, axis=1, keepdims=True)
         n[n == 0] = 1.0
         return a / n
+
+    def sentence_token_lists(self) -> list[np.ndarray]:
+        """Each body sentence's token hashes (features.sentence_tokens), in order."""
+        flat = np.frombuffer(self.sentence_tokens, dtype=np.uint32)
+        cuts = np.cumsum(self.sentence_sizes)[:-1] if self.sentence_sizes else []
+        return np.split(flat, cuts) if self.sentence_sizes else []
 
     def hashvalues(self) -> np.ndarray:
         return np.frombuffer(self.minhash, dtype=np.uint32)
@@ -191,6 +200,8 @@ def summarize(doc: Document, sentences: list[Sentence], settings=None) -> DocSum
     keys = {f"c:{c}" for c in codes} | {f"d:{d}" for d in dates}
     keys |= {f"f:{figs[i]}|{figs[i + 1]}|{figs[i + 2]}" for i in range(min(len(figs) - 2, DEDUP_FIGURE_TRIGRAMS))}
     picked = _pick([s for s in body if len(s.split()) >= DEDUP_MIN_SENTENCE_WORDS])
+    toks = [F.sentence_tokens(s.source, s.english or s.source, doc.lang) for s in sentences
+            if not s.caption and len(s.source.split()) >= DEDUP_MIN_SENTENCE_WORDS][:DEDUP_MAX_COPY_SENTENCES]
     numbered = F.meeting_number(title, lead, doc.url, doc.lang, doc.published)
     number, scope = numbered if numbered else (None, None)
     hints = F.YearHints(published=doc.published, scope_year=int(scope) if scope and scope.isdigit() else None,
@@ -202,4 +213,6 @@ def summarize(doc: Document, sentences: list[Sentence], settings=None) -> DocSum
         number=number, number_scope=scope,
         committee=F.committee(title, lead, doc.lang), event_kind=F.event_kind(title, lead, doc.lang),
         lead_codes=sorted(set(F.doc_codes(" ".join(([title] if title else []) + lead))[0])), keys=sorted(keys), figures=figs[:DEDUP_MAX_FIGURES],
-        n_sentences=len(body), minhash=_minhash(doc.text), vectors=embed(picked, settings))
+        n_sentences=len(body), minhash=_minhash(doc.text), vectors=embed(picked, settings),
+        sentence_tokens=np.asarray([t for ts in toks for t in ts], dtype=np.uint32).tobytes(),
+        sentence_sizes=[len(ts) for ts in toks])

@@ -52,6 +52,8 @@ def _rules() -> dict:
         "breadcrumb": re.compile(raw["breadcrumb_separators"]),
         "menu_min_items": raw["menu_min_items"],
         "menu_max_words": raw["menu_max_words"],
+        "html_lead": re.compile(raw["html_lead"], flags),
+        "html_lead_min_chars": raw["html_lead_min_chars"],
     }
 
 
@@ -168,3 +170,18 @@ def _title_like(line: str) -> bool:
 def _caption_like(line: str) -> bool:
     """A short line with no final punctuation between paragraphs: a photo caption."""
     return len(line.split()) <= MAX_CAPTION_WORDS and not _TERMINAL.search(line)
+
+
+def html_lead(tree) -> str | None:
+    """The page's lead paragraph set apart from the body (``class="detail-sapo"``, a standfirst), from a
+    parsed lxml tree; None when the page marks none."""
+    rules = _rules()
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in ("meta", "script", "style", "head", "title", "link"):
+            continue
+        marks = f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+        if marks and rules["html_lead"].search(marks):
+            text = re.sub(r"\s+", " ", el.text_content()).strip()
+            if len(text) >= rules["html_lead_min_chars"]:
+                return text
+    return None

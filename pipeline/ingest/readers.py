@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline.config import MAX_DOC_BYTES, MIN_TEXT_CHARS
-from pipeline.ingest.chrome import CleanPage, clean_text_page, is_caption
+from pipeline.ingest.chrome import CleanPage, clean_text_page, html_lead, is_caption
 from pipeline.ingest.decode import Rejected, decode
 from pipeline.ingest.metadata import (FROM_BYLINE, FROM_HTML, FROM_INPUT, FROM_URL, date_from_url, normalise_date,
                                       outlet_of)
@@ -96,6 +96,9 @@ def read_html(doc_id: str, path: str, raw: str, **override) -> Document:
         return rejected(doc_id, path, "no article text after cleaning (HTML has no main body)",
                         url=override.get("url") or (meta.url if meta else None),
                         title=override.get("title") or (meta.title if meta else None))
+    lead = _html_lead(raw)
+    if lead and lead[:80] not in body:  # the outlet's lead paragraph, which the precise extraction drops
+        body = lead + "\n" + body
     page = clean_text_page(body)
     # trafilatura has already separated the title; a first short line left over is body here.
     if page.title and meta and meta.title:
@@ -109,6 +112,16 @@ def read_html(doc_id: str, path: str, raw: str, **override) -> Document:
         if meta.sitename and not override.get("outlet") and not meta.url:
             override["outlet"] = outlet_of(meta.sitename)
     return _finish(doc_id, path, page, **{k: v for k, v in override.items() if v})
+
+
+def _html_lead(raw: str) -> str | None:
+    """The lead paragraph a page sets apart from its body (see chrome.html_lead), or None."""
+    import lxml.html
+
+    try:
+        return html_lead(lxml.html.document_fromstring(raw))
+    except Exception:  # noqa: BLE001 - an unparsable page simply has no lead to add
+        return None
 
 
 def _size(n: int) -> str:
