@@ -44,6 +44,7 @@ def _unit(rng, n):
 def synth(n_docs: int, seed: int = 0) -> tuple[list[DocSummary], dict[str, int], dict[str, str]]:
     """Summaries, the true meeting of each doc, and the true original of each copy."""
     rng = np.random.default_rng(seed)
+    trng = np.random.default_rng(seed + 1)  # sentence fingerprints: their own stream, the rest as before
     common = _unit(rng, 1)[0]
     generic = _unit(rng, 400)             # boilerplate sentences any report may contain
 
@@ -93,8 +94,13 @@ def synth(n_docs: int, seed: int = 0) -> tuple[list[DocSummary], dict[str, int],
                 mh = np.frombuffer(src.minhash, dtype=np.uint32).copy()
                 if not same_lang:
                     mh = rng.integers(0, 2 ** 32, size=DEDUP_NUM_PERM, dtype=np.uint64).astype(np.uint32)
+                # the copy's sentence fingerprints: each sentence keeps 8 of its 10 tokens, 2 re-worded
+                toks = [np.concatenate([t[:8], trng.integers(1, 2 ** 31, size=2, dtype=np.uint32)])
+                        for t in src.sentence_token_lists()]
                 s = src.model_copy(update={
                     "doc_id": doc_id, "lang": src.lang if same_lang else lang, "vectors": quantize(vec),
+                    "sentence_tokens": np.concatenate(toks).astype(np.uint32).tobytes() if toks else b"",
+                    "sentence_sizes": [len(t) for t in toks],
                     "minhash": mh.tobytes(), "url": src.url if rng.random() < 0.3 else f"site{r}.vn/{doc_id}",
                     "published": dt.date.fromordinal(pub).isoformat() if pub else None})
                 copies[doc_id] = src.doc_id
@@ -115,6 +121,10 @@ def synth(n_docs: int, seed: int = 0) -> tuple[list[DocSummary], dict[str, int],
                     figures=list(rng.permutation(figs)[:12]), n_sentences=int(rng.integers(15, 45)),
                     minhash=rng.integers(0, 2 ** 32, size=DEDUP_NUM_PERM, dtype=np.uint64).astype(np.uint32).tobytes(),
                     vectors=quantize(vec))
+                # own wording, sentence by sentence: 10 tokens each
+                toks = trng.integers(1, 2 ** 31, size=(s.n_sentences, 10), dtype=np.uint32)
+                s = s.model_copy(update={"sentence_tokens": np.sort(toks, axis=1).tobytes(),
+                                         "sentence_sizes": [10] * s.n_sentences})
                 originals.append(s)
             docs.append(s)
             truth[doc_id] = meeting

@@ -82,9 +82,13 @@ def test_statements_on_realistic_dev(real_dev_scores):
 def test_documents_and_meetings_on_realistic_dev(real_dev_scores):
     r = real_dev_scores
     assert r["doc_lang_acc"] == 1.0
-    assert r["doc_published_acc"] >= 0.96
-    assert r["clusters"]["f1"] >= 0.87
-    assert r["duplicates"]["f1"] >= 0.82
+    # issue 14, measured: published 1.0, clusters F1 0.994, duplicates F1 0.947 (precision 1.0; the one copy
+    # missed is a German mirror whose offline lexicon English is mostly untranslated words)
+    assert r["doc_published_acc"] >= 0.98
+    assert r["clusters"]["f1"] >= 0.97
+    assert r["clusters"]["p"] >= 0.97
+    assert r["duplicates"]["f1"] >= 0.94
+    assert r["duplicates"]["p"] >= 0.99
 
 
 def test_statements_on_heldout(real_heldout_scores):

@@ -113,6 +113,7 @@ class Corpus:
         self.pub = [_ordinal(x.published) for x in self.s]
         self._vec: OrderedDict[int, np.ndarray] = OrderedDict()
         self._facts: dict[int, _Cluster] = {}
+        self._tok: OrderedDict[int, tuple] = OrderedDict()
         df: dict[str, int] = defaultdict(int)
         for x in self.s:
             for k in x.keys:
@@ -142,30 +143,53 @@ class Corpus:
         strong = float(np.clip(best[mutual] - DEDUP_CONTENT_MIN_COS, 0.0, None).sum())
         return Alignment(min(1.0, strong / (1.0 - DEDUP_CONTENT_MIN_COS) / DEDUP_CONTENT_SATURATION))
 
+    def tokens(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Document ``i``'s sentence fingerprints as (tokens sorted, their sentence numbers, tokens per
+        sentence, figure tokens per sentence), decoded once and kept like the vectors."""
+        t = self._tok.get(i)
+        if t is None:
+            s = self.s[i]
+            flat = np.frombuffer(s.sentence_tokens, dtype=np.uint32)
+            sizes = np.asarray(s.sentence_sizes, dtype=np.int64)
+            sent = np.repeat(np.arange(len(sizes)), sizes)
+            order = np.argsort(flat, kind="stable")
+            numbers = np.bincount(sent[(flat & F.NUMBER_BIT) != 0], minlength=len(sizes))
+            t = self._tok[i] = (flat[order], sent[order], sizes, numbers)
+            if len(self._tok) > self.VECTOR_CACHE:
+                self._tok.popitem(last=False)
+        else:
+            self._tok.move_to_end(i)
+        return t
+
     def copy_alignment(self, i: int, j: int) -> CopyAlignment:
         """Every fingerprinted sentence of ``i`` against every one of ``j``: token Dice, mutual best
-        matches at or above COPY_SENTENCE_SIM kept in order, and the matches whose figures disagree."""
-        a, b = self.s[i].sentence_token_lists(), self.s[j].sentence_token_lists()
-        sizes = (len(a), len(b))
-        if not a or not b:
+        matches at or above COPY_SENTENCE_SIM kept in order, and the matches whose figures disagree.
+        Shared tokens are counted by a sorted join (no dense matrices: a report has a few hundred)."""
+        ta, sa, size_a, num_a = self.tokens(i)
+        tb, sb, size_b, num_b = self.tokens(j)
+        sizes = (len(size_a), len(size_b))
+        if not len(ta) or not len(tb):
             return CopyAlignment(0, 0, sizes)
-        flat = np.concatenate(a + b)
-        if len(flat) == 0:
+        lo, hi = np.searchsorted(tb, ta, "left"), np.searchsorted(tb, ta, "right")
+        count = hi - lo
+        total = int(count.sum())
+        if total == 0:
             return CopyAlignment(0, 0, sizes)
-        ids, inv = np.unique(flat, return_inverse=True)
-        rows = np.repeat(np.arange(len(a) + len(b)), [len(x) for x in a + b])
-        m = np.zeros((len(a) + len(b), len(ids)), dtype=np.float32)
-        m[rows, inv] = 1.0
-        ma, mb = m[:len(a)], m[len(a):]
-        inter = ma @ mb.T
-        size = ma.sum(1)[:, None] + mb.sum(1)[None, :]
-        dice = np.where(size > 0, 2.0 * inter / np.maximum(size, 1.0), 0.0)
+        which = np.repeat(np.arange(len(ta)), count)               # a-token of each shared pair
+        at = np.repeat(lo, count) + (np.arange(total) - np.repeat(np.cumsum(count) - count, count))
+        inter = np.zeros(sizes, dtype=np.float32)
+        np.add.at(inter, (sa[which], sb[at]), 1.0)
+        is_number = (ta[which] & F.NUMBER_BIT) != 0
+        shared_numbers = np.zeros(sizes, dtype=np.float32)
+        np.add.at(shared_numbers, (sa[which][is_number], sb[at][is_number]), 1.0)
+        size = size_a[:, None] + size_b[None, :]
+        dice = 2.0 * inter / np.maximum(size, 1)
         bi, bj = dice.argmax(1), dice.argmax(0)
-        keep = [(p, int(bi[p])) for p in range(len(a)) if bj[bi[p]] == p and dice[p, bi[p]] >= COPY_SENTENCE_SIM]
-        number = (ids & F.NUMBER_BIT) != 0
-        na, nb = ma[:, number], mb[:, number]
-        conflicts = sum(1 for p, q in keep if na[p].any() and nb[q].any() and not (na[p] @ nb[q]))
-        return CopyAlignment(_lis([q for _, q in keep]), conflicts, sizes)
+        rows = np.arange(sizes[0])
+        keep = (bj[bi] == rows) & (dice[rows, bi] >= COPY_SENTENCE_SIM)
+        p, q = rows[keep], bi[keep]
+        conflicts = int(((num_a[p] > 0) & (num_b[q] > 0) & (shared_numbers[p, q] == 0)).sum())
+        return CopyAlignment(_lis(q.tolist()), conflicts, sizes)
 
     def jaccard(self, i: int, j: int) -> float:
         a, b = self.s[i].hashvalues(), self.s[j].hashvalues()
