@@ -32,6 +32,9 @@ MAX_CAPTION_WORDS = 20
 # ("Hoàn thành các nhiệm vụ trước ngày 31/12/2025") has more; one of 200 characters is a paragraph.
 BYLINE_MAX_CHARS = 200
 BYLINE_MAX_RESIDUE_WORDS = 5
+# A clock time next to the date makes a line a timestamp, which sentences do not give: such a byline may
+# hold a longer author or desk name ("Thứ Tư, 24/09/2025 - 17:30 | Nhóm phóng viên Chính trị - Xã hội", 6).
+BYLINE_MAX_RESIDUE_WORDS_TIMESTAMP = 10
 # The article's header ends at this many body paragraphs: a byline may follow the headline and the
 # lead paragraph (vnexpress.net's sapo comes first); an unlabelled date further down is a signature
 # ("Hà Nội, ngày 19 tháng 11 năm 2025") or a related story's, not the article's publication date.

@@ -102,6 +102,16 @@ def test_byline_after_the_lead_paragraph_counts_a_signature_below_does_not():
     assert (p.published, p.published_from) == (None, None)
 
 
+def test_a_timestamp_with_a_longer_desk_name_and_one_at_the_foot():
+    assert M.date_from_line("Thứ Tư, 24/09/2025 - 17:30 | Nhóm phóng viên Chính trị - Xã hội") == "2025-09-24"
+    # no date in the header; one timestamp (date and time) at the article's foot is its date
+    p = page("Thủ tướng chủ trì phiên họp", BODY, BODY, BODY, "Ngọc Anh | 24/09/2025 17:30")
+    assert (p.published, p.published_from) == ("2025-09-24", "byline")
+    # two different ones down there are a related-stories list: none taken
+    p = page("Thủ tướng chủ trì phiên họp", BODY, BODY, BODY, "Tin A 23/09/2025 10:00", "Tin B 22/09/2025 08:00")
+    assert p.published is None and "conflicting" in p.published_note
+
+
 def test_dateline_only_gives_no_publication_date():
     p = page("Thủ tướng chủ trì phiên họp thứ tư của Ban Chỉ đạo",
              "Chiều 24/9, tại trụ sở Chính phủ, Thủ tướng Phạm Minh Chính chủ trì phiên họp thứ tư của Ban Chỉ đạo.",

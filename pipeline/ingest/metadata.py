@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from pipeline.config import BYLINE_MAX_CHARS, BYLINE_MAX_RESIDUE_WORDS, DATA_DIR, MIN_PUBLISHED_YEAR
+from pipeline.config import (BYLINE_MAX_CHARS, BYLINE_MAX_RESIDUE_WORDS, BYLINE_MAX_RESIDUE_WORDS_TIMESTAMP, DATA_DIR,
+                             MIN_PUBLISHED_YEAR)
 
 # Where a publication date came from (Document.published_from).
 FROM_HTML = "html-meta"
@@ -106,6 +107,7 @@ class LineDate:
     end: int
     label: str | None
     text: str
+    timestamp: bool = False   # the byline gives a clock time too ("24/09/2025 17:30")
 
 
 def _dateparser_settings() -> dict:
@@ -166,7 +168,9 @@ def byline_dates(line: str) -> list[LineDate] | None:
     """The dates of a header or byline line, or None when ``line`` is not one.
 
     A byline holds dates plus at most BYLINE_MAX_RESIDUE_WORDS other words (a section, an author, a
-    place) besides labels, weekdays, times and time zones, or two or more timestamps (a header that
+    place) besides labels, weekdays, times and time zones (BYLINE_MAX_RESIDUE_WORDS_TIMESTAMP when it
+    gives a clock time: "Thứ Tư, 24/09/2025 - 17:30 | Nhóm phóng viên Chính trị - Xã hội"), or two or
+    more timestamps (a header that
     also shows a sidebar story's time). A sentence that mentions a date ("… trước ngày 31/12/2025.")
     is not one."""
     line = line.strip()
@@ -176,11 +180,12 @@ def byline_dates(line: str) -> list[LineDate] | None:
     if not conf["year"].search(line):
         return None
     stamps = len(conf["time"].findall(line))
+    allowed = BYLINE_MAX_RESIDUE_WORDS_TIMESTAMP if stamps else BYLINE_MAX_RESIDUE_WORDS
     if stamps < 2:  # cheap test before dateparser: a written date adds at most a few words ("tháng", "năm")
         rough = line
         for pat in ("time", "published_label", "updated_label", "filler"):
             rough = conf[pat].sub(" ", rough)
-        if len(re.findall(r"[^\W\d_]{2,}", rough)) > BYLINE_MAX_RESIDUE_WORDS + 4:
+        if len(re.findall(r"[^\W\d_]{2,}", rough)) > allowed + 4:
             return None
     dates = dates_in_line(line)
     if not dates:
@@ -198,8 +203,8 @@ def byline_dates(line: str) -> list[LineDate] | None:
     ends_sentence = re.search(r"[.!?…]$", line) and not re.search(r"\d[.]?$", line)
     if ends_sentence and len(words) > 2:
         return None
-    if len(words) <= BYLINE_MAX_RESIDUE_WORDS or (stamps >= 2 and len(dates) >= 2):
-        return dates
+    if len(words) <= allowed or (stamps >= 2 and len(dates) >= 2):
+        return [d if not stamps else LineDate(d.iso, d.start, d.end, d.label, d.text, True) for d in dates]
     return None
 
 
@@ -225,14 +230,16 @@ def choose_published(lines: list[tuple[int, bool, list[LineDate]]]) -> tuple[str
     a date labelled as the publication date ("Published", "Ngày đăng", "Veröffentlicht"); else the
     header's unlabelled dates, taking the last date of each line (a header that also shows a sidebar
     story's time lists the article's own last); else a date labelled as an update ("Cập nhật",
-    "Updated"), the page's only timestamp on many outlets. Unlabelled dates below the article's
-    start (a signature, a related-articles list) are not its publication date. Two different dates of
-    one kind, a date after the run's day, or a byline date that is no calendar date give None and a
-    note (never a guess)."""
+    "Updated"), the page's only timestamp on many outlets; else a timestamp (date and clock time)
+    below the article's start ("Ngọc Anh | 24/09/2025 17:30" at its foot). An unlabelled date without a
+    time below the start (a signature "Hà Nội, ngày 19 tháng 11 năm 2025") is not its publication date.
+    Two different dates of one kind (a related-stories list), a date after the run's day, or a byline
+    date that is no calendar date give None and a note (never a guess)."""
     notes: list[str] = []
     published: list[str] = []
     plain: list[str] = []
     updated: list[str] = []
+    footer: list[str] = []
     for _n, header, dates in lines:
         line_plain = [d for d in dates if d.label is None]
         for d in dates:
@@ -247,11 +254,12 @@ def choose_published(lines: list[tuple[int, bool, list[LineDate]]]) -> tuple[str
                 published.append(d.iso)
             elif d.label == "updated":
                 updated.append(d.iso)
-        if header:
-            own = [d for d in line_plain if d.iso and not _future(d.iso)]
-            if own:
-                plain.append(own[-1].iso)
-    for kind, found in (("publication", published), ("header", plain), ("update", updated)):
+        own = [d for d in line_plain if d.iso and not _future(d.iso)]
+        if own and header:
+            plain.append(own[-1].iso)
+        elif own and own[-1].timestamp:
+            footer.append(own[-1].iso)
+    for kind, found in (("publication", published), ("header", plain), ("update", updated), ("footer", footer)):
         distinct = sorted(set(found))
         if len(distinct) == 1:
             return distinct[0], None
