@@ -403,10 +403,10 @@ DEDUP_MEETING_DATE_TOLERANCE = 1
 # follow a meeting by 1-4 weeks; consecutive meetings of one committee are 2-3 months apart.
 DEDUP_MAX_SPAN_DAYS = 45
 # Meetings: evidence weights; a document joins its best cluster when the sum passes the threshold.
-# Same meeting number (of a compatible body) alone nearly decides; the same meeting date and body
-# decide together (0.35 + 0.15); content alone must be strong (shared passages, content >= 0.8) or
-# backed by rare shared keys. Seeds: 003/004 score 0.95 + content, 002 joins 000 on number (slug) +
-# content + keys; without its URL it joins on content + keys alone (tests/test_dedup.py).
+# Same meeting number (in a comparable scope, both dated) nearly decides; the same meeting date and
+# committee decide together (0.35 + 0.15); content alone must be strong (shared passages, content >= 0.8)
+# or backed by rare shared keys. Seeds: 003/004 score 0.95 + content; 002 (undated) joins 000 on half its
+# number (URL slug) + content + keys (tests/test_dedup.py). DEDUP_W_BODY weighs the same committee.
 DEDUP_W_NUMBER = 0.45
 # The same number where one side has no date at all (no meeting date, no publication date) counts half:
 # an undated "first meeting" may be any year's first meeting (the hidden set's 2026 first meeting joined
