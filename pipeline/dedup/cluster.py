@@ -484,7 +484,10 @@ def _cluster_conflict(u: _Cluster, k: _Cluster) -> bool:
             return True  # a conclusion notice joins the meeting it names, by number or date
     if u.mdates and k.mdates and not _same_meeting_day(u, k):
         return True
-    if _about_other_documents(u.codes, u.all_codes, k.codes, k.all_codes):
+    # leads naming different documents are about different documents (a dispatch and a notice); a
+    # meeting report's lead names background documents ("Decision 598/QĐ-TTg", the notice that
+    # concludes it), so a meeting's reports are not held apart by them
+    if "meeting" not in u.kinds | k.kinds and _about_other_documents(u.codes, u.all_codes, k.codes, k.all_codes):
         return True
     if u.pubs and k.mdates and _reports_before(min(u.pubs), max(k.mdates)):
         return True
