@@ -197,8 +197,8 @@ def _mkdate(y: int | None, m: int, d: int, hints: "YearHints | str | None") -> s
                 for year in (ref.year - 1, ref.year, ref.year + 1):
                     try:
                         gap = abs((dt.date(year, m, d) - ref).days)
-                    except ValueError:
-                        return None
+                    except ValueError:  # 29 February of a common year, or no such day at all
+                        continue
                     if best is None or (gap, year) < best:
                         best = (gap, year)
             y = best[1] if best else None
