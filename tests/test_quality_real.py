@@ -118,5 +118,8 @@ def test_meeting_view_on_realistic_dev(real_dev):
     out, gold = real_dev
     r = score_meetings(gold, out)
     assert r["merge"]["p"] >= 0.64 and r["merge"]["r"] >= 0.6
-    assert r["conflicts"]["precision"] >= 0.9 and r["conflicts"]["recall"] >= 0.4
+    # conflicts precision moved from 0.9 (issue 14): with copies told from rewrites, each outlet keeps its own
+    # column, so two date misreadings of extraction now show as conflicts (vnanet's "30% by 2030" read as
+    # the 20% target's deadline, a vnexpress sentence's "in 2025" for its 2026 target): 11 of 13 measured
+    assert r["conflicts"]["precision"] >= 0.8 and r["conflicts"]["recall"] >= 0.4
     assert r["tracking"]["precision"] >= 0.3 and r["tracking"]["recall"] >= 0.38
