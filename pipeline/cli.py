@@ -295,20 +295,59 @@ def models_convert(
 
 
 # ----------------------------------------------------------------------------- entry point
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread: the run unwinds exactly as on Ctrl-C (workers stopped,
+    its work folder removed, previous outputs intact), then exits 143."""
+
+
+_SIGTERM = {"pid": None, "received": False}
+
+
+def _on_sigterm(signum, frame) -> None:
+    import os
+    import signal
+
+    if os.getpid() != _SIGTERM["pid"]:  # a forked child inherited this handler: die as SIGTERM does
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    _SIGTERM["received"] = True
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+    raise Terminated()
+
+
+def _handle_sigterm() -> None:
+    import os
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        _SIGTERM["pid"] = os.getpid()
+        signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def _interrupted() -> None:
+    if _SIGTERM["received"]:
+        err.print("terminated: previous outputs left intact")
+        sys.exit(143)
+    err.print("interrupted: previous outputs left intact")
+    sys.exit(130)
+
+
 def main() -> None:
-    """Console entry point: user errors as one line, tracebacks only with --debug."""
+    """Console entry point: user errors as one line, tracebacks only with --debug; Ctrl-C (exit
+    130) and SIGTERM (exit 143) end a run cleanly with one line."""
     debug = "--debug" in sys.argv
+    _handle_sigterm()
     try:
         # Without standalone mode click *returns* the code of a `typer.Exit(n)` instead of exiting.
         rc = app(standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:  # click turns Ctrl-C into Abort
-        err.print("interrupted: previous outputs left intact")
-        sys.exit(130)
+        _interrupted()
     except KeyboardInterrupt:
-        err.print("interrupted: previous outputs left intact")
-        sys.exit(130)
+        _interrupted()
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into messages
         # Click's usage errors (bad option, missing argument): typer vendors its own click, so
         # recognise them by shape rather than by class. They print usage and exit 2.
@@ -323,5 +362,5 @@ def main() -> None:
         err.print(f"error: {msg}", highlight=False, markup=False, soft_wrap=True)
         sys.exit(2)
     if rc == 130:  # typer turns Ctrl-C (KeyboardInterrupt) into Exit(130), returned here
-        err.print("interrupted: previous outputs left intact")
+        _interrupted()
     sys.exit(rc if isinstance(rc, int) else 0)

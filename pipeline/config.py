@@ -245,6 +245,16 @@ THREAD_ENV_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
 # How long a Dask client waits for a worker to join (and for the scheduler to answer) before a
 # clear error instead of a silent hang; LocalCluster workers start in 2-5 s on this machine.
 DASK_WORKER_WAIT_S = 60
+# A local worker checks this often (seconds) whether the process that started it is still alive,
+# and exits when it is not (besides the kernel's parent-death signal on Linux, which covers most
+# cases at once). 1 s: an orphan lingers at most a second or two after a `kill -9` of the run, and
+# the check (one getppid / kill(pid, 0) call) costs nothing measurable.
+WORKER_WATCHDOG_S = 1.0
+# The run waits for a worker's result in slices of this many seconds, so that Ctrl-C or SIGTERM
+# (which the kernel may hand to any of the process' threads) is acted on within this delay even
+# while a long batch runs. 0.25 s: unnoticeable to a person, and waking 4 times a second costs
+# nothing measurable.
+WAIT_SLICE_S = 0.25
 
 
 def resolve_workers(workers: int | None) -> int:

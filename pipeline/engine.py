@@ -9,7 +9,9 @@ flight (``config.IN_FLIGHT_PER_WORKER`` per worker), so the corpus is never mate
   started lazily, only once a second item exists (a single batch gains nothing from a pool and
   would pay each worker's model start-up). Models are loaded once per worker process by the
   stages' own module-level caches. A worker that dies (segfault, OOM kill) raises
-  ``EngineError`` at once; it never hangs the run.
+  ``EngineError`` at once; it never hangs the run. Workers die with the run: on Linux the kernel
+  kills them when their parent ends (``PR_SET_PDEATHSIG``), and a watchdog thread in each worker
+  exits it once the run's process is gone, so a ``kill -9`` of the run leaves no orphan behind.
 * ``DaskEngine(scheduler, workers)``: batches are submitted to a ``distributed`` cluster (the one
   at ``scheduler``, or a LocalCluster of ``workers`` single-threaded worker processes); results
   are gathered in order on the client. Workers keep their models between tasks (same
@@ -23,10 +25,14 @@ import collections
 import dataclasses
 import logging
 import os
+import signal
 import sys
+import threading
+import time
 from typing import Callable, Iterable, Iterator, TypeVar
 
-from pipeline.config import (DASK_WORKER_WAIT_S, IN_FLIGHT_PER_WORKER, THREAD_ENV_VARS, resolve_workers)
+from pipeline.config import (DASK_WORKER_WAIT_S, IN_FLIGHT_PER_WORKER, THREAD_ENV_VARS, WAIT_SLICE_S,
+                             WORKER_WATCHDOG_S, resolve_workers)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -55,12 +61,62 @@ def _limit_threads(n: int) -> None:
             pass
 
 
-def _init_local_worker(threads: int) -> None:
-    """Pool initializer: quiet Ctrl-C handling (the parent stops the pool) and bounded threads."""
-    import signal
-
+def _init_local_worker(threads: int, owner: int | None = None) -> None:
+    """Pool initializer: die with the run (``owner``: its process id), quiet Ctrl-C handling (the
+    parent stops the pool), the default SIGTERM action (``pool.terminate`` must end a worker even
+    if it was forked from a parent that handles SIGTERM), and bounded threads."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if owner is not None:
+        die_with_parent(owner)
     _limit_threads(threads)
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(owner: int, interval: float = WORKER_WATCHDOG_S) -> None:
+    """End this (worker) process as soon as its parent, or the process ``owner`` that started the
+    run, is gone. Two mechanisms: the kernel's parent-death signal (Linux; SIGKILL the moment the
+    parent ends) and a daemon thread polling every ``interval`` seconds (any POSIX system; also
+    covers a forkserver parent that outlives the run). A worker of a dead run only holds memory
+    and files: nothing it could still do would be used."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # no libc symbol: the watchdog alone
+            pass
+    if not _alive(owner) or os.getppid() != parent:  # the parent ended before the signal was set
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(owner, parent, interval), name="watch-parent",
+                     daemon=True).start()
+
+
+def _watch_parent(owner: int, parent: int, interval: float) -> None:
+    while True:
+        time.sleep(interval)
+        if os.getppid() != parent or not _alive(owner):
+            os._exit(1)  # orphaned: nothing to clean up that the run would still read
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, dead but not yet reaped, counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # the pid now belongs to another user's process: ours is gone
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            state = fh.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):  # no procfs: kill(0) is all there is
+        return True
+    return state not in (b"Z", b"X")
 
 
 def _start_method() -> str:
@@ -115,7 +171,7 @@ class LocalEngine:
             method = "forkserver" if "forkserver" in mp.get_all_start_methods() else method
         ctx = mp.get_context(method)
         pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
-                                   initializer=_init_local_worker, initargs=(threads,))
+                                   initializer=_init_local_worker, initargs=(threads, os.getpid()))
         self.pool_started = True
         picklable = _strip(settings)
         pending: collections.deque = collections.deque()
@@ -153,12 +209,26 @@ class LocalEngine:
 
 def _result(index: int, fut, broken_type):
     try:
-        return fut.result()
+        return _wait(fut)
     except broken_type as exc:
         raise EngineError(f"a worker process died while processing batch {index} (killed, out of memory, "
                           "or a crash in native code); rerun with --workers 1 to see the failing document") from exc
     except Exception as exc:
         raise EngineError(f"batch {index} failed in a worker: {type(exc).__name__}: {exc}") from exc
+
+
+def _wait(fut):
+    """``fut.result()``, waiting in short slices. A signal (Ctrl-C, SIGTERM) may be delivered to any
+    thread of the process, e.g. the pool's manager thread; its Python handler then runs only when
+    the main thread executes bytecode again. One long blocking wait would delay it until a batch
+    finishes; a slice bounds the delay (WAIT_SLICE_S)."""
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    while True:
+        try:
+            return fut.result(timeout=WAIT_SLICE_S)
+        except FutureTimeout:
+            continue
 
 
 _END = object()

@@ -382,9 +382,38 @@ def run(settings: Settings) -> RunInfo:
     return info
 
 
+# File descriptors of the output locks this process holds. A forked child (a pool worker) shares
+# the parent's open file and with it the lock, which would then outlive a killed run for as long as
+# the child lives: each child lets go of them at once (see _drop_inherited_locks).
+_HELD_LOCKS: set[int] = set()
+
+
+def _drop_inherited_locks() -> None:
+    """After a fork, in the child: point the inherited lock descriptors at /dev/null, so the
+    output folder's lock belongs to the run alone (the parent's own descriptor keeps it)."""
+    if not _HELD_LOCKS:
+        return
+    try:
+        null = os.open(os.devnull, os.O_RDONLY)
+    except OSError:
+        return
+    for fd in _HELD_LOCKS:
+        try:
+            os.dup2(null, fd, inheritable=False)
+        except OSError:
+            pass
+    os.close(null)
+    _HELD_LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_inherited_locks)
+
+
 @contextmanager
 def _out_lock(out: Path) -> Iterator[None]:
-    """Exclusive lock on OUT/.lock for the whole run (the OS releases it even on kill -9)."""
+    """Exclusive lock on OUT/.lock for the whole run (the OS releases it even on kill -9; worker
+    processes do not inherit it)."""
     try:
         import fcntl
     except ImportError:  # Windows: no advisory lock; two runs must not share an output folder
@@ -399,7 +428,11 @@ def _out_lock(out: Path) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise RunError(f"another run is writing to {out}; wait for it or choose another --out") from None
-        yield
+        _HELD_LOCKS.add(fh.fileno())
+        try:
+            yield
+        finally:
+            _HELD_LOCKS.discard(fh.fileno())
 
 
 def _clean_leftovers(out: Path) -> None:
