@@ -17,6 +17,28 @@ MAX_DOC_BYTES = 8 * 1024 * 1024
 # A cleaned body shorter than this is "no article text after cleaning" (a bare headline,
 # a comment page). 200 characters is about two sentences; the shortest real report seen is ~1 KB.
 MIN_TEXT_CHARS = 200
+# NUL bytes (one rule for the whole file): more than 1 per 1,000 bytes is binary content and the
+# input is rejected; fewer are stray bytes a scraper left, removed from the text with a warning
+# (PostgreSQL's jsonb refuses "\u0000"). Text never has NULs; 4 KB of random bytes has ~16 (1 per
+# 256), binary formats far more, so 0.001 rejects every binary sample in the tests while a text
+# with a handful of stray NULs is read.
+NUL_MAX_SHARE = 0.001
+# A file that is not valid UTF-8 is still read as UTF-8 (each bad byte sequence replaced with
+# U+FFFD, and a warning) when it has at least this many valid non-ASCII characters per invalid
+# sequence: a legacy code page (cp1252, cp1258) decoded as UTF-8 gives almost no valid multi-byte
+# characters (a German cp1252 text: every ä/ö/ü/ß is an invalid sequence), while a UTF-8 article
+# with one damaged byte has dozens. 2 lets a short English page with two curly quotes and one bad
+# byte stay UTF-8 (its ’ would otherwise become "â€™"); seeds and test encodings decode as before.
+UTF8_REPAIR_MIN_VALID_PER_INVALID = 2
+# A sentence longer than this (characters) is cut into parts of at most this size, at the last
+# space before the limit, with a warning on the document: spaCy refuses texts over 1,000,000
+# characters (E088) and needs ~1 GB per 100,000 for parsing. The longest sentence in every corpus
+# of this repository (seeds, dev, coverage, realistic dev_a/dev_b: 1,277 sentences) is 681
+# characters, so 5,000 never cuts a real sentence.
+MAX_SENTENCE_CHARS = 5000
+# Numbers with more digits than a float can hold (1.8e308) are no figure: they are skipped by the
+# readers, and ingest warns about each one (a document is never rejected for one).
+MAX_NUMBER_DIGITS = 308
 # Languages the pipeline processes end to end; others are rejected with their detected code.
 SUPPORTED_LANGS = ("en", "de", "vi")
 # langdetect is probabilistic: the seed fixes its result run to run.

@@ -52,7 +52,8 @@ EventKind = Literal["meeting", "notice", "decision", "directive", "conference", 
 class Document(_Record):
     """One input article (or one rejected input), as written to ``documents.jsonl``."""
 
-    doc_id: str = Field(description="file name without extension; for JSONL the line's `id` or `<file>#<line>`")
+    doc_id: str = Field(description="path relative to the corpus without extension (a file directly in the corpus: "
+                        "its name without extension); for JSONL the line's `id` or `<file>#<line>`")
     path: str = Field(description="input path relative to the corpus root (with `#line` for JSONL lines)")
     status: Status
     reason: Optional[str] = Field(default=None, description="why the input was rejected, for a person to read")
@@ -73,6 +74,9 @@ class Document(_Record):
     cluster_id: Optional[str] = Field(default=None, description="meeting cluster (see clusters.jsonl)")
     duplicate_of: Optional[str] = Field(default=None, description="doc_id of the earlier article this one copies or translates")
     translation: Optional[Translation] = Field(default=None, description="sentence-aligned English; null for English documents")
+    warnings: list[str] = Field(default_factory=list, description="what was repaired or skipped while reading the "
+                                "input (bytes that are not UTF-8, lone surrogates, NUL characters, a file name that "
+                                "is not UTF-8, an absurd number, an overlong sentence cut into parts), one message each")
 
 
 class Figure(_Record):

@@ -118,7 +118,10 @@ def process_documents(docs: list[Document], settings: Settings, clock: StageCloc
                 continue
             stage = "segment"
             with clock("segment"):
-                spans = split_sentences(doc.text, doc.lang or "en")
+                cut: list[str] = []
+                spans = split_sentences(doc.text, doc.lang or "en", cut)
+                if cut:
+                    doc = doc.model_copy(update={"warnings": [*doc.warnings, *cut]})
             stage = "translate"
             with clock("translate"):
                 sentences: list[Sentence] = translate_document(doc, spans, settings)
@@ -253,15 +256,16 @@ def _batched(items: Iterable[Document], n: int) -> Iterator[list[Document]]:
 
 
 def _unique_ids(docs: Iterable[Document]) -> Iterator[Document]:
-    """doc_ids must be unique: on a clash, the later input is named by its path instead."""
+    """doc_ids must be unique. File ids are their paths (``ingest.readers.input_name``), so a clash
+    needs a JSONL line's own ``id`` equal to another input's id: the later input is then named by its
+    path with extension (and ``#line``), unique per input."""
     seen: set[str] = set()
     for doc in docs:
         if doc.doc_id in seen:
-            alt = doc.path.rsplit(".", 1)[0] if "#" not in doc.path else doc.path
             n = 2
-            new = alt
+            new = doc.path
             while new in seen:
-                new, n = f"{alt}~{n}", n + 1
+                new, n = f"{doc.path}~{n}", n + 1
             doc = doc.model_copy(update={"doc_id": new})
         seen.add(doc.doc_id)
         yield doc
@@ -547,7 +551,8 @@ def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> Run
     with clock("write"):
         write_schemas(out)
     info = RunInfo(
-        pipeline_version=PIPELINE_VERSION, corpus=str(settings.corpus), started=started.isoformat(timespec="seconds"),
+        pipeline_version=PIPELINE_VERSION, corpus=os.fsencode(settings.corpus).decode("utf-8", "backslashreplace"),
+        started=started.isoformat(timespec="seconds"),
         finished=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         seconds=round(time.perf_counter() - t0, 3), documents=sum(counts.values()), ok=counts["ok"],
         rejected=counts["rejected"], languages=dict(sorted(langs.items())), statements=n_statements,

@@ -21,7 +21,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.config import DATA_DIR
+from pipeline.config import DATA_DIR, MAX_SENTENCE_CHARS
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,13 @@ _LIST_MARKER = re.compile(r"\(?(?:\d{1,3}|[A-Za-z]|[IVXLivxl]{1,5})[.)]")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def split_sentences(text: str, lang: str = "en") -> list[tuple[int, int]]:
-    """Spans ``(start, end)`` of the sentences of ``text``, in order, whitespace trimmed."""
+def split_sentences(text: str, lang: str = "en", warnings: list[str] | None = None,
+                    max_chars: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """Spans ``(start, end)`` of the sentences of ``text``, in order, whitespace trimmed.
+
+    A sentence longer than ``max_chars`` (no real one is: see config) is cut into parts of at most
+    that size, at the last whitespace before the limit; ``warnings`` (when a list) gets one message
+    per sentence cut."""
     rules = _rules(lang)
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -82,7 +87,32 @@ def split_sentences(text: str, lang: str = "en") -> list[tuple[int, int]]:
         start = text.find(para, pos)
         pos = start + len(para)
         _split_paragraph(text, start, start + len(para), rules, spans)
+    if any(b - a > max_chars for a, b in spans):
+        spans = _cut_long(text, spans, max_chars, warnings)
     return spans
+
+
+def _cut_long(text: str, spans: list[tuple[int, int]], max_chars: int,
+              warnings: list[str] | None) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if b - a <= max_chars:
+            out.append((a, b))
+            continue
+        parts: list[tuple[int, int]] = []
+        s = a
+        while b - s > max_chars:
+            limit = s + max_chars
+            cut = max(text.rfind(" ", s + max_chars // 2, limit + 1), text.rfind("\n", s + max_chars // 2, limit + 1))
+            cut = cut if cut > s else limit  # no space in the second half: a hard cut
+            _emit(text, s, cut, parts)
+            s = cut
+        _emit(text, s, b, parts)
+        out.extend(parts)
+        if warnings is not None:
+            warnings.append(f"sentence at characters {a:,}-{b:,} is {b - a:,} characters long: cut into "
+                            f"{len(parts)} parts of at most {max_chars:,}")
+    return out
 
 
 def _split_paragraph(text: str, start: int, end: int, rules: _Rules, out: list[tuple[int, int]]) -> None:

@@ -224,7 +224,7 @@ HOSTILE = {
     "feed#2": ("rejected", "line 2: invalid JSON at column 31 (unterminated string)"),
     "dangling": ("rejected", "broken symbolic link (its target nowhere.txt does not exist)"),
     "self": ("rejected", "symbolic link loop"),
-    "up": ("rejected", "symbolic link to a folder already read (a loop): skipped"),
+    "sub/up": ("rejected", "symbolic link to a folder already read (a loop): skipped"),  # id = path in the corpus
     "notes": ("rejected", "unsupported file type '.md' (expected .txt, .text, .html, .htm, .jsonl)"),
     "french": ("rejected", "language 'fr' not supported (supported: en, de, vi)"),
     "nobody": ("rejected", "no article text after cleaning"),  # only a menu: "Home" is chrome
@@ -283,7 +283,7 @@ def test_every_hostile_input_is_accounted_for_with_its_reason(corpora, hostile_r
         assert doc_id in docs, doc_id
         assert (docs[doc_id]["status"], docs[doc_id]["reason"]) == (status, reason), doc_id
     assert docs["fairly_deep"]["text"].startswith("The Ministry of Finance will complete the review")
-    assert docs["huge"]["path"] == "huge.txt" and docs["up"]["path"] == "sub/up"
+    assert docs["huge"]["path"] == "huge.txt" and docs["sub/up"]["path"] == "sub/up"
     assert docs["feed#2"]["path"] == "feed.jsonl#2"
     # 6 good documents (a seed, Latin-1 German, cp1258 and UTF-16 Vietnamese, 2 JSONL lines) + hostile
     assert len(docs) == 6 + len(HOSTILE)

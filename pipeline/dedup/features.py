@@ -5,6 +5,7 @@ All language knowledge comes from ``data/meetings.toml``; the functions here onl
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import tomllib
 import unicodedata
@@ -432,6 +433,8 @@ def _num_value(tok: str, lr: LangRules) -> str | None:
     try:
         v = float(t)
     except ValueError:
+        return None
+    if not math.isfinite(v):  # 309+ digits: beyond a float, and no report's figure (skipped)
         return None
     # 15 significant digits (what a float holds): "{:g}" kept 6, so 1234567.5 and 1234568 collided
     return f"{v:.15g}" if v != int(v) else str(int(v))

@@ -292,7 +292,7 @@ def _read(text: str, m: re.Match, excl: list[tuple[int, int]], lo: int):
         return None
     plain_int = num.isdigit()
     bare = not (cpre or scales_txt or sabbr or pct or cpost or measure)
-    if bare and plain_int and DATE_YEAR_MIN <= int(num) <= DATE_YEAR_MAX:
+    if bare and plain_int and len(num) == 4 and DATE_YEAR_MIN <= int(num) <= DATE_YEAR_MAX:
         return None  # a year
     # list markers: "(1)", "1)" and "1." at a line start
     if bare and plain_int and len(num) <= 2:

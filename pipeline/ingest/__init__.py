@@ -9,11 +9,12 @@ from __future__ import annotations
 import errno
 import logging
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
 from pipeline.config import MAX_DOC_BYTES
-from pipeline.ingest.readers import IngestMemo, read_file, rejected
+from pipeline.ingest.readers import IngestMemo, input_name, read_file, rejected
 from pipeline.records import Document
 
 _log = logging.getLogger("pipeline.ingest")
@@ -29,12 +30,14 @@ def discover(corpus: Path) -> Iterator[Path]:
     """Inputs under ``corpus`` in sorted order: files, plus every path that could not be walked
     (a symlink loop, an unreadable folder), so each one can be reported. Symlinked folders are
     followed once; hidden entries (names starting with ".") are skipped."""
-    for path, _problem in _walk_corpus(corpus):
+    for path, _problem, _shared in _walk_corpus(corpus):
         yield path
 
 
-def _walk_corpus(corpus: Path) -> Iterator[tuple[Path, str | None]]:
-    """``(path, problem)`` pairs: ``problem`` is None for a file to read, else why it was not walked."""
+def _walk_corpus(corpus: Path) -> Iterator[tuple[Path, str | None, bool]]:
+    """``(path, problem, shared_stem)``: ``problem`` is None for a file to read, else why it was not
+    walked; ``shared_stem``: another file of the same folder has the same name before its extension
+    (its id then keeps the extension, see ``readers.input_name``)."""
     corpus = Path(corpus)
     try:
         corpus.stat()
@@ -43,7 +46,7 @@ def _walk_corpus(corpus: Path) -> Iterator[tuple[Path, str | None]]:
     except OSError as exc:
         raise CorpusError(f"corpus path cannot be read: {corpus} ({exc.strerror or exc})") from None
     if not corpus.is_dir():
-        yield corpus, None
+        yield corpus, None, False
         return
     if not os.access(corpus, os.R_OK | os.X_OK):
         raise CorpusError(f"corpus folder is not readable: {corpus}")
@@ -53,36 +56,39 @@ def _walk_corpus(corpus: Path) -> Iterator[tuple[Path, str | None]]:
         raise CorpusError(f"corpus folder cannot be read: {corpus} ({exc.strerror or exc})") from None
     seen: set[tuple[int, int]] = set()
 
-    def walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
+    def walk(folder: Path) -> Iterator[tuple[Path, str | None, bool]]:
         try:
             st = folder.stat()
         except OSError as exc:
-            yield folder, f"folder could not be read ({exc.strerror or exc})"
+            yield folder, f"folder could not be read ({exc.strerror or exc})", False
             return
         key = (st.st_dev, st.st_ino)
         if key in seen:
             # A symlink back to a folder already walked: a loop (or a second way into it).
-            yield folder, "symbolic link to a folder already read (a loop): skipped"
+            yield folder, "symbolic link to a folder already read (a loop): skipped", False
             return
         seen.add(key)
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            yield folder, f"folder could not be read ({exc.strerror or exc})"
+            yield folder, f"folder could not be read ({exc.strerror or exc})", False
             return
+        listed: list[tuple[Path, bool]] = []
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            path = Path(entry.path)
             try:
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:
                 is_dir = False  # reported when read
+            listed.append((Path(entry.path), is_dir))
+        stems = Counter(p.stem for p, is_dir in listed if not is_dir and p.suffix.lower() != ".jsonl")
+        for path, is_dir in listed:
             if is_dir:
                 yield from walk(path)
             else:
-                yield path, None
+                yield path, None, stems[path.stem] > 1 and path.suffix.lower() != ".jsonl"
 
     yield from walk(corpus)
 
@@ -115,18 +121,22 @@ def iter_documents(corpus: Path, max_bytes: int = MAX_DOC_BYTES, cache=None) -> 
 
 def _iter_documents(corpus: Path, max_bytes: int, memo: IngestMemo | None) -> Iterator[Document]:
     root = corpus if corpus.is_dir() else corpus.parent
-    for path, problem in _walk_corpus(corpus):
-        rel = path.relative_to(root).as_posix() if path != root else "."
+    for path, problem, shared in _walk_corpus(corpus):
+        name = input_name(root, path, shared)  # the id depends on the path alone, not on discovery order
         if problem is None:
             problem = _link_problem(path)
         if problem is not None:
-            yield rejected(path.stem or path.name, rel, problem)
+            yield _named(rejected(name.doc_id, name.rel, problem), name)
             continue
         if path.suffix.lower() not in INPUT_SUFFIXES:
-            yield rejected(path.stem, rel, f"unsupported file type '{path.suffix or '(none)'}' "
-                           f"(expected {', '.join(INPUT_SUFFIXES)})")
+            yield _named(rejected(name.doc_id, name.rel, f"unsupported file type '{path.suffix or '(none)'}' "
+                                  f"(expected {', '.join(INPUT_SUFFIXES)})"), name)
             continue
-        for doc in read_file(root, path, max_bytes, memo):
+        for doc in read_file(root, path, max_bytes, memo, name):
             if doc.published_note:
                 _log.warning("%s: publication date: %s", doc.path, doc.published_note)
             yield doc
+
+
+def _named(doc: Document, name) -> Document:
+    return doc.model_copy(update={"warnings": list(name.warnings)}) if name.warnings else doc

@@ -1,14 +1,20 @@
-"""Bytes to text: BOMs, UTF-16, UTF-8, then charset detection; binary content is refused.
+"""Bytes to text: BOMs, UTF-16, UTF-8, then legacy code pages; binary content is refused; and the
+characters no reader should see (lone surrogates, NUL, invisible format characters) cleaned out.
 
-Every refusal is a ``Rejected`` exception carrying a reason a person can read.
+Every refusal is a ``Rejected`` exception carrying a reason a person can read; every repair a
+warning (``decode_report``, ``clean_characters``).
 """
 from __future__ import annotations
 
 import codecs
 import re
+import tomllib
 import unicodedata
+from functools import lru_cache
 
 from charset_normalizer import from_bytes
+
+from pipeline.config import DATA_DIR, NUL_MAX_SHARE, UTF8_REPAIR_MIN_VALID_PER_INVALID
 
 
 class Rejected(Exception):
@@ -44,34 +50,70 @@ def _looks_utf16(data: bytes) -> str | None:
 
 def decode(data: bytes) -> tuple[str, str]:
     """Return ``(text, encoding)``; text is NFC-normalised with ``\\n`` line ends."""
+    text, enc, _ = decode_report(data)
+    return text, enc
+
+
+def utf16_family(data: bytes) -> str | None:
+    """The UTF-16/32 codec a file is written in (by its BOM or its NUL byte pattern), else None."""
+    if data.startswith(codecs.BOM_UTF8):
+        return None
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return _looks_utf16(data)
+
+
+def decode_report(data: bytes) -> tuple[str, str, list[str]]:
+    """``(text, encoding, warnings)``: as ``decode``, with what was repaired on the way."""
     if not data.strip():
         raise Rejected("empty file" if not data else "file holds only whitespace")
     for magic, what in _MAGIC.items():
         if what and data.startswith(magic):
             raise Rejected(f"binary content ({what})")
-    enc = None
+    warnings: list[str] = []
     if data.startswith(codecs.BOM_UTF8):
         enc, data = "utf-8", data[len(codecs.BOM_UTF8):]
-    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        enc = "utf-32"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        enc = "utf-16"
     else:
-        enc = _looks_utf16(data)
-    if enc:
+        enc = utf16_family(data)
+    if enc and enc != "utf-8":
         try:
             text = data.decode(enc)
         except UnicodeDecodeError as exc:
             raise Rejected(f"declared {enc} but the bytes do not decode ({exc.reason} at byte {exc.start})") from None
-        return _finish(text), enc
-    if b"\x00" in data[:8192]:
+        return _finish(text), enc, warnings
+    # NUL bytes: one rule for the whole file (a text never has them; a few are a scraper's strays,
+    # removed by clean_characters with a warning; more are binary content)
+    nul = data.count(b"\x00")
+    if nul and nul > len(data) * NUL_MAX_SHARE:
         raise Rejected("binary content (NUL bytes)")
     try:
-        return _finish(data.decode("utf-8")), "utf-8"
+        return _finish(data.decode("utf-8")), "utf-8", warnings
     except UnicodeDecodeError:
         pass
+    repaired = _mostly_utf8(data)
+    if repaired is not None:
+        text, bad = repaired
+        warnings.append(f"{bad} byte sequence{'s' if bad > 1 else ''} not valid UTF-8 in an otherwise UTF-8 "
+                        "file: replaced with U+FFFD")
+        return _finish(text), "utf-8", warnings
     text, enc = _detect(data)
-    return _finish(text), enc
+    return _finish(text), enc, warnings
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """``(text, invalid sequences)`` when ``data`` is UTF-8 with a few damaged bytes: at least
+    UTF8_REPAIR_MIN_VALID_PER_INVALID valid non-ASCII characters per invalid sequence. A legacy
+    code page read as UTF-8 gives almost no valid multi-byte characters, so it never passes."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    if bad <= 0:
+        return None
+    valid = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    if valid < UTF8_REPAIR_MIN_VALID_PER_INVALID * bad:
+        return None
+    return text, bad
 
 
 def _detect(data: bytes) -> tuple[str, str]:
@@ -85,6 +127,14 @@ def _detect(data: bytes) -> tuple[str, str]:
         vi = None
     if vi is not None and _vietnamese_tones(vi):
         return vi, "cp1258"
+    # English and German in a legacy code page are Windows-1252 (or its subset Latin-1): taken
+    # when every non-ASCII character it gives is one those languages write (data/encodings.toml)
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None and all(ord(ch) < 0x80 or ch in _western() for ch in set(western)):
+        return western, "cp1252"
     results = from_bytes(data[:200_000], cp_isolation=None)
     best = results.best()
     if best is None:
@@ -94,6 +144,13 @@ def _detect(data: bytes) -> tuple[str, str]:
         return data.decode(enc), enc
     except (UnicodeDecodeError, LookupError):
         raise Rejected("not UTF-8 and no other encoding fits") from None
+
+
+@lru_cache(maxsize=1)
+def _western() -> frozenset[str]:
+    with open(DATA_DIR / "encodings.toml", "rb") as fh:
+        conf = tomllib.load(fh)["cp1252"]
+    return frozenset(conf["letters"] + conf["punctuation"])
 
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
@@ -119,3 +176,54 @@ def _finish(text: str) -> str:
     if ctrl > max(3, len(text[:20000]) // 100):
         raise Rejected("binary content (control characters)")
     return text
+
+
+# ------------------------------------------------------------------ characters no reader should see
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Unicode category Cf (format characters): zero-width space, joiners, word joiner, soft hyphen,
+# bidi marks, embeddings and isolates, BOM, invisible operators, tags …
+@lru_cache(maxsize=1)
+def _format_chars() -> re.Pattern:
+    """Every Cf character of this Python's Unicode version (built once per process, ~0.2 s)."""
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in range(0x110000)
+                                    if unicodedata.category(chr(c)) == "Cf") + "]")
+
+_JOINERS = "\u200c\u200d"  # ZWNJ, ZWJ: part of the spelling of some scripts (and of emoji sequences)
+
+
+def clean_characters(text: str) -> tuple[str, list[str]]:
+    """``(text, warnings)``: lone surrogates (which no UTF-8 output can hold) replaced with U+FFFD and
+    NUL characters removed, each with a warning; invisible format characters (Unicode category Cf)
+    removed, except a zero-width joiner or non-joiner between two letters (or symbols) of scripts
+    that spell with them (not Latin: "Min\u200distry" is "Ministry"). The result is NFC."""
+    warnings: list[str] = []
+    changed = False
+    n = len(_SURROGATE.findall(text))
+    if n:
+        text = _SURROGATE.sub("\ufffd", text)
+        warnings.append(f"{n} lone surrogate{'s' if n > 1 else ''} (not a character) replaced with U+FFFD")
+    n = text.count("\x00")
+    if n:
+        text = text.replace("\x00", "")
+        warnings.append(f"{n} NUL character{'s' if n > 1 else ''} removed")
+        changed = True
+    fmt = None if text.isascii() else _format_chars()  # every Cf character is outside ASCII
+    if fmt is not None and fmt.search(text):
+        text = fmt.sub(lambda m: m.group(0) if _keeps_joiner(text, m.start()) else "", text)
+        changed = True
+    if changed:
+        text = unicodedata.normalize("NFC", text)
+    return text, warnings
+
+
+def _keeps_joiner(text: str, i: int) -> bool:
+    if text[i] not in _JOINERS or i == 0 or i + 1 >= len(text):
+        return False
+    return _joins(text[i - 1]) and _joins(text[i + 1])
+
+
+def _joins(ch: str) -> bool:
+    """A character a joiner may stand beside: a letter, mark or symbol outside the Latin script."""
+    if ord(ch) < 0x250 or not unicodedata.category(ch).startswith(("L", "M", "So", "Sk")):
+        return False
+    return "LATIN" not in unicodedata.name(ch, "")

@@ -6,14 +6,18 @@ reason. Language detection happens afterwards (``pipeline.lang``) on the cleaned
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
+import re
 import stat
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 from typing import Iterator
 
-from pipeline.config import MAX_DOC_BYTES, MIN_TEXT_CHARS
+from pipeline.config import MAX_DOC_BYTES, MAX_NUMBER_DIGITS, MAX_SENTENCE_CHARS, MIN_TEXT_CHARS
 from pipeline.ingest.chrome import CleanPage, clean_text_page, html_lead, is_caption
-from pipeline.ingest.decode import Rejected, decode
+from pipeline.ingest.decode import Rejected, clean_characters, decode_report, utf16_family
 from pipeline.ingest.metadata import (FROM_BYLINE, FROM_HTML, FROM_INPUT, FROM_URL, date_from_url, normalise_date,
                                       outlet_of)
 from pipeline.records import Document, Span
@@ -39,24 +43,80 @@ def _published(page: CleanPage, url: str | None, given: str | None, html: str | 
     return dict(published=iso, published_from=FROM_URL if iso else None, published_note="; ".join(notes) or None)
 
 
+def _warned(doc: Document, warnings: list[str] | tuple[str, ...]) -> Document:
+    """``doc`` with ``warnings`` before its own (what was repaired on the way in)."""
+    if not warnings:
+        return doc
+    return doc.model_copy(update={"warnings": [*warnings, *doc.warnings]})
+
+
+# --------------------------------------------------------------------------- names
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class InputName:
+    """How one input file is named in the outputs: ``doc_id`` and ``rel`` (its path in the corpus)."""
+
+    doc_id: str
+    rel: str
+    warnings: tuple[str, ...] = ()
+
+
+def input_name(root: Path, file: Path, shared_stem: bool = False) -> InputName:
+    """The id of a file depends on its own path alone, never on which other files exist or were read
+    first: the path relative to the corpus without the extension ("same", "d1/same"), or with it when
+    another file of the same folder has the same name before the extension (``shared_stem``:
+    "same.txt" and "same.html"). A name that is not valid UTF-8 is written with its undecodable bytes
+    as ``\\xNN`` (and a warning)."""
+    rel = file.relative_to(root).as_posix() if file != root else file.name
+    warnings: tuple[str, ...] = ()
+    if _SURROGATE.search(rel):  # bytes the file system name could not decode (surrogateescape)
+        rel = os.fsencode(rel).decode("utf-8", errors="backslashreplace")
+        warnings = ("file name is not valid UTF-8: its undecodable bytes are written as \\xNN",)
+    p = PurePosixPath(rel)
+    doc_id = rel if shared_stem or not p.suffix else str(p.with_name(p.stem))
+    return InputName(doc_id, rel, warnings)
+
+
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*")
+
+
+def number_warnings(text: str) -> list[str]:
+    """One warning per number too long to be a figure (over MAX_NUMBER_DIGITS digits): the readers
+    skip such numbers; the document is read as usual."""
+    out = []
+    for m in _NUMBER.finditer(text):
+        n = sum(ch.isdigit() for ch in m.group(0)) if m.end() - m.start() > MAX_NUMBER_DIGITS else 0
+        if n > MAX_NUMBER_DIGITS:
+            out.append(f"a number of {n:,} digits at character {m.start():,} is too long to be a figure: "
+                       "not read as one")
+    return out
+
+
 def _finish(doc_id: str, path: str, page: CleanPage, **override) -> Document:
     text, caps = page.text_and_captions()
     url = override.get("url") or page.url
+    title = override.get("title") or page.title
+    warnings = []
+    if title and len(title) > MAX_SENTENCE_CHARS:  # a title is parsed like a sentence: no real one is this long
+        warnings.append(f"title of {len(title):,} characters is too long to be a title: left out")
+        title = None
     meta = dict(
         url=url,
         outlet=override.get("outlet") or (outlet_of(url) if override.get("url") else None) or page.outlet
         or outlet_of(url),
-        title=override.get("title") or page.title,
+        title=title,
         **_published(page, url, override.get("published"), override.get("html_published")),
     )
     body_chars = sum(b - a for a, b in _non_caption(text, caps))
     if body_chars < MIN_TEXT_CHARS:
         return rejected(doc_id, path, "no article text after cleaning"
-                        + (f" ({body_chars} characters left)" if body_chars else ""), **meta)
+                        + (f" ({body_chars} characters left)" if body_chars else ""), warnings=warnings, **meta)
     return Document(doc_id=doc_id, path=path, status="ok", text=text,
                     captions=[Span(start=a, end=b) for a, b in caps],
                     content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                    lang=override.get("lang"), **meta)
+                    lang=override.get("lang"), warnings=warnings + number_warnings(text), **meta)
 
 
 def _non_caption(text: str, caps: list[tuple[int, int]]):
@@ -87,8 +147,14 @@ def read_html(doc_id: str, path: str, raw: str, **override) -> Document:
             if depth >= _HUGE_TREE_DEPTH:
                 return rejected(doc_id, path, f"HTML nested too deeply to read (over {_HUGE_TREE_DEPTH:,} levels "
                                 "of elements)")
-            if depth > _DEFAULT_DEPTH:
+            deep = depth > _DEFAULT_DEPTH
+            if deep:
                 body = trafilatura.extract(tree, **_TRAFILATURA)
+            if not body:
+                # The precise pass finds no main body (paragraphs in a table cell of <article>, an
+                # unusual layout): trafilatura's recall-oriented pass, with its fallback extractors,
+                # before the page is rejected. Chrome cleaning and MIN_TEXT_CHARS still apply.
+                body = trafilatura.extract(_parse_deep(raw)[0] if deep else raw, **_TRAFILATURA_RECALL)
     except Exception as exc:  # noqa: BLE001 - third-party parsers on untrusted markup: one bad page
         # (RecursionError, lxml ParserError, …) is one rejected document, never a stopped run.
         return rejected(doc_id, path, f"HTML could not be parsed ({type(exc).__name__})")
@@ -99,6 +165,9 @@ def read_html(doc_id: str, path: str, raw: str, **override) -> Document:
     lead = _html_lead(raw)
     if lead and lead[:80] not in body:  # the outlet's lead paragraph, which the precise extraction drops
         body = lead + "\n" + body
+    body, _ = clean_characters(body)  # entities (&#8203; &zwj; &#0;) become characters only here
+    if meta and meta.title:
+        meta.title = clean_characters(meta.title)[0]
     page = clean_text_page(body)
     # trafilatura has already separated the title; a first short line left over is body here.
     if page.title and meta and meta.title:
@@ -140,6 +209,7 @@ def _over_limit(size: int, max_bytes: int, what: str = "file") -> str:
 
 _TRAFILATURA = dict(output_format="txt", include_comments=False, include_tables=False, include_images=False,
                    favor_precision=True, deduplicate=False)
+_TRAFILATURA_RECALL = {**_TRAFILATURA, "favor_precision": False, "favor_recall": True}
 _DEFAULT_DEPTH = 255      # libxml2's default maximum element depth
 _HUGE_TREE_DEPTH = 2048   # its maximum with the huge_tree option
 
@@ -208,16 +278,22 @@ def _read_memo(memo: IngestMemo | None, where: str, doc_id: str, data: bytes, re
     return memo.get(key) or memo.put(key, read())
 
 
-def read_file(root: Path, file: Path, max_bytes: int = MAX_DOC_BYTES, memo: IngestMemo | None = None
-              ) -> Iterator[Document]:
+def read_file(root: Path, file: Path, max_bytes: int = MAX_DOC_BYTES, memo: IngestMemo | None = None,
+              name: InputName | None = None) -> Iterator[Document]:
     """Documents from one input file (several for JSONL), rejected ones included.
 
     The size is checked before reading, and at most ``max_bytes + 1`` bytes are ever read, so an
     oversized (or growing) file is rejected without being loaded into memory. With ``memo``, an
-    input read before with the same bytes is served from the cache.
+    input read before with the same bytes is served from the cache. ``name`` (from
+    ``input_name``): the file's id and path in the outputs.
     """
-    rel = file.relative_to(root).as_posix() if file != root else file.name
-    doc_id = file.stem
+    name = name or input_name(root, file)
+    for doc in _read_file(file, name, max_bytes, memo):
+        yield _warned(doc, name.warnings)
+
+
+def _read_file(file: Path, name: InputName, max_bytes: int, memo: IngestMemo | None) -> Iterator[Document]:
+    doc_id, rel = name.doc_id, name.rel
     suffix = file.suffix.lower()
     try:
         st = file.stat()
@@ -225,7 +301,7 @@ def read_file(root: Path, file: Path, max_bytes: int = MAX_DOC_BYTES, memo: Inge
             yield rejected(doc_id, rel, "not a regular file (a device, pipe or socket)")
             return
         if suffix == ".jsonl":
-            yield from read_jsonl(file, rel, max_bytes, memo)
+            yield from read_jsonl(file, rel, max_bytes, memo, stem=doc_id)
             return
         if st.st_size > max_bytes:
             yield rejected(doc_id, rel, _over_limit(st.st_size, max_bytes))
@@ -246,12 +322,15 @@ def read_file(root: Path, file: Path, max_bytes: int = MAX_DOC_BYTES, memo: Inge
 
 def _read_single(doc_id: str, rel: str, data: bytes, suffix: str) -> Document:
     try:
-        raw, _enc = decode(data)
+        raw, _enc, warnings = decode_report(data)
     except Rejected as exc:
         return rejected(doc_id, rel, str(exc))
+    raw, more = clean_characters(raw)
     if suffix in (".html", ".htm") or (suffix not in (".txt", ".text") and _looks_html(raw)):
-        return read_html(doc_id, rel, raw)
-    return read_text(doc_id, rel, raw)
+        doc = read_html(doc_id, rel, raw)
+    else:
+        doc = read_text(doc_id, rel, raw)
+    return _warned(doc, warnings + more)
 
 
 def _looks_html(raw: str) -> bool:
@@ -265,33 +344,60 @@ def _json_problem(msg: str) -> str:
     return msg[:1].lower() + msg[1:]
 
 
-def read_jsonl(file: Path, rel: str, max_bytes: int, memo: IngestMemo | None = None) -> Iterator[Document]:
-    """One Document per line; a broken line becomes a rejected record, the others still count."""
-    stem = file.stem
+_JSONL_FIELDS = ("id", "url", "title", "published", "outlet", "lang", "text", "html")
+
+
+def _jsonl_lines(fh, max_bytes: int) -> Iterator[tuple[bytes | None, int]]:
+    """``(line, 0)`` per line of a JSONL file as UTF-8 bytes, or ``(None, size)`` for a line over
+    ``max_bytes`` (skipped unread: one huge line is never held whole). A UTF-16 or UTF-32 file is
+    decoded before it is split into lines (its 0x0A bytes are halves of other characters) and each
+    line re-encoded as UTF-8; its size is counted in UTF-8 bytes."""
+    head = fh.read(4096)
+    fh.seek(0)
+    enc = utf16_family(head)
+    if enc is None:
+        read = fh.readline
+    else:
+        text = io.TextIOWrapper(fh, encoding=enc, errors="replace", newline="")
+
+        def read(limit: int) -> bytes:
+            return text.readline(limit).encode("utf-8")
+    while True:
+        bline = read(max_bytes + 1)
+        if not bline:
+            return
+        if len(bline) > max_bytes and not (enc is None and bline.endswith(b"\n")):
+            size = len(bline)
+            while not bline.endswith(b"\n"):  # skip the rest of the oversized line, counting it
+                bline = read(1 << 20)
+                if not bline:
+                    break
+                size += len(bline)
+            size -= bline.endswith(b"\n")  # the size of the line itself, without its newline
+            yield None, size
+            continue
+        yield bline, 0
+
+
+def read_jsonl(file: Path, rel: str, max_bytes: int, memo: IngestMemo | None = None,
+               stem: str | None = None) -> Iterator[Document]:
+    """One Document per line; a broken line becomes a rejected record, the others still count.
+    ``stem``: what fallback ids start with (``<stem>#<line>``; default: the file name's stem)."""
+    stem = stem or file.stem
     seen: set[str] = set()
     with open(file, "rb") as fh:
         lineno = 0
-        while True:
-            bline = fh.readline(max_bytes + 1)  # bounded: one huge line is never held whole
-            if not bline:
-                break
+        for bline, oversize in _jsonl_lines(fh, max_bytes):
             lineno += 1
             where = f"{rel}#{lineno}"
             fallback_id = f"{stem}#{lineno}"
-            if len(bline) > max_bytes and not bline.endswith(b"\n"):
-                size = len(bline)
-                while True:  # skip the rest of the oversized line, counting it
-                    chunk = fh.readline(1 << 20)
-                    size += len(chunk)
-                    if not chunk or chunk.endswith(b"\n"):
-                        break
-                size -= chunk.endswith(b"\n")  # the size of the line itself, without its newline
-                yield rejected(fallback_id, where, f"line {lineno}: " + _over_limit(size, max_bytes, "line"))
+            if bline is None:
+                yield rejected(fallback_id, where, f"line {lineno}: " + _over_limit(oversize, max_bytes, "line"))
                 continue
             if not bline.strip():
                 continue
             try:
-                line, _ = decode(bline)
+                line, _, warnings = decode_report(bline)
                 obj = json.loads(line.rstrip("\n"))
             except Rejected as exc:
                 yield rejected(fallback_id, where, f"line {lineno}: {exc}")
@@ -306,6 +412,12 @@ def read_jsonl(file: Path, rel: str, max_bytes: int, memo: IngestMemo | None = N
             if not isinstance(obj, dict):
                 yield rejected(fallback_id, where, f"line {lineno}: expected a JSON object, got {type(obj).__name__}")
                 continue
+            # JSON can spell what no text holds ("\\ud800", "\\u0000") and what no reader should see
+            # ("\\u200b"): each string field is cleaned as a file's text is, with the same warnings
+            for key in _JSONL_FIELDS:
+                if isinstance(obj.get(key), str):
+                    obj[key], more = clean_characters(obj[key])
+                    warnings += [f"`{key}`: {w}" for w in more]
             doc_id = str(obj.get("id") or fallback_id)
             if doc_id in seen:
                 doc_id = f"{doc_id}#{lineno}"
@@ -313,9 +425,10 @@ def read_jsonl(file: Path, rel: str, max_bytes: int, memo: IngestMemo | None = N
             meta = {k: obj.get(k) for k in ("url", "title", "published", "outlet", "lang")
                     if isinstance(obj.get(k), str) and obj.get(k)}
             if isinstance(obj.get("html"), str) and obj["html"].strip():
-                yield _read_memo(memo, where, doc_id, bline, lambda: read_html(doc_id, where, obj["html"], **meta))
+                doc = _read_memo(memo, where, doc_id, bline, lambda: read_html(doc_id, where, obj["html"], **meta))
             elif isinstance(obj.get("text"), str) and obj["text"].strip():
-                yield _read_memo(memo, where, doc_id, bline, lambda: read_text(doc_id, where, obj["text"], **meta))
+                doc = _read_memo(memo, where, doc_id, bline, lambda: read_text(doc_id, where, obj["text"], **meta))
             else:
-                yield rejected(doc_id, where, f"line {lineno}: no `text` or `html` field with content",
+                doc = rejected(doc_id, where, f"line {lineno}: no `text` or `html` field with content",
                                url=meta.get("url"), title=meta.get("title"))
+            yield _warned(doc, [f"line {lineno}: {w}" for w in warnings])

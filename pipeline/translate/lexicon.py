@@ -52,6 +52,7 @@ from pipeline.config import (
     LEXICON_DISCONTINUOUS_MAX_GAP,
     LEXICON_LEMMA_MIN_STEM,
     LEXICON_WORD_CACHE_MAX,
+    MAX_NUMBER_DIGITS,
 )
 
 DROP = "∅"           # English field meaning "say nothing" (plural markers, articles, particles)
@@ -328,7 +329,8 @@ def _fmt_number(s: str, decimal: str, thousands: str) -> str:
         if not re.fullmatch(r"\d{1,3}(?:" + re.escape(thousands) + r"\d{3})+", intpart):
             return s
         digits = intpart.replace(thousands, "")
-        out = f"{int(digits):,}"
+        # past MAX_NUMBER_DIGITS int() refuses the string (and no reader takes it as a figure)
+        out = f"{int(digits):,}" if len(digits) <= MAX_NUMBER_DIGITS else intpart.replace(thousands, ",")
         return out + ("." + frac if frac else "")
     if decimal and decimal in s:
         return s.replace(decimal, ".")
@@ -346,7 +348,7 @@ def _apply_template(lex: Lexicon, template: str, m: re.Match) -> str:
             if f == "num":
                 val = _fmt_number(val, lex.settings.get("decimal", "."), lex.settings.get("thousands", ","))
             elif f == "int":
-                val = str(int(val)) if val.isdigit() else val
+                val = str(int(val)) if val.isdigit() and len(val) <= MAX_NUMBER_DIGITS else val
             elif f == "lower":
                 val = val.lower()
             elif f == "ascii":
