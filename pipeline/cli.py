@@ -41,11 +41,11 @@ def extract(
     cache_dir: Path = typer.Option(Path(".cache"), "--cache", help="Cache folder (translations, embeddings, per-document results)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Process everything afresh; read and write no cache."),
     models_dir: Path = typer.Option(Path("models"), "--models", help="Folder holding NMT models (see `commitments models`)."),
-    max_bytes: int = typer.Option(MAX_DOC_BYTES, "--max-bytes", help="Largest accepted document in bytes; larger inputs are rejected, never truncated."),
-    workers: int = typer.Option(DEFAULT_WORKERS, "--workers", "-j", help="Worker processes for the per-document stages (0 = one per core, the default; a corpus of one batch runs in-process)."),
+    max_bytes: int = typer.Option(MAX_DOC_BYTES, "--max-bytes", min=1, help="Largest accepted document in bytes; larger inputs are rejected, never truncated."),
+    workers: int = typer.Option(DEFAULT_WORKERS, "--workers", "-j", min=0, help="Worker processes for the per-document stages (0 = one per core, the default; a corpus of one batch runs in-process)."),
     engine: str = typer.Option("local", "--engine", help="Execution engine: local, or dask (needs the `dask` extra)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster."),
-    batch_size: int = typer.Option(BATCH_SIZE, "--batch-size", help="Documents per batch handed to a worker."),
+    batch_size: int = typer.Option(BATCH_SIZE, "--batch-size", min=1, help="Documents per batch handed to a worker."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no engine notes; only the summary line."),
 ) -> None:
     """Run the pipeline on CORPUS and write outputs/ (documents, commitments, clusters, …)."""

@@ -2,9 +2,10 @@
 
 Each problem is one line, ``file:line: path: message``, so it can be grepped or opened in an editor.
 Besides the per-record schema, a few cross-file rules every consumer relies on are checked:
-doc_ids are unique, a rejected document says why, every statement and cluster member points to a
-document that exists (and, for statements, was processed), statement ids are unique, and the
-schema files published in ``OUT/schema/`` match this pipeline's records.
+doc_ids are unique, a rejected document says why, no date span ends before it starts, every
+statement and cluster member points to a document that exists (and, for statements, was
+processed), statement ids are unique, and the schema files published in ``OUT/schema/`` match
+this pipeline's records.
 Files are streamed; only ids are kept in memory.
 """
 from __future__ import annotations
@@ -73,6 +74,12 @@ def _cross_check(fname: str, rec: dict, docs_all: set[str], docs_ok: set[str], s
     """Rules across records and files (documents.jsonl is read first: see ``output_models``).
     Fields of the wrong type are the schema's to report; they are skipped here."""
     out: list[str] = []
+    if fname in ("commitments.jsonl", "meetings.jsonl"):  # a date span never ends before it starts
+        out.extend(_date_order(rec.get("date"), "date"))
+        sources = rec.get("sources") if fname == "meetings.jsonl" else None
+        for i, src in enumerate(sources if isinstance(sources, list) else []):
+            if isinstance(src, dict):
+                out.extend(_date_order(src.get("date"), f"sources/{i}/date"))
     if fname == "documents.jsonl":
         doc_id = rec.get("doc_id")
         if not isinstance(doc_id, str):
@@ -98,3 +105,13 @@ def _cross_check(fname: str, rec: dict, docs_all: set[str], docs_ok: set[str], s
             if isinstance(d, str) and d not in docs_all:
                 out.append(f"doc_ids/{i}: {d!r} is no document in documents.jsonl")
     return out
+
+
+def _date_order(span, where: str) -> list[str]:
+    """A date span must not end before it starts (ISO dates compare as strings)."""
+    if not isinstance(span, dict):
+        return []
+    start, end = span.get("start"), span.get("end")
+    if isinstance(start, str) and isinstance(end, str) and start > end:
+        return [f"{where}: start {start} is after end {end}"]
+    return []

@@ -59,6 +59,7 @@ class DateMention:
     start_date: Optional[str]
     end_date: Optional[str]
     role: Optional[str]
+    warning: Optional[str] = None  # why the dates were left null (an inverted range)
 
 
 def to_datespan(m: DateMention) -> DateSpan:
@@ -486,7 +487,21 @@ def _find_dates_uncached(text: str, published: Optional[str]) -> list[DateMentio
             s, e = p[0], p[1]
         out.append(_mention(text, mstart, c.end, s, e, role))
         i += 1
-    return out
+    return [_unless_inverted(m) for m in out]
+
+
+def range_warnings(text: str, published: Optional[str]) -> list[str]:
+    """Why date expressions of ``text`` were left unresolved (an inverted range), one message each."""
+    return [m.warning for m in find_dates(text, published) if m.warning]
+
+
+def _unless_inverted(m: DateMention) -> DateMention:
+    """A span that ends before it starts ("from 2026 to 2025", "between June 30 and May 1, 2026"):
+    which end is wrong is not for us to guess, so both dates are left null (the text is kept)."""
+    if m.start_date and m.end_date and m.start_date > m.end_date:
+        return replace(m, start_date=None, end_date=None,
+                       warning=f"date range '{m.text}' ends before it starts: left unresolved")
+    return m
 
 
 def _past(end: date, pub: date) -> bool:

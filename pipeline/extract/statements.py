@@ -35,7 +35,7 @@ from pipeline.config import (ACTION_MAX_TOKENS, CAPTION_DUP_COVERAGE, INHERIT_AS
                              SPLIT_MIN_DISTINCT_DATES)
 from pipeline.extract.actors import (Body, Mention, cues, find_mentions, places_in_text, places_named,
                                      responsible)
-from pipeline.extract.dates import DateMention, date_warnings, find_dates, to_datespan
+from pipeline.extract.dates import DateMention, date_warnings, find_dates, range_warnings, to_datespan
 from pipeline.extract.figures import find_figures
 from pipeline.extract import source
 from pipeline.extract.nlp import doc_text, doc_tokens, release
@@ -540,7 +540,7 @@ def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: i
             continue
         warns: list[str] = []
         figs = find_figures(ptext, warns)
-        warns += date_warnings(ptext)
+        warns += date_warnings(ptext) + range_warnings(ptext, published)
         anchors = anchor_figures(ptext, figs)
         own = responsible([m for m in mentions if a <= m.start < b])
         actors = own or sent_actors
