@@ -78,8 +78,8 @@ def split_sentences(text: str, lang: str = "en", warnings: list[str] | None = No
     """Spans ``(start, end)`` of the sentences of ``text``, in order, whitespace trimmed.
 
     A sentence longer than ``max_chars`` (no real one is: see config) is cut into parts of at most
-    that size, at the last whitespace before the limit; ``warnings`` (when a list) gets one message
-    per sentence cut."""
+    that size, at the last space before the limit (a word longer than a part is left out);
+    ``warnings`` (when a list) gets one message per sentence cut."""
     rules = _rules(lang)
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -94,24 +94,35 @@ def split_sentences(text: str, lang: str = "en", warnings: list[str] | None = No
 
 def _cut_long(text: str, spans: list[tuple[int, int]], max_chars: int,
               warnings: list[str] | None) -> list[tuple[int, int]]:
+    """Each span over ``max_chars`` cut at spaces into parts of at most ``max_chars``; a single word
+    longer than that (no space to cut at) is left out of every part rather than cut in pieces, whose
+    fragments would read as words or numbers of their own."""
     out: list[tuple[int, int]] = []
     for a, b in spans:
         if b - a <= max_chars:
             out.append((a, b))
             continue
         parts: list[tuple[int, int]] = []
+        dropped = 0
         s = a
         while b - s > max_chars:
             limit = s + max_chars
-            cut = max(text.rfind(" ", s + max_chars // 2, limit + 1), text.rfind("\n", s + max_chars // 2, limit + 1))
-            cut = cut if cut > s else limit  # no space in the second half: a hard cut
-            _emit(text, s, cut, parts)
-            s = cut
+            cut = max(text.rfind(" ", s + 1, limit + 1), text.rfind("\n", s + 1, limit + 1))
+            if cut > s:
+                _emit(text, s, cut, parts)
+                s = cut
+            else:  # the word at s is longer than a part: skip to the space after it
+                end = next((i for i in range(limit, b) if text[i].isspace()), b)
+                dropped += 1
+                s = end
+            while s < b and text[s].isspace():
+                s += 1
         _emit(text, s, b, parts)
         out.extend(parts)
         if warnings is not None:
-            warnings.append(f"sentence at characters {a:,}-{b:,} is {b - a:,} characters long: cut into "
-                            f"{len(parts)} parts of at most {max_chars:,}")
+            left = f"; {dropped} word{'s' if dropped > 1 else ''} longer than that left out" if dropped else ""
+            warnings.append(f"sentence at characters {a:,}-{b:,} is {b - a:,} characters long: cut at spaces into "
+                            f"{len(parts)} part{'s' if len(parts) != 1 else ''} of at most {max_chars:,}{left}")
     return out
 
 

@@ -121,6 +121,7 @@ def test_a_4301_digit_number_in_vietnamese_is_skipped_not_an_internal_error():
     assert res.document.lang == "vi"
     assert any("a number of 5,000 digits" in w for w in res.document.warnings)
     assert 95 in {f.value for s in res.statements for f in s.figures}
+    assert not any("777" in f.text for s in res.statements for f in s.figures)  # no piece of it either
 
 
 def test_a_grouped_4301_digit_number_keeps_the_lexicon_translator_working():
@@ -156,7 +157,7 @@ def test_an_overlong_sentence_is_cut_into_parts_not_an_internal_error():
     a = doc.text.index(long)
     (warning,) = res.document.warnings
     assert warning.startswith(f"sentence at characters {a:,}-{a + len(long):,} is {len(long):,} characters long: "
-                              "cut into ")
+                              "cut at spaces into ")
     assert warning.endswith(" parts of at most 5,000")
     assert {f.value for s in res.statements for f in s.figures} >= {120, 45}
 
@@ -171,8 +172,20 @@ def test_a_sentence_of_over_a_million_characters_is_cut_at_spaces():
     assert max(b - a for a, b in spans) <= 5000
     assert all(text[a] != " " and text[b - 1] != " " for a, b in spans)      # cut at spaces, trimmed
     assert "".join(text[a:b] + " " for a, b in spans[1:]).strip() == text[21:]  # nothing lost
-    assert warnings == ["sentence at characters 21-1,200,025 is 1,200,004 characters long: cut into 241 parts "
-                        "of at most 5,000"]
+    assert warnings == ["sentence at characters 21-1,200,025 is 1,200,004 characters long: cut at spaces into "
+                        "241 parts of at most 5,000"]
+
+
+def test_a_word_longer_than_a_part_is_left_out_not_cut_into_fragments():
+    from pipeline.segment import split_sentences
+
+    # cut inside the word, its last piece "77777777777777" would read as a 14-digit figure
+    text = "So far " + "7" * 12_000 + " records were processed online, reaching 95% of the plan."  # 7 + 12,000 + 57
+    warnings: list[str] = []
+    spans = split_sentences(text, "en", warnings)
+    assert [text[a:b] for a, b in spans] == ["So far", "records were processed online, reaching 95% of the plan."]
+    assert warnings == ["sentence at characters 0-12,064 is 12,064 characters long: cut at spaces into 2 parts "
+                        "of at most 5,000; 1 word longer than that left out"]
 
 
 def test_an_overlong_jsonl_title_is_left_out_with_a_warning(tmp_path):
@@ -330,7 +343,7 @@ def test_nul_escaped_in_jsonl_is_removed(tmp_path):
 # --------------------------------------------------------------------------- 8. dates and options
 @pytest.mark.parametrize("value", ["0001-01-01", "0025-10-05", "0099-12-31T10:00:00"])
 def test_a_published_year_below_100_is_refused(value):
-    assert normalise_date(value) is None
+    assert normalise_date(value)[0] is None
 
 
 def test_a_two_digit_year_in_a_url_is_still_20yy():

@@ -407,7 +407,7 @@ def find_figures(text: str, lang: str, dates: list[SourceDate]) -> list[SourceFi
         after = text[f.num_end:f.num_end + 3]
         if re.match(r"\s*[/-]\s*[^\W\d_]", after) or re.match(r"/\d", after) or text[max(0, f.start - 1):f.start] in ("/", "-"):
             continue  # a document number or code
-        if not f.scaled and "." not in f.raw and DATE_YEAR_MIN <= int(f.raw) <= DATE_YEAR_MAX and len(f.raw) == 4:
+        if not f.scaled and "." not in f.raw and len(f.raw) == 4 and DATE_YEAR_MIN <= int(f.raw) <= DATE_YEAR_MAX:
             continue  # a year
         nf = L.extra.get("not_figure") if L else None
         if nf is not None and nf.search(text, max(0, f.start - 40), f.start):
