@@ -289,7 +289,8 @@ YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 def dates_relation(a: Optional[DateSpan], b: Optional[DateSpan]) -> str:
     """same | vaguer | missing (one or both unresolved) | different.
 
-    Vaguer: one period holds the other's end ("in 2025" and "by June 30, 2025"), an approximate date
+    Vaguer: one period holds the other's end ("in 2025" and "by June 30, 2025"; "in August 2025" and
+    "since August 18, 2025"), an approximate date
     in the other's month ("mid-November" and "November 15"), or the same month and day where one text
     names no year (its year was guessed from the publication date: "by the end of the year" in a report
     published in January)."""
@@ -309,12 +310,13 @@ def dates_relation(a: Optional[DateSpan], b: Optional[DateSpan]) -> str:
 
 
 def _holds(d: DateSpan, iso: str) -> bool:
-    """A period of a year or more ("in 2025", "2021-2030") that contains ``iso``."""
+    """A period ("in August 2025", "in 2025", "2021-2030": a stated start before its end) that contains
+    ``iso``: "in August 2025" against "August 18, 2025" gives less detail, it does not disagree. A
+    deadline ("by the end of August": no start) holds nothing: against "before August 19" it is
+    another deadline."""
     if not d.start or not d.end or d.start >= d.end:
         return False
-    if not (d.start <= iso <= d.end):
-        return False
-    return (int(d.end[:4]) - int(d.start[:4])) * 12 + int(d.end[5:7]) - int(d.start[5:7]) >= 11
+    return d.start <= iso <= d.end
 
 
 # ----------------------------------------------------------------------------- display

@@ -176,7 +176,7 @@ def judge(emb: Embedder, a: Item, b: Item) -> Optional[Verdict]:
     ev = figure_evidence(a.metrics, b.metrics)
     drel = F.dates_relation(a.st.date, b.st.date)
     if a.st.kind != b.st.kind:  # (compatible: a distinctive figure both give, nothing disputed)
-        need = config.MERGE_KIND_SIM
+        need = config.MERGE_KIND_SIM_DATED if drel == "same" else config.MERGE_KIND_SIM
         sim = similarity(emb, a, b)
         return Verdict(sim + config.MERGE_FIGURE_BONUS, False) if sim >= need else None
     if ev.clash or drel == "different":
@@ -188,6 +188,8 @@ def judge(emb: Embedder, a: Item, b: Item) -> Optional[Verdict]:
         conflict = True
     elif ev.agree:
         need = config.MERGE_FIG_SIM if ev.distinctive else config.MERGE_FIG_WEAK_SIM
+        if value_anchor(ev) and drel in ("same", "missing"):
+            need = min(need, config.MERGE_VALUE_SIM)
         conflict = False
     elif a.metrics or b.metrics:  # one outlet gives a figure, the other none: maybe a vaguer sentence,
         # unless the deadlines agree
@@ -209,6 +211,12 @@ def judge(emb: Embedder, a: Item, b: Item) -> Optional[Verdict]:
     return Verdict(sim + bonus, conflict)
 
 
+def value_anchor(ev: FigureEvidence) -> bool:
+    """Both outlets write one value that is unlikely to recur by chance in one meeting's reports
+    (features.distinctive_value: "48.7 million", "52.6%", "42,000"), equal, on a common metric."""
+    return any(r == "equal" and F.distinctive_value(x) and F.distinctive_value(y) for x, y, r in ev.agree)
+
+
 def compatible(a: Item, b: Item) -> bool:
     """Could ever be one row: other documents, figures on a common metric when both give figures, a
     common actor when both commitments name one, not both another value and another deadline, and
@@ -220,7 +228,9 @@ def compatible(a: Item, b: Item) -> bool:
         ev = figure_evidence(a.metrics, b.metrics)
         if ev.clash or ev.ambiguous or ev.disjoint or F.dates_relation(a.st.date, b.st.date) == "different":
             return False
-        return any(F.distinctive_value(x) and F.distinctive_value(y) for x, y, _ in ev.agree)
+        # a distinctive value, or a value on a metric that names what it counts for the same deadline
+        return any(F.distinctive_value(x) and F.distinctive_value(y) for x, y, _ in ev.agree) or (
+            ev.distinctive and F.dates_relation(a.st.date, b.st.date) == "same")
     # the body a commitment assigns is part of the task; a progress figure's body is often only who
     # reported it (and extraction may name the reporter in one outlet, the place in another)
     if a.st.kind == "commitment" and a.actors and b.actors and not (a.actors & b.actors):
@@ -467,6 +477,9 @@ def _joinable(emb: Embedder, items: list[Item], reps: list[int], ga: list[int], 
             a, b = items[reps[x]], items[reps[y]]
             if a.col == b.col:
                 continue
-            if not compatible(a, b) or similarity(emb, a, b) < config.MERGE_GROUP_SIM:
+            if not compatible(a, b):
+                return False
+            if similarity(emb, a, b) < config.MERGE_GROUP_SIM and not (
+                    a.st.kind == b.st.kind and value_anchor(figure_evidence(a.metrics, b.metrics))):
                 return False
     return True
