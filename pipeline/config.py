@@ -109,6 +109,16 @@ MERGE_VALUE_SIM = 0.20
 #   2025" with one extra clause, or in German against English, scores 0.55-0.75.
 MERGE_CONFLICT_SIM = 0.70
 MERGE_CONFLICT_SIM_ANCHORED = 0.50
+# ... or, worded less alike, two outlets' statements each the other's closest of that outlet (by
+# MERGE_MUTUAL_MARGIN over the next), of one kind, sharing MERGE_MUTUAL_SHARED strong words, at least
+# MERGE_CONFLICT_SIM_MUTUAL alike: an outlet reports a fact once (rows.py, _mutual_conflicts).
+MERGE_CONFLICT_SIM_MUTUAL = 0.45
+MERGE_MUTUAL_MARGIN = 0.05
+MERGE_MUTUAL_SHARED = 2
+# An agreeing deadline lowers the thresholds above only when neither outlet gives that date to
+# MERGE_COMMON_DATE or more of its statements ("by the end of 2025" in a 2025 meeting dates most of them:
+# on the realistic dev set it joined "all 562 tasks by the end of 2025" with "focus on the 2025 goals").
+MERGE_COMMON_DATE = 3
 # Added to a passing pair's score (joining order only): an agreeing figure, an agreeing deadline.
 MERGE_FIGURE_BONUS = 0.5
 MERGE_DATE_BONUS = 0.1

@@ -117,6 +117,7 @@ def settle_figures(primary: dict, labels: dict, backing: dict, conflicts: list[C
         else:
             clusters.append([(c, m)])
 
+    _unbridge(clusters)
     agreed: list[Figure] = []
     for cl in sorted(clusters, key=lambda cl: (cl[0][0], primary[cl[0][0]].metrics.index(cl[0][1]))):
         classes = _value_classes(cl)
@@ -144,6 +145,25 @@ def settle_figures(primary: dict, labels: dict, backing: dict, conflicts: list[C
             if c not in with_figures:
                 details.append(Detail(field="figure", outlet=labels[c], note="gives no figure"))
     return agreed
+
+
+def _unbridge(clusters: list[list[tuple[int, F.Metric]]]) -> None:
+    """A value that disagrees within a metric but that an outlet of the agreeing side states too, as
+    another figure of its sentence ("76.8%, lower than the 80% target" against "fell short of its 80%
+    target"), is that other figure: it moves to the metric holding it, and nobody disagrees."""
+    for cl in list(clusters):
+        classes = _value_classes(cl)
+        if len(classes) < 2:
+            continue
+        for k in classes:
+            cols_k = {c for c, _ in k}
+            rest = {c for c, _ in cl} - cols_k
+            home = next((cl2 for cl2 in clusters if cl2 is not cl and not cols_k & {c for c, _ in cl2}
+                         and rest & {c for c, _ in cl2}
+                         and any(F.values_relation(m, o) == "equal" for _, m in k for _, o in cl2)), None)
+            if home is not None:
+                home.extend(k)
+                cl[:] = [e for e in cl if e not in k]
 
 
 def _follows(primary: dict, c: int, m: F.Metric, cl: list, clusters: list) -> bool:
@@ -194,7 +214,7 @@ def settle_date(primary: dict, labels: dict, backing: dict, conflicts: list[Conf
     whose sentence also gives a figure no other outlet gives (``lone``: "85% this year, after 76.8% in
     2025") may be that figure's: it settles nothing and disputes nothing, it is noted."""
     cols = sorted(primary)
-    dated = [(c, primary[c].st.date) for c in cols if F.date_key(primary[c].st.date)]
+    dated = [(c, primary[c].when) for c in cols if F.date_key(primary[c].when)]
     if not dated:
         return None
     if lone and any(c not in lone for c, _ in dated) and len(_date_classes([e for e in dated if e[0] not in lone])) == 1 \
@@ -203,7 +223,7 @@ def settle_date(primary: dict, labels: dict, backing: dict, conflicts: list[Conf
             if c in lone:
                 details.append(Detail(field="date", outlet=labels[c],
                                       note=f"gives “{d.text}” in a sentence with another figure"))
-        cols = [c for c in cols if c not in lone or not F.date_key(primary[c].st.date)]
+        cols = [c for c in cols if c not in lone or not F.date_key(primary[c].when)]
         dated = [e for e in dated if e[0] not in lone]
     classes = _date_classes(dated)
     if len(classes) > 1:
@@ -216,7 +236,7 @@ def settle_date(primary: dict, labels: dict, backing: dict, conflicts: list[Conf
             details.append(Detail(field="date", outlet=labels[c], note=f"gives “{d.text}” for {F.date_key(best)}"))
     what = "deadline" if kind == "commitment" else "date"
     for c in cols:
-        if not F.date_key(primary[c].st.date):
+        if not F.date_key(primary[c].when):
             details.append(Detail(field="date", outlet=labels[c], note=f"gives no {what}"))
     return best
 

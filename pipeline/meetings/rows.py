@@ -33,7 +33,7 @@ from pipeline.meetings import features as F
 from pipeline.meetings.conflicts import build_row
 from pipeline.meetings.embed import Embedder
 from pipeline.meetings.outlets import DocInfo, OutletColumn, outlet_columns
-from pipeline.records import Cluster, MeetingCommitment, Statement
+from pipeline.records import Cluster, DateSpan, MeetingCommitment, Statement
 
 
 # ----------------------------------------------------------------------------- statements
@@ -50,9 +50,18 @@ class Item:
     deadline: Optional[str] = None
     actors: frozenset = frozenset()
     norm: str = ""
+    common_date: bool = False       # its outlet gives this date to several statements (see group_items)
+    meeting_date: Optional[str] = None
+    when: Optional[DateSpan] = None  # the date a row settles: the statement's, but a commitment's date
+    # before its meeting is what it refers to ("statistics on the digital economy in 2025", said in
+    # 2026), not its deadline: it tells facts apart, it disputes no deadline
 
     def __post_init__(self) -> None:
         st = self.st
+        self.when = st.date
+        key = F.date_key(st.date)
+        if st.kind == "commitment" and key and self.meeting_date and key < self.meeting_date:
+            self.when = None
         # the deadline is compared as a date, not as words ("third quarter" vs "fourth quarter" must not
         # make two wordings of one commitment look less alike, nor the same wording more alike)
         self.core = F.core_text(st.text, st.date)
@@ -175,8 +184,12 @@ def judge(emb: Embedder, a: Item, b: Item) -> Optional[Verdict]:
         return None
     ev = figure_evidence(a.metrics, b.metrics)
     drel = F.dates_relation(a.st.date, b.st.date)
+    # an agreeing deadline is evidence only when it tells facts apart: "by the end of 2025" that one
+    # outlet gives to several of its statements is shared by half the meeting
+    if drel == "same" and (a.common_date or b.common_date):
+        drel = "common"
     if a.st.kind != b.st.kind:  # (compatible: a distinctive figure both give, nothing disputed)
-        need = config.MERGE_KIND_SIM_DATED if drel == "same" else config.MERGE_KIND_SIM
+        need = config.MERGE_KIND_SIM_DATED if drel in ("same", "common") else config.MERGE_KIND_SIM
         sim = similarity(emb, a, b)
         return Verdict(sim + config.MERGE_FIGURE_BONUS, False) if sim >= need else None
     if ev.clash or drel == "different":
@@ -188,7 +201,7 @@ def judge(emb: Embedder, a: Item, b: Item) -> Optional[Verdict]:
         conflict = True
     elif ev.agree:
         need = config.MERGE_FIG_SIM if ev.distinctive else config.MERGE_FIG_WEAK_SIM
-        if value_anchor(ev) and drel in ("same", "missing"):
+        if value_anchor(ev) and drel in ("same", "common", "missing"):
             need = min(need, config.MERGE_VALUE_SIM)
         conflict = False
     elif a.metrics or b.metrics:  # one outlet gives a figure, the other none: maybe a vaguer sentence,
@@ -207,7 +220,7 @@ def judge(emb: Embedder, a: Item, b: Item) -> Optional[Verdict]:
     if sim < need:
         return None
     bonus = (config.MERGE_FIGURE_BONUS if ev.agree and not conflict else 0.0) + \
-        (config.MERGE_DATE_BONUS if drel == "same" else 0.0)
+        (config.MERGE_DATE_BONUS if drel in ("same", "common") else 0.0)
     return Verdict(sim + bonus, conflict)
 
 
@@ -295,7 +308,7 @@ def merge_cluster(cluster: Cluster, docs: dict[str, DocInfo], statements: list[S
             continue
         col = col_of[st.doc_id]
         original = columns[col].doc_id
-        items.append(Item(st, col, None if st.doc_id == original else original))
+        items.append(Item(st, col, None if st.doc_id == original else original, meeting_date=cluster.date))
     groups = group_items(items, columns, emb)
     rows = [build_row(cluster, columns, [items[i] for i in g], row_id) for g in groups]
     rows.sort(key=lambda r: r[0])
@@ -305,6 +318,12 @@ def merge_cluster(cluster: Cluster, docs: dict[str, DocInfo], statements: list[S
 def group_items(items: list[Item], columns: list[OutletColumn], emb: Embedder) -> list[list[int]]:
     """Indexes of ``items`` grouped by fact (each group sorted; groups in first-member order)."""
     sets = _Sets(len(items))
+    per_outlet: dict[tuple, int] = {}
+    for it in items:
+        if it.deadline and it.copy_of is None:
+            per_outlet[(it.col, it.deadline)] = per_outlet.get((it.col, it.deadline), 0) + 1
+    for it in items:
+        it.common_date = per_outlet.get((it.col, it.deadline), 0) >= config.MERGE_COMMON_DATE
     # 1. the same English text (and kind) is one unit at once
     first: dict[tuple, int] = {}
     for i, it in enumerate(items):
@@ -322,10 +341,14 @@ def group_items(items: list[Item], columns: list[OutletColumn], emb: Embedder) -
     verdicts = []
     cheap = [(a, b) for a, b in sorted(pairs) if compatible(items[reps[a]], items[reps[b]])]
     _prepare(emb, [items[reps[u]] for u in sorted({x for p in cheap for x in p})])
+    passed = set()
     for a, b in cheap:
         v = judge(emb, items[reps[a]], items[reps[b]])
         if v is not None:
+            passed.add((a, b))
             verdicts.append((-round(v.score, 9), items[reps[a]].st.id, items[reps[b]].st.id, a, b))
+    for a, b, score in _mutual_conflicts(emb, items, reps, cheap, passed):
+        verdicts.append((-round(score, 9), items[reps[a]].st.id, items[reps[b]].st.id, a, b))
     verdicts.sort()
     group_of = list(range(len(units)))
     members: dict[int, list[int]] = {u: [u] for u in range(len(units))}
@@ -343,6 +366,50 @@ def group_items(items: list[Item], columns: list[OutletColumn], emb: Embedder) -
         docs_of[keep] |= docs_of.pop(drop)
     out = [sorted(i for u in m for i in units[u]) for m in members.values()]
     out.sort(key=lambda g: g[0])
+    return out
+
+
+def near_conflict(a: Item, b: Item) -> bool:
+    """Two statements of one kind that would be a conflict if they were one fact: another value for a
+    common metric, or another deadline, with at least MERGE_MUTUAL_SHARED strong words in common."""
+    if a.st.kind != b.st.kind or len(F.strong(a.stems & b.stems)) < config.MERGE_MUTUAL_SHARED:
+        return False
+    ev = figure_evidence(a.metrics, b.metrics)
+    return bool(ev.clash) or F.dates_relation(a.st.date, b.st.date) == "different"
+
+
+def _mutual_conflicts(emb: Embedder, items: list[Item], reps: list[int], cheap: list[tuple[int, int]],
+                      passed: set) -> list[tuple[int, int, float]]:
+    """Conflicts worded less alike than judge asks: two outlets' statements that disagree on a value
+    or deadline (``near_conflict``) and are each other's closest statement of that outlet, by at least
+    MERGE_MUTUAL_MARGIN over the next, at MERGE_CONFLICT_SIM_MUTUAL or more. An outlet reports a fact
+    once: when its one statement on the topic is another's closest and the reverse, they are one fact
+    told with another deadline ("before August 19" / "by the end of August"). Only blocked candidate
+    pairs are compared (no all-pairs within a meeting)."""
+    sims: dict[tuple[int, int], float] = {}
+    best: dict[tuple[int, int], list[tuple[float, int]]] = {}
+    for a, b in cheap:
+        x, y = items[reps[a]], items[reps[b]]
+        if x.st.kind != y.st.kind:
+            continue
+        sim = similarity(emb, x, y)
+        sims[(a, b)] = sim
+        best.setdefault((a, y.col), []).append((sim, b))
+        best.setdefault((b, x.col), []).append((sim, a))
+
+    def closest(u: int, col: int, other: int) -> bool:
+        ranked = sorted(best.get((u, col), []), reverse=True)
+        if not ranked or ranked[0][1] != other:
+            return False
+        return len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= config.MERGE_MUTUAL_MARGIN
+
+    out = []
+    for (a, b), sim in sorted(sims.items()):
+        if (a, b) in passed or sim < config.MERGE_CONFLICT_SIM_MUTUAL:
+            continue
+        x, y = items[reps[a]], items[reps[b]]
+        if near_conflict(x, y) and closest(a, y.col, b) and closest(b, x.col, a):
+            out.append((a, b, sim))
     return out
 
 
