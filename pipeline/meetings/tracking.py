@@ -101,6 +101,13 @@ def _generic(m: F.Metric) -> bool:
     return m.generic or m.unit in F.words()["tracking_generic_units"]
 
 
+def _looks_back(row: MeetingCommitment, mdate: Optional[str]) -> bool:
+    """Every date its outlets give ends before the row's meeting: a figure of the past read as a
+    commitment ("only 41.6 per cent of dossiers were processed online in 2024"), no target to follow up."""
+    dates = [F.date_key(s.date) for s in row.sources if s.date and F.date_key(s.date)]
+    return bool(dates and mdate and all(d < mdate[:10] for d in dates))
+
+
 def _committee(cluster: Cluster) -> Optional[str]:
     return getattr(cluster, "committee", None) or None
 
@@ -118,7 +125,8 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
     cores = {r.id: row_texts(r) for _, _, rows in dated for r in rows}
     text_stems = {t: F.stems(t) for texts in cores.values() for t in texts}
     row_stems = {rid: frozenset().union(*(text_stems[t] for t in texts)) for rid, texts in cores.items()}
-    commitments = [(k, r) for k, (_, _, rows) in enumerate(dated) for r in rows if r.kind == "commitment"]
+    commitments = [(k, r) for k, (_, mdate, rows) in enumerate(dated) for r in rows
+                   if r.kind == "commitment" and not _looks_back(r, mdate)]
     by_metric: dict[tuple[str, str], list[tuple[int, MeetingCommitment]]] = defaultdict(list)
     by_word: dict[str, list[tuple[int, MeetingCommitment]]] = defaultdict(list)
     for k, r in commitments:
@@ -211,7 +219,10 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
 def follow_up(emb: Embedder, e: MeetingCommitment, row: MeetingCommitment, metrics, row_stems, cores, text_stems,
               rarity=None) -> Optional[dict]:
     """How ``row`` (later) follows up commitment ``e`` (earlier), or None when it does not."""
-    if e.actors and row.actors and not ({a.name for a in e.actors} & {a.name for a in row.actors}):
+    # the body a commitment assigns is part of the task; a progress row's body is often only who
+    # reported it ("the Government Office said 76.8% ...")
+    if row.kind == "commitment" and e.actors and row.actors and not (
+            {a.name for a in e.actors} & {a.name for a in row.actors}):
         return None
     me, mr = metrics[e.id], metrics[row.id]
     # a unit that names what is counted only within one meeting ("tasks": each meeting's plan has its
