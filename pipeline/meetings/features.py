@@ -191,7 +191,9 @@ def _covers(m: Metric, other: Metric) -> bool:
     if m.step and _finer(other, m.step) and abs(v - m.value) <= m.step / 2 * (1 + 1e-9):
         return True  # "65 million" for 65.2 million
     if m.qualifier and m.value:
-        reach = max(config.MERGE_QUALIFIER_TOLERANCE * abs(m.value), m.step)
+        # a qualified round number reaches further than a precise one: "nearly 400" may be 385, "nearly
+        # 58.7 million" is not 57.8 million (a figure written to a tenth of a million says which it is)
+        reach = max(min(config.MERGE_QUALIFIER_TOLERANCE * abs(m.value), 5 * _round_step(m)), m.step)
         if m.qualifier == "over":
             return m.value <= v <= m.value + reach
         if m.qualifier == "under":
@@ -199,6 +201,21 @@ def _covers(m: Metric, other: Metric) -> bool:
         if m.qualifier == "about":
             return abs(v - m.value) <= reach
     return False
+
+
+def _round_step(m: Metric) -> float:
+    """The written step of a figure times ten per trailing zero of its digits ("400": 100; "58.7
+    million": 100,000; "65 million": 1,000,000); its value when the writing is unknown."""
+    if not m.step:
+        return abs(m.value)
+    step = m.step
+    for d in _NUMBER.finditer(m.figure.text or ""):
+        digits = d.group().replace(",", "")
+        if "." not in digits:
+            stripped = digits.rstrip("0")
+            step *= 10 ** (len(digits) - len(stripped)) if stripped else 1
+        break
+    return step
 
 
 def _finer(other: Metric, coarse: float) -> bool:

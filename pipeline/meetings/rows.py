@@ -151,7 +151,12 @@ def figure_evidence(ma: tuple, mb: tuple) -> FigureEvidence:
     after = {(i + 1, j + 1) for i, j in ((ma.index(x), mb.index(y)) for x, y, _ in ev.agree)}
 
     def dominant(p, rivals):
-        return all((overlap[p], p in after) > (overlap[q], q in after) for q in rivals if q != p)
+        # rivals giving the very same value are one claim ("cut 30% of the time and 30% of the costs"
+        # against "cut 20%": 20 against 30 whichever is meant)
+        return all((overlap[p], p in after) > (overlap[q], q in after) or _same_claim(p, q) for q in rivals if q != p)
+
+    def _same_claim(p, q):
+        return F.values_relation(ma[p[0]], ma[q[0]]) == "equal" and F.values_relation(mb[p[1]], mb[q[1]]) == "equal"
 
     for i, j in rest:
         if i in used_a or j in used_b:
@@ -230,14 +235,14 @@ def value_anchor(ev: FigureEvidence) -> bool:
     return any(r == "equal" and F.distinctive_value(x) and F.distinctive_value(y) for x, y, r in ev.agree)
 
 
-def compatible(a: Item, b: Item) -> bool:
+def compatible(a: Item, b: Item, kinds: bool = True) -> bool:
     """Could ever be one row: other documents, figures on a common metric when both give figures, a
     common actor when both commitments name one, not both another value and another deadline, and
     the same kind — or, when one outlet's sentence reads as a target and the other's as a result
     (translations often mislead the kind), a distinctive figure both give and nothing disputed."""
     if a.st.doc_id == b.st.doc_id:
         return False
-    if a.st.kind != b.st.kind:
+    if kinds and a.st.kind != b.st.kind:
         ev = figure_evidence(a.metrics, b.metrics)
         if ev.clash or ev.ambiguous or ev.disjoint or F.dates_relation(a.st.date, b.st.date) == "different":
             return False
@@ -246,7 +251,7 @@ def compatible(a: Item, b: Item) -> bool:
             ev.distinctive and F.dates_relation(a.st.date, b.st.date) == "same")
     # the body a commitment assigns is part of the task; a progress figure's body is often only who
     # reported it (and extraction may name the reporter in one outlet, the place in another)
-    if a.st.kind == "commitment" and a.actors and b.actors and not (a.actors & b.actors):
+    if a.st.kind == b.st.kind == "commitment" and a.actors and b.actors and not (a.actors & b.actors):
         return False
     ev = figure_evidence(a.metrics, b.metrics)
     if ev.disjoint or (ev.ambiguous and not ev.agree):
@@ -544,7 +549,10 @@ def _joinable(emb: Embedder, items: list[Item], reps: list[int], ga: list[int], 
             a, b = items[reps[x]], items[reps[y]]
             if a.col == b.col:
                 continue
-            if not compatible(a, b):
+            # (a group joined across kinds already took one outlet's progress for another's commitment:
+            # with agreeing dates the kinds are not compared again, the figures are)
+            same_time = F.dates_relation(a.st.date, b.st.date) in ("same", "vaguer")
+            if not compatible(a, b, kinds=not same_time):
                 return False
             if similarity(emb, a, b) < config.MERGE_GROUP_SIM and not (
                     a.st.kind == b.st.kind and value_anchor(figure_evidence(a.metrics, b.metrics))):
