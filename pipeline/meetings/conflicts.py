@@ -112,8 +112,12 @@ def settle_figures(primary: dict, labels: dict, backing: dict, conflicts: list[C
                  and (all(F.disputable(m, o) for _, o in cl if o.unit) or _follows(primary, c, m, cl, clusters))]
         score = {id(cl): min(len(F.subject_overlap(m, o)) for _, o in cl) for cl in open_}
         best = [cl for cl in open_ if all(score[id(cl)] > score[id(k)] for k in open_ if k is not cl)]
+        top = [cl for cl in open_ if score[id(cl)] == max(score.values())] if open_ else []
         if len(best) == 1:
             best[0].append((c, m))
+        elif len(top) > 1 and all(F.values_relation(top[0][0][1], cl[0][1]) == "equal" for cl in top):
+            # rivals of one value are one claim ("30% of the time and 30% of the costs" against "20%")
+            top[0].append((c, m))
         else:
             clusters.append([(c, m)])
 
