@@ -346,7 +346,7 @@ def test_two_equal_rivals_are_one_claim_against_a_dissenter():
             "compliance costs of administrative procedures.")
     a = st("a", text, figures=[("30%", 30, "%")], date=("In 2026", "2026-01-01", "2026-12-31"))
     second = text.index("30% of the compliance")
-    a.figures.append(Figure(value=30, unit="%", text="30%", start=second, end=second + 3))
+    a.figures.append(Figure(value=30, unit="%", text="30%", text_start=second, text_end=second + 3))
     (row,) = meeting([
         a,
         st("b", "In 2026 ministries must cut at least 20% of the processing time and compliance costs of "
