@@ -13,7 +13,9 @@ clusters name theirs. It needs the same target:
   ``TRACK_TASK_RARITY`` (a committee whose every task touches "the population database" does not
   link two of them by those words);
 
-and a confidence of at least ``TRACK_MIN_CONFIDENCE``. The relation: *progress* (the later row is a
+and a confidence of at least ``TRACK_MIN_CONFIDENCE``. Rows whose every figure counts a meeting's own plan
+("41 tasks behind schedule") and "commitments" whose every date precedes their meeting (a past figure)
+take part in no link. The relation: *progress* (the later row is a
 progress figure), *revised* (a commitment with another value for the metric), *deadline_moved* (the
 same target with another deadline), else *restated*.
 
@@ -101,6 +103,13 @@ def _generic(m: F.Metric) -> bool:
     return m.generic or m.unit in F.words()["tracking_generic_units"]
 
 
+def _plan_counts(ms: list[F.Metric]) -> bool:
+    """Every figure counts the meeting's own plan ("41 tasks behind schedule", "96 of 256 tasks"): each
+    meeting's plan has its own tasks, so such a row follows up no earlier one and is followed up by none."""
+    units = F.words()["tracking_generic_units"]
+    return bool(ms) and all(m.unit in units for m in ms)
+
+
 def _looks_back(row: MeetingCommitment, mdate: Optional[str]) -> bool:
     """Every date its outlets give ends before the row's meeting: a figure of the past read as a
     commitment ("only 41.6 per cent of dossiers were processed online in 2024"), no target to follow up."""
@@ -126,7 +135,7 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
     text_stems = {t: F.stems(t) for texts in cores.values() for t in texts}
     row_stems = {rid: frozenset().union(*(text_stems[t] for t in texts)) for rid, texts in cores.items()}
     commitments = [(k, r) for k, (_, mdate, rows) in enumerate(dated) for r in rows
-                   if r.kind == "commitment" and not _looks_back(r, mdate)]
+                   if r.kind == "commitment" and not _looks_back(r, mdate) and not _plan_counts(metrics[r.id])]
     by_metric: dict[tuple[str, str], list[tuple[int, MeetingCommitment]]] = defaultdict(list)
     by_word: dict[str, list[tuple[int, MeetingCommitment]]] = defaultdict(list)
     for k, r in commitments:
@@ -171,6 +180,8 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
     for k, (cluster, mdate, rows) in enumerate(dated):
         committee = _committee(cluster)
         for row in rows:
+            if _plan_counts(metrics[row.id]):
+                continue
             cands: dict[str, tuple[int, MeetingCommitment]] = {}
             for key in _metric_keys(metrics[row.id]):
                 for kk, e in earlier(by_metric.get(key, ()), positions.get(("m",) + key, []), k, mdate, committee):
