@@ -366,3 +366,19 @@ def test_a_precise_qualified_figure_reaches_only_a_few_written_steps():
     assert F.values_relation(m("400", 400, "nearly"), m("398", 398)) == "compatible"
     assert F.values_relation(m("65 million", 65e6, "over"), m("65.2 million", 65.2e6)) == "compatible"
     assert F.values_relation(m("30", 30, "about"), m("25", 25)) == "different"
+
+
+def test_people_who_activated_accounts_count_the_accounts():
+    # transposed digits between outlets; one counts "people" who activated the accounts the other counts
+    (row,) = meeting([
+        st("a", "As of March 31, 2026, the whole country has activated 66.3 million electronic identification "
+                "accounts.", kind="progress",
+           figures=[("66.3 million electronic identification accounts", 66.3e6, "electronic identification accounts")],
+           date=("As of March 31, 2026", "2026-03-31", "2026-03-31")),
+        st("b", "As of March 31, 63.6 million people had activated level-2 electronic identification accounts.",
+           kind="progress", figures=[("63.6 million people", 63.6e6, "people")],
+           date=("As of March 31", "2026-03-31", "2026-03-31")),
+    ])
+    assert conflicts(row) == [("figure", [("baochinhphu.vn", "66.3 million electronic identification accounts"),
+                                          ("vietnamnet.vn", "63.6 million people")])]
+    assert row.figures == []
