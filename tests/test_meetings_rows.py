@@ -382,3 +382,23 @@ def test_people_who_activated_accounts_count_the_accounts():
     assert conflicts(row) == [("figure", [("baochinhphu.vn", "66.3 million electronic identification accounts"),
                                           ("vietnamnet.vn", "63.6 million people")])]
     assert row.figures == []
+
+
+def test_a_lone_count_read_differently_in_a_poor_translation_is_a_conflict():
+    # 41 overdue tasks (VietnamPlus) against 14 (GTAI, German, lexicon-translated): one disputed count, each
+    # statement the other's closest of its outlet, though the wording shares little beyond "overdue"
+    rows = meeting([
+        st("b", "According to the Ministry of Science and Technology, ministries, sectors and localities had "
+                "completed 231 out of 562 tasks assigned for this year as of July 20, while 41 tasks were overdue.",
+           kind="progress", figures=[("231", 231, "tasks"), ("562 tasks", 562, "tasks"), ("41 tasks", 41, "tasks")],
+           date=("as of July 20", "2025-07-20", "2025-07-20")),
+        st("b", "All 41 overdue tasks must be finished by August 15, the Government leader stressed.",
+           figures=[("41 overdue tasks", 41, "overdue tasks")], date=("by August 15", None, "2025-08-15"), start=300),
+        st("c", "According to of the Ministry of Science and Technology, the the committee as standing Party Central "
+                "Committee Secretariat serves, are 14 tasks from the action program overdue.", kind="progress",
+           lang="de", source="Nach Angaben des Ministeriums für Wissenschaft und Technologie sind 14 Aufgaben aus "
+                             "dem Aktionsprogramm überfällig.", figures=[("14 tasks", 14, "tasks")]),
+    ])
+    (row,) = [r for r in rows if "vietnam.vn" in r.outlets]
+    assert row.outlets == ["vietnamnet.vn", "vietnam.vn"]
+    assert ("figure", [("vietnamnet.vn", "41 tasks"), ("vietnam.vn", "14 tasks")]) in conflicts(row)

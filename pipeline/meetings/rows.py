@@ -376,11 +376,14 @@ def group_items(items: list[Item], columns: list[OutletColumn], emb: Embedder) -
 
 def near_conflict(a: Item, b: Item) -> bool:
     """Two statements of one kind that would be a conflict if they were one fact: another value for a
-    common metric, or another deadline, with at least MERGE_MUTUAL_SHARED strong words in common."""
-    if a.st.kind != b.st.kind or len(F.strong(a.stems & b.stems)) < config.MERGE_MUTUAL_SHARED:
+    common metric (disputable figures), or another deadline with at least MERGE_MUTUAL_SHARED strong
+    words in common."""
+    if a.st.kind != b.st.kind:
         return False
-    ev = figure_evidence(a.metrics, b.metrics)
-    return bool(ev.clash) or F.dates_relation(a.st.date, b.st.date) == "different"
+    if figure_evidence(a.metrics, b.metrics).clash:
+        return True  # a disputed figure already shares its unit and a strong word around it
+    return len(F.strong(a.stems & b.stems)) >= config.MERGE_MUTUAL_SHARED and \
+        F.dates_relation(a.st.date, b.st.date) == "different"
 
 
 def _mutual_conflicts(emb: Embedder, items: list[Item], reps: list[int], cheap: list[tuple[int, int]],
