@@ -402,3 +402,13 @@ def test_a_lone_count_read_differently_in_a_poor_translation_is_a_conflict():
     (row,) = [r for r in rows if "vietnam.vn" in r.outlets]
     assert row.outlets == ["vietnamnet.vn", "vietnam.vn"]
     assert ("figure", [("vietnamnet.vn", "41 tasks"), ("vietnam.vn", "14 tasks")]) in conflicts(row)
+
+
+def test_a_round_large_amount_is_no_evidence_of_one_fact():
+    rows = meeting([
+        st("a", "The Ministry of Finance will allocate 10,000 billion VND to the national digital transformation "
+                "programme.", figures=[("10,000 billion VND", 1e13, "VND")], date=END25, actors=[MOF]),
+        st("b", "10,000 billion VND were set aside for upgrading commune-level public administrative service "
+                "centres.", figures=[("10,000 billion VND", 1e13, "VND")], date=END25, actors=[MOF]),
+    ])
+    assert len(rows) == 2

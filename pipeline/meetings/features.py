@@ -218,6 +218,14 @@ def _round_step(m: Metric) -> float:
     return step
 
 
+def significant_digits(m: Metric) -> int:
+    """Digits of the value as written, trailing zeros aside: "48.7 million" 3, "42,000" 2, "500,000" 1."""
+    step = _round_step(m)
+    if not step or not m.value:
+        return 0
+    return len(str(int(round(abs(m.value) / step))).rstrip("0") or "0")
+
+
 def _finer(other: Metric, coarse: float) -> bool:
     """``other`` is written more precisely than a step of ``coarse`` (25 vs the step 10 of "30" is not:
     both are whole numbers, so "30%" and "25%" are two values, not a rounding)."""

@@ -231,8 +231,10 @@ def judge(emb: Embedder, a: Item, b: Item) -> Optional[Verdict]:
 
 def value_anchor(ev: FigureEvidence) -> bool:
     """Both outlets write one value that is unlikely to recur by chance in one meeting's reports
-    (features.distinctive_value: "48.7 million", "52.6%", "42,000"), equal, on a common metric."""
-    return any(r == "equal" and F.distinctive_value(x) and F.distinctive_value(y) for x, y, r in ev.agree)
+    (features.distinctive_value: "48.7 million", "52.6%", "42,000"), equal, on a common metric, with two
+    significant digits or more (a round "10,000 billion VND" may fund two programmes of one meeting)."""
+    return any(r == "equal" and F.distinctive_value(x) and F.distinctive_value(y)
+               and F.significant_digits(x) >= 2 and F.significant_digits(y) >= 2 for x, y, r in ev.agree)
 
 
 def compatible(a: Item, b: Item, kinds: bool = True) -> bool:
