@@ -412,3 +412,20 @@ def test_a_round_large_amount_is_no_evidence_of_one_fact():
                 "centres.", figures=[("10,000 billion VND", 1e13, "VND")], date=END25, actors=[MOF]),
     ])
     assert len(rows) == 2
+
+
+def test_a_deadline_most_statements_share_is_no_evidence():
+    # "by the end of 2025" dates three of the notice's statements: sharing it says nothing about which
+    a = [st("a", "According to a report by Ministry of Science and Technology, all tasks according to the plan of "
+                 "Central Steering Committee, in 2025 ministries, sectors and localities will be assigned 562 tasks "
+                 "in 2025", figures=[("562 tasks", 562, "tasks")], date=("in 2025", "2025-01-01", "2025-12-31"),
+            lang="vi", source="Theo báo cáo của Bộ Khoa học và Công nghệ, tính tất cả nhiệm vụ theo kế hoạch của Ban "
+                              "Chỉ đạo Trung ương, năm 2025 các bộ, ngành, địa phương được giao 562 nhiệm vụ"),
+         st("a", "Ministries must put all administrative procedures online by the end of 2025.", date=END25, start=200),
+         st("a", "Localities must digitise civil status records by the end of 2025.", date=END25, start=300)]
+    b = st("b", "To complete goals in 2025, the Prime Minister requested ministries, sectors and localities to "
+                "focus on implement key tasks after:", date=("in 2025", "2025-01-01", "2025-12-31"), lang="vi",
+           source="Để hoàn thành các mục tiêu năm 2025, Thủ tướng yêu cầu các bộ, ngành, địa phương tập trung thực "
+                  "hiện các nhiệm vụ trọng tâm sau:")
+    rows = meeting(a + [b])
+    assert [r.outlets for r in rows if "vietnamnet.vn" in r.outlets] == [["vietnamnet.vn"]]
