@@ -429,3 +429,20 @@ def test_a_deadline_most_statements_share_is_no_evidence():
                   "hiện các nhiệm vụ trọng tâm sau:")
     rows = meeting(a + [b])
     assert [r.outlets for r in rows if "vietnamnet.vn" in r.outlets] == [["vietnamnet.vn"]]
+
+
+def test_a_commitments_date_before_its_meeting_disputes_no_deadline():
+    # said at a February 2026 meeting: "statistics on the digital economy's share of GDP in 2025" names the
+    # year counted, not the deadline (the second quarter of 2026, as the other outlet says)
+    statements = [
+        st("a", "The Ministry of Finance must announce official statistics on the digital economy's share of GDP "
+                "in the second quarter of 2026.", date=("in the second quarter of 2026", "2026-04-01", "2026-06-30"),
+           actors=[MOF]),
+        st("b", "The Ministry of Finance was tasked with announcing official statistics on the digital economy's "
+                "share of GDP in 2025 in the second quarter of this year.", date=("in 2025", "2025-01-01", "2025-12-31"),
+           actors=[MOF]),
+    ]
+    docs = {d: DocInfo(doc_id=d, outlet=OUTLETS[d][0], lang=OUTLETS[d][1]) for d in ("a", "b")}
+    cluster = Cluster(cluster_id="m-feb", doc_ids=["a", "b"], canonical_doc_id="a", label="feb", date="2026-02-10")
+    (row,) = merge_cluster(cluster, docs, statements, EMB)
+    assert row.conflicts == [] and row.date.end == "2026-06-30"
