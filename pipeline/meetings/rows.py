@@ -60,7 +60,7 @@ class Item:
         st = self.st
         self.when = st.date
         key = F.date_key(st.date)
-        if st.kind == "commitment" and key and self.meeting_date and key < self.meeting_date:
+        if st.kind == "commitment" and key and self.meeting_date and key < self.meeting_date[:10]:
             self.when = None
         # the deadline is compared as a date, not as words ("third quarter" vs "fourth quarter" must not
         # make two wordings of one commitment look less alike, nor the same wording more alike)
@@ -241,7 +241,9 @@ def compatible(a: Item, b: Item, kinds: bool = True) -> bool:
     """Could ever be one row: other documents, figures on a common metric when both give figures, a
     common actor when both commitments name one, not both another value and another deadline, and
     the same kind — or, when one outlet's sentence reads as a target and the other's as a result
-    (translations often mislead the kind), a distinctive figure both give and nothing disputed."""
+    (translations often mislead the kind), a distinctive value both give, or one value of a metric that
+    names what it counts for the same deadline, and nothing disputed. ``kinds=False``: the kinds are not
+    compared (a group that already joined one outlet's progress with another's commitment)."""
     if a.st.doc_id == b.st.doc_id:
         return False
     if kinds and a.st.kind != b.st.kind:
