@@ -203,9 +203,14 @@ BODY = ("\n\nDer Premierminister hat am Dienstag in Hanoi gefordert, dass alle M
     ("Tuổi Trẻ Online\n\nThủ tướng chỉ đạo gấp" + BODY, "Thủ tướng chỉ đạo gấp", "tuoitre.vn"),
     ("VnExpress International\n\nLockdown lifted" + BODY, "Lockdown lifted", "e.vnexpress.net"),
     ("Vietnam Kurier\n\nDatenzentrum kommt" + BODY, "Datenzentrum kommt", "Vietnam Kurier"),
+    ("Vietnam Kurier\n\nDaten" + BODY, "Daten", "Vietnam Kurier"),       # a headline of one word
     ("TUỔI TRẺ ONLINE - Tin tức\n\nThủ tướng chỉ đạo gấp" + BODY, "Thủ tướng chỉ đạo gấp", "tuoitre.vn"),
-    # a site it does not know: a short capitalised line above a headline is the site's name, not the title
-    ("Saigon Times Online\n\nData Push Ends" + BODY, "Data Push Ends", None),
+    # a site it does not know: a short capitalised line is no title when a headline that asks stands below it
+    ("Saigon Times Online\n\nWill Vietnam open its data centre by August?" + BODY,
+     "Will Vietnam open its data centre by August?", None),
+    # a short capitalised headline above an author line stays the headline
+    ("Vietnam Data Push\n\nBy Minh Anh" + BODY, "Vietnam Data Push", None),
+    ("The Hanoi Times\n\nVietnam Data Push\n\nBy Minh Anh" + BODY, "Vietnam Data Push", "hanoitimes.vn"),
     # a headline that asks a question reads like a sentence, yet it is the headline
     ("Vietnam Kurier\n\nKann Vietnam seine Digitalziele bis 2030 erreichen und die Verwaltung modernisieren?" + BODY,
      "Kann Vietnam seine Digitalziele bis 2030 erreichen und die Verwaltung modernisieren?", "Vietnam Kurier"),
@@ -215,7 +220,10 @@ BODY = ("\n\nDer Premierminister hat am Dienstag in Hanoi gefordert, dass alle M
 def test_a_site_name_line_is_told_from_the_headline(raw, title, outlet):
     page = clean_text_page(raw)
     assert (page.title, page.outlet) == (title, outlet)
-    assert page.paragraphs[0].startswith("Der Premierminister")
+    assert page.paragraphs[-2].startswith("Der Premierminister")
+    assert title not in page.paragraphs and not any(p.startswith(("Vietnam Kurier", "Tuổi Trẻ", "TUỔI TRẺ",
+                                                                   "VnExpress", "The Hanoi Times"))
+                                                    for p in page.paragraphs)
 
 
 def test_a_site_name_with_a_date_is_a_byline_of_the_source():

@@ -152,10 +152,11 @@ def clean_text_page(raw: str) -> CleanPage:
     # the headline. Header lines above it (a site banner, a section name) are dropped.
     header = next((i for i, ln in enumerate(body) if _is_paragraph(ln)), len(body))
     titles = [i for i in range(menu_at, header) if _title_like(body[i])]
-    if len(titles) > 1 and titles[0] == menu_at and _banner_like(body[titles[0]]):
-        titles = titles[1:]  # "Vietnam Kurier" above the headline: the site's name
-    if not titles and header == menu_at and header < len(body) - 1 and _question_headline(body[header]):
-        titles = [header]  # a headline that asks or exclaims reads like a finished sentence
+    # A headline that asks or exclaims reads like a finished sentence: it is the title when nothing above
+    # it could be one but a site's name ("Vietnam Kurier" above "Kann Vietnam ... erreichen?").
+    if (all(_banner_like(body[i]) for i in titles) and header < len(body) - 1
+            and _question_headline(body[header]) and all(i >= menu_at for i in titles)):
+        titles = [header]
     if titles and len(body) > 1:
         t = max(titles, key=lambda i: (len(body[i].split()), -i))
         page.title = body[t].rstrip()
@@ -183,8 +184,8 @@ def _question_headline(line: str) -> bool:
 
 
 def _banner_like(line: str) -> bool:
-    """A site name the data does not know: a few words, each capitalised (or a number or "&"), no
-    sentence punctuation ("Vietnam Kurier", "Saigon Times Online"; not "Datenzentrum geht in Betrieb")."""
+    """Could be a site's name: a few words, each capitalised (or a number or "&"), no sentence
+    punctuation ("Vietnam Kurier", "Saigon Times Online"; not "Datenzentrum geht in Betrieb")."""
     words = line.split()
     if not words or len(words) > banner_max_words() or re.search(r"[.:;!?,]\s|[!?:;,]$", line):
         return False
