@@ -36,8 +36,8 @@ def _main(debug: bool = typer.Option(False, "--debug", help="Show full traceback
 # ----------------------------------------------------------------------------- extract
 @app.command()
 def extract(
-    corpus: Path = typer.Argument(Path("corpora"), help="Folder (walked recursively) or file of articles: .txt, .html, .jsonl."),
-    out_dir: Path = typer.Option(Path("outputs"), "--out", "-o", help="Folder for the JSONL outputs, schemas and run.json."),
+    corpus: Path = typer.Argument(Path("corpora"), help="Folder (walked recursively) or file of articles: .txt, .html, .jsonl; per-file outlet/URL/date from a folder's sources.toml or a .txt's front matter."),
+    out_dir: Path = typer.Option(Path("outputs"), "--out", "-o", help="Folder for the JSONL outputs, schemas and run.json (inside the corpus is fine: it is not read back)."),
     cache_dir: Path = typer.Option(Path(".cache"), "--cache", help="Cache folder (translations, embeddings, per-document results)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Process everything afresh; read and write no cache."),
     models_dir: Path = typer.Option(Path("models"), "--models", help="Folder holding NMT models (see `commitments models`)."),
