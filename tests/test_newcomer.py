@@ -294,3 +294,26 @@ def test_a_lead_that_starts_with_the_site_name_is_text():
     page = clean_text_page("Đề án 06: làm sạch dữ liệu đất đai\n\n" + lead + BODY)
     assert page.title == "Đề án 06: làm sạch dữ liệu đất đai"
     assert page.paragraphs[0].endswith("hoàn thành làm sạch dữ liệu đất đai trong tháng 10.")
+
+
+from test_diff_html import outputs  # noqa: E402,F401 - the diff tests' hand-made run: two outlets per meeting
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_two_outlet_meetings_at_narrow_widths(outputs, width):  # noqa: F811
+    """At 80 columns the grid fits and keeps every outlet name whole; at 60 the facts are listed one by one
+    (one line per outlet), never a grid cut mid-word."""
+    from pipeline.meetings import load_views
+    from pipeline.report.table import print_index, print_meeting
+
+    views = load_views(outputs)
+    shows = [(lambda c: print_index(views, c), views)] + [(lambda c, v=v: print_meeting(v, c), [v]) for v in views]
+    for show, shown in shows:
+        console = Console(width=width, record=True, color_system=None)
+        show(console)
+        text = console.export_text()
+        assert max(len(line) for line in text.splitlines()) <= width
+        words = {w.strip("│┃,") for w in text.split()}
+        outlets = {c.label for v in shown for c in v.columns}
+        assert outlets and outlets <= words, (width, outlets - words)
+        assert "vtv.vn" in {c.label for v in views for c in v.columns}
