@@ -59,13 +59,13 @@ class Sentence(_Record):
 class Translation(_Record):
     """The document's English, sentence by sentence."""
 
-    engine: str = Field(description="engine used for most sentences: lexicon, marian, ctranslate2 or identity")
-    model: Optional[str] = Field(default=None, description="model name/version of that engine (lexicon-vi@<hash>, "
-                                 "opus-mt-vi-en), null for identity")
+    engine: str = Field(description="the engines that translated its sentences, joined by '+' when more than "
+                        "one: lexicon, marian, ctranslate2, identity")
+    model: Optional[str] = Field(default=None, description="their model names/versions joined by '+' "
+                                 "(lexicon-vi@<hash>, opus-mt-vi-en), null when none")
     sentences: list[Sentence] = Field(default_factory=list, description="every sentence of `text` in order, "
                                       "with its English")
-    warnings: list[str] = Field(default_factory=list, description="document-level translation notes (an engine "
-                                "that failed and the one used instead)")
+    warnings: list[str] = Field(default_factory=list, description="the sentences' fidelity warnings, collected")
 
 
 PublishedFrom = Literal["input", "html-meta", "byline", "url"]
@@ -341,7 +341,7 @@ class MeetingCommitment(_Record):
                                         "deadline, else null")
     as_of: Optional[IsoDate] = Field(default=None, description="ISO date a progress figure stands at: `date.end` "
                                      "when `date.role` is as_of or period, else null")
-    actors: list[Actor] = Field(default_factory=list, description="the bodies its statements name")
+    actors: list[Actor] = Field(default_factory=list, description="the bodies its statements name, each once")
     outlets: list[str] = Field(description="outlets that carried it (copies counted with their original)")
     omitted_by: list[str] = Field(default_factory=list, description="outlets reporting the meeting that did not carry it")
     conflicts: list[Conflict] = Field(default_factory=list, description="facts the outlets give different values for")

@@ -184,3 +184,20 @@ def test_run_json_carries_the_schema_version_and_is_checked(seed_run, tmp_path):
     (out / "run.json").write_text(json.dumps(run_json), encoding="utf-8")
     problems, _ = validate_outputs(out)
     assert problems == ["run.json: statements: 'many' is not of type 'integer'"]
+
+
+def test_output_format_doc_describes_every_field():
+    """docs/output-format.md lists every field of every file (its "Every field" part is generated from the
+    same descriptions as the schemas): a field added to a record without a line there fails here."""
+    doc = (ROOT / "docs" / "output-format.md").read_text(encoding="utf-8")
+    reference = doc.split("\n## Every field\n", 1)[1]
+    sections = dict(part.split("\n", 1) for part in reference.split("\n### ")[1:])
+    for fname, schema in _schemas().items():
+        own = sections[fname]
+        assert all(f"| `{p}` |" in own for p in schema["properties"]), fname
+        for name, obj in schema.get("$defs", {}).items():
+            assert f"**{name}**" in reference, name
+            assert all(f"| `{p}` |" in reference for p in obj["properties"]), name
+    for example in ("documents.jsonl", "commitments.jsonl", "clusters.jsonl", "meetings.jsonl", "tracking.jsonl",
+                    "run.json"):
+        assert f"\n## {example}\n\n" in doc  # one annotated example record each
