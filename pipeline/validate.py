@@ -3,7 +3,8 @@
 Each problem is one line, ``file:line: path: message``, so it can be grepped or opened in an editor.
 The schema is the published one (``pipeline.io.schema_of``): every field present, ``format: date`` checked
 on ISO dates, ``lang`` among the processed languages, and the contract's ``schema_version``; a file written
-under another schema version is reported once, on its first record, instead of on every field of every line.
+under another schema version (its first record says so) is reported once, instead of on every field of every
+line; a later record with another version is checked like any other.
 ``run.json`` is checked against its own schema.
 Besides the per-record schema, a few cross-file rules every consumer relies on are checked:
 doc_ids are unique, a rejected document says why, no date span ends before it starts, every
@@ -90,7 +91,7 @@ def validate_outputs(out_dir: str | Path) -> tuple[list[str], dict[str, int]]:
                     continue
                 if other_version:
                     errors = []
-                elif (msg := _other_version(fname, lineno, rec)) is not None:
+                elif n == 1 and (msg := _other_version(fname, lineno, rec)) is not None:  # a file of another version
                     problems.append(msg)
                     other_version, errors = True, []
                 else:

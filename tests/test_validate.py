@@ -201,3 +201,15 @@ def test_output_format_doc_describes_every_field():
     for example in ("documents.jsonl", "commitments.jsonl", "clusters.jsonl", "meetings.jsonl", "tracking.jsonl",
                     "run.json"):
         assert f"\n## {example}\n\n" in doc  # one annotated example record each
+
+
+def test_a_single_record_without_the_version_is_checked_like_any_other(tmp_path):
+    from pipeline.records import Document
+
+    docs = [Document(doc_id=d, path=f"{d}.txt", status="ok", lang="en", text="x").model_dump(mode="json")
+            for d in ("a", "b")]
+    del docs[1]["schema_version"]
+    (tmp_path / "documents.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    problems, counts = validate_outputs(tmp_path)
+    assert problems == ["documents.jsonl:2: (record): 'schema_version' is a required property"]
+    assert counts == {"documents.jsonl": 2}
