@@ -8,12 +8,12 @@ import hashlib
 
 from pipeline.meetings import DocInfo, Embedder, merge_cluster, track
 from pipeline.meetings import tracking as T
-from pipeline.records import Cluster, DateSpan, Figure, Statement
+from pipeline.records import Actor, Cluster, DateSpan, Figure, Statement
 
 EMB = Embedder()
 
 
-def st(doc, text, kind="commitment", figures=(), date=None, start=0):
+def st(doc, text, kind="commitment", figures=(), date=None, start=0, actors=()):
     figs = []
     for t, v, u in figures:
         i = text.index(t)
@@ -21,7 +21,8 @@ def st(doc, text, kind="commitment", figures=(), date=None, start=0):
     sid = "s-" + hashlib.sha1(f"{doc}|{text}".encode()).hexdigest()[:10]
     return Statement(id=sid, doc_id=doc, kind=kind, text=text, source_text=text, lang="en", figures=figs,
                      date=DateSpan(text=date[0], start=date[1], end=date[2]) if date else None,
-                     source_start=start, source_end=start + len(text))
+                     source_start=start, source_end=start + len(text),
+                     actors=[Actor(name=a, text=a) for a in actors])
 
 
 def meeting(cid, date, doc, statements):
@@ -150,3 +151,37 @@ def test_a_task_link_needs_words_that_say_which_task():
     ])
     links = track([earlier, later], EMB)
     assert [(lk.from_text[:14], lk.to_text[:14]) for lk in links] == [("The State Bank", "The State Bank")]
+
+
+# ----------------------------------------------------------------------------- realistic dev classes (w17b)
+def test_a_places_own_figure_is_no_progress_on_the_countrys_target():
+    """Hanoi's rate of dossiers online is Hanoi's, not the country's: the city's report follows up no
+    national target; the country's rate does."""
+    earlier = first_meeting()
+    hanoi = ("The Chairman of the Hanoi People's Committee said the city processed 88.4% of administrative "
+             "dossiers fully online in 2025.")
+    national = "In 2025, 76.8% of administrative dossiers were processed fully online nationwide."
+    later = meeting("m-2", "2026-02-10", "b", [
+        st("b", hanoi, kind="progress", figures=[("88.4%", 88.4, "%")], actors=["Hanoi"]),
+        st("b", national, kind="progress", figures=[("76.8%", 76.8, "%")], start=300),
+    ])
+    links = track([earlier, later], EMB)
+    assert {(lk.from_text, lk.to_text, lk.from_value, lk.to_value) for lk in links} == {
+        (national, ONLINE_80, 76.8, 80)}
+
+
+def test_a_commitment_long_past_its_deadline_is_not_restated_by_a_new_one():
+    """Integrating e-health books by June 30, 2025, then, at a meeting eight months past that deadline,
+    every citizen holding one by September 30, 2026: the programme's next task, not the old one's
+    deadline moved. Moved three weeks after it fell due, it is."""
+    old = "The Ministry of Health must integrate electronic health books into the VNeID application by June 30."
+    new = ("The Ministry of Health must ensure that every citizen has an electronic health book on the VNeID "
+           "application by September 30, 2026.")
+    earlier = meeting("m-1", "2025-05-27", "a", [st("a", old, date=("by June 30", None, "2025-06-30"))])
+    for mdate, expect in (("2026-02-10", 0), ("2025-07-24", 1)):
+        later = meeting("m-2", mdate, "b", [st("b", new, date=("by September 30, 2026", None, "2026-09-30"))])
+        links = track([earlier, later], EMB)
+        assert len(links) == expect, mdate
+        if links:
+            assert (links[0].relation, links[0].to_deadline, links[0].from_deadline) == (
+                "deadline_moved", "2025-06-30", "2026-09-30")

@@ -56,6 +56,8 @@ def words() -> dict:
         "scale_stems": frozenset(stem(w) for w in data["scale_words"]) |
         frozenset(stem(w) for ws in data["qualifiers"].values() for q in ws for w in q.split()),
         "weak_stems": frozenset(stem(w) for w in list(data["weak_words"]) + sorted(body_words)),
+        # provinces and centrally-run cities (gazetteer types): their own figures and tasks, not the country's
+        "places": frozenset(b["name"] for b in bodies if b.get("type") in ("province", "city")),
         "vague_date": re.compile(r"\b(?:" + "|".join(re.escape(w) for w in data["vague_date_words"]) + r")\b",
                                  re.IGNORECASE),
     }

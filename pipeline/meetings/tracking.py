@@ -117,6 +117,33 @@ def _looks_back(row: MeetingCommitment, mdate: Optional[str]) -> bool:
     return bool(dates and mdate and all(d < mdate[:10] for d in dates))
 
 
+def _places(row: MeetingCommitment) -> Optional[frozenset[str]]:
+    """The provinces and cities that are the row's only actors, or None when a body of the state
+    (a ministry, the Government Office) is among them or no actor is named."""
+    names = {a.name for a in row.actors}
+    places = F.words()["places"]
+    return frozenset(names) if names and names <= places else None
+
+
+def _other_places(a: MeetingCommitment, b: MeetingCommitment) -> bool:
+    """One row is a province's or city's own (every actor a place) and the other names none of those
+    places: Hanoi's 88.4% of dossiers online is no progress on the country's 80% target."""
+    for x, y in ((a, b), (b, a)):
+        own = _places(x)
+        if own is not None and not own & {act.name for act in y.actors}:
+            return True
+    return False
+
+
+def _stale(e: MeetingCommitment, mdate: Optional[str]) -> bool:
+    """The earlier commitment's deadline ended more than TRACK_STALE_DAYS before the later meeting: a
+    commitment made then is a new task of the programme (the next step after "integrate e-health books
+    into VNeID by June 30" is "every citizen has one by September 30" a year later), not this one
+    restated or moved; what became of the old one is reported as progress."""
+    d = _deadline(e)
+    return bool(d and mdate and _days(d, mdate) > config.TRACK_STALE_DAYS)
+
+
 def _committee(cluster: Cluster) -> Optional[str]:
     return getattr(cluster, "committee", None) or None
 
@@ -207,7 +234,7 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
         best = None
         for kk in recent[row.id]:
             for e in sorted((e for k2, e in cands.values() if k2 == kk), key=lambda e: e.id):
-                got = follow_up(emb, e, row, metrics, row_stems, cores, text_stems, rarity)
+                got = follow_up(emb, e, row, metrics, row_stems, cores, text_stems, rarity, mdate)
                 if got and (best is None or (got["confidence"], e.id) > (best[0]["confidence"], best[1].id)):
                     best = (got, e, dated[kk][0], dated[kk][1])
             if best:
@@ -228,8 +255,11 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
 
 
 def follow_up(emb: Embedder, e: MeetingCommitment, row: MeetingCommitment, metrics, row_stems, cores, text_stems,
-              rarity=None) -> Optional[dict]:
-    """How ``row`` (later) follows up commitment ``e`` (earlier), or None when it does not."""
+              rarity=None, mdate: Optional[str] = None) -> Optional[dict]:
+    """How ``row`` (later, of the meeting on ``mdate``) follows up commitment ``e`` (earlier), or None
+    when it does not."""
+    if _other_places(e, row) or (row.kind == "commitment" and _stale(e, mdate)):
+        return None
     # the body a commitment assigns is part of the task; a progress row's body is often only who
     # reported it ("the Government Office said 76.8% ...")
     if row.kind == "commitment" and e.actors and row.actors and not (
