@@ -13,7 +13,10 @@ clusters name theirs. It needs the same target:
   ``TRACK_TASK_RARITY`` (a committee whose every task touches "the population database" does not
   link two of them by those words);
 
-and a confidence of at least ``TRACK_MIN_CONFIDENCE``. Rows whose every figure counts a meeting's own plan
+and a confidence of at least ``TRACK_MIN_CONFIDENCE``. A row whose every actor is a province or city
+links only with rows naming that place (its figures and tasks are its own, not the country's), and a
+later commitment links only to an earlier one whose deadline ended at most ``TRACK_STALE_DAYS`` before
+the later meeting (later than that, a like-worded commitment is the programme's next task). Rows whose every figure counts a meeting's own plan
 ("41 tasks behind schedule") and "commitments" whose every date precedes their meeting (a past figure)
 take part in no link. The relation: *progress* (the later row is a
 progress figure), *revised* (a commitment with another value for the metric), *deadline_moved* (the
