@@ -185,3 +185,20 @@ def test_a_commitment_long_past_its_deadline_is_not_restated_by_a_new_one():
         if links:
             assert (links[0].relation, links[0].to_deadline, links[0].from_deadline) == (
                 "deadline_moved", "2025-06-30", "2026-09-30")
+
+
+def test_a_figure_from_before_the_commitment_is_a_baseline_not_progress():
+    """A later meeting's "18.3% of GDP in 2024" reports the year before a January 2025 meeting set the
+    20% target: a baseline. The first quarter of 2025 is after it: progress."""
+    target = "The digital economy must reach 20% of GDP in 2025."
+    earlier = meeting("m-1", "2025-01-10", "a", [
+        st("a", target, figures=[("20%", 20, "%")], date=("in 2025", "2025-01-01", "2025-12-31"))])
+    for text, value, date, expect in (
+            ("The digital economy was estimated at 18.3% of GDP in 2024.", 18.3, ("in 2024", "2024-01-01", "2024-12-31"), 0),
+            ("The digital economy reached 18.9% of GDP in the first quarter of 2025.", 18.9,
+             ("in the first quarter of 2025", "2025-01-01", "2025-03-31"), 1)):
+        later = meeting("m-2", "2025-04-20", "b", [
+            st("b", text, kind="progress", figures=[(f"{value}%", value, "%")], date=date)])
+        links = track([earlier, later], EMB)
+        assert [(lk.relation, lk.from_value, lk.to_value) for lk in links] == (
+            [("progress", value, 20)] if expect else []), text

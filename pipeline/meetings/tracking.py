@@ -16,7 +16,9 @@ clusters name theirs. It needs the same target:
 and a confidence of at least ``TRACK_MIN_CONFIDENCE``. A row whose every actor is a province or city
 links only with rows naming that place (its figures and tasks are its own, not the country's), and a
 later commitment links only to an earlier one whose deadline ended at most ``TRACK_STALE_DAYS`` before
-the later meeting (later than that, a like-worded commitment is the programme's next task). Rows whose every figure counts a meeting's own plan
+the later meeting (later than that, a like-worded commitment is the programme's next task); a later row
+whose every date ends before the earlier meeting reports the time before the commitment (a baseline) and
+follows up nothing there. Rows whose every figure counts a meeting's own plan
 ("41 tasks behind schedule") and "commitments" whose every date precedes their meeting (a past figure)
 take part in no link. The relation: *progress* (the later row is a
 progress figure), *revised* (a commitment with another value for the metric), *deadline_moved* (the
@@ -236,6 +238,11 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
         cluster, mdate, _ = dated[k]
         best = None
         for kk in recent[row.id]:
+            if _looks_back(row, dated[kk][1]):
+                # every date the later row gives ends before the earlier meeting: it reports a time before
+                # the commitment was made ("the digital economy was 18.3% of GDP in 2024" against the 20%
+                # target a January 2025 meeting set), a baseline, not a follow-up
+                continue
             for e in sorted((e for k2, e in cands.values() if k2 == kk), key=lambda e: e.id):
                 got = follow_up(emb, e, row, metrics, row_stems, cores, text_stems, rarity, mdate)
                 if got and (best is None or (got["confidence"], e.id) > (best[0]["confidence"], best[1].id)):
