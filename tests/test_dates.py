@@ -39,7 +39,7 @@ CASES = [
     ("must be done by March", "2025-11-20", [("by March", None, "2026-03-31", "deadline")]),
     ("by the first quarter", PUB, [("by the first quarter", None, "2026-03-31", "deadline")]),
     # a deadline-like date just before publication is a status date: no roll-over
-    ("by mid-September credit rose 11.08%", PUB, [("by mid-September", None, "2025-09-20", "deadline")]),
+    ("by mid-September credit rose 11.08%", PUB, [("by mid-September", None, "2025-09-15", "deadline")]),  # mid-month as a day: the 15th
     ("by the end of the third quarter", PUB, [("by the end of the third quarter", None, "2025-09-30", "deadline")]),
     ("by the end of this year", PUB, [("by the end of this year", None, "2025-12-31", "deadline")]),
     ("by the end of the year", PUB, [("by the end of the year", None, "2025-12-31", "deadline")]),

@@ -456,6 +456,9 @@ def role_of(span) -> str:
         if "xcomp" in kids or "ccomp" not in kids:
             return "assignee"
         return "other"
+    if dep in ("dobj", "dative", "obj") and head.lemma_.lower() in _words("actors", "telling_verbs") and \
+            any(ch.dep_ == "xcomp" and ch.pos_ == "VERB" for ch in head.children):
+        return "assignee"   # "told the Ministry of Science and Technology to finalise the plan"
     if "according to" in left:
         return "reporter"
     return "other"

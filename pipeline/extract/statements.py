@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Optional
 
@@ -113,7 +113,19 @@ def _has_aux(tok, lemmas: tuple[str, ...], deps=("aux", "auxpass")) -> bool:
     return any(ch.dep_ in deps and ch.lemma_.lower() in lemmas for ch in tok.children)
 
 
+@lru_cache(maxsize=None)
+def _intro_re() -> re.Pattern:
+    alts = "|".join(re.escape(w) for w in sorted(_lw("non_statement", "intro_participles"), key=len, reverse=True))
+    return re.compile(rf"^\W*(?:{alts})\b[^,;]{{0,240}},\s*", re.I)
+
+
 def is_veto(text: str) -> bool:
+    """A non-statement sentence. An opening participle phrase that sets the scene ("Chairing the
+    first meeting in 2026 of the Steering Committee, the PM said the rate ... reached nearly 77 per
+    cent") is left out: the clause after it decides."""
+    intro = _intro_re().match(text)
+    if intro:
+        text = text[intro.end():]
     return bool(_veto_re().search(text))
 
 
@@ -276,24 +288,53 @@ def usable_dates(text: str, published: Optional[str]) -> list[DateMention]:
             continue
         if _comparison_base(before, m.text):
             continue  # "compared to 2024", "the same period last year": a comparison base
+        if re.match(r"['’]s\b", text[m.end:m.end + 3]):
+            continue  # "last year's target", "2025's plan": a date naming a thing, not when
         out.append(m)
     return out
 
 
 _PREF = {
     COMMITMENT: ("deadline", "from", "period", None, "as_of"),
-    # the start of a running count ("from the beginning of 2025 so far", "in operation since
-    # August") is not the date a progress figure holds at, so a progress record never takes it
-    PROGRESS: ("as_of", "period", "deadline", None),
+    # the start of a state that still holds ("in operation since August 18", "Since June 1, ... has
+    # been applied at 42 banks") dates a progress record only when nothing else does
+    PROGRESS: ("as_of", "period", "deadline", "from", None),
 }
 
 
-def choose_date(kind: str, dates: list[DateMention], text: str = "") -> Optional[DateMention]:
+def choose_date(kind: str, dates: list[DateMention], text: str = "",
+                published: Optional[str] = None) -> Optional[DateMention]:
+    """The record's date among the clause's usable dates, by the kind's role preference. A plan's
+    date still to come wins over a period already past at publication ("aims to reach 85% this year
+    after reaching 76.8% in 2025"), and a scope ("the scheme for 2025-2030", "tasks assigned for
+    2025") only dates a record that names no other date. A result cannot hold at a date after
+    publication: a year-less "by December 31" or "by the end of the year" in a February report of
+    results is last December."""
+    scope = _lws("dates", "scope_cues")
+    cands = [m for m in dates if not (kind == PROGRESS and m.role == "period" and _cumulative(text, m))]
+    if kind == COMMITMENT and published:
+        live = [m for m in cands if (m.end_date or "9999") >= published[:4] or m.role == "deadline"]
+        cands = live or cands
+    own = [m for m in cands if _cue_word(m) not in scope]
+    cands = own or cands
+    counting = _lw("dates", "count_start_words")
+    if kind == PROGRESS and published:
+        # a result is reported for a period that has ended rather than one still running: "Chairing
+        # the first meeting in 2026 ..., the PM said the rate reached 77 per cent in 2025"
+        cands = sorted(cands, key=lambda m: (m.end_date or "") > published)
     for role in _PREF[kind]:
-        for m in dates:
-            if m.role == role and not (kind == PROGRESS and role == "period" and _cumulative(text, m)):
+        for m in cands:
+            if kind == PROGRESS and role == "from" and any(w in m.text.lower() for w in counting):
+                continue   # "Since the beginning of 2025, ... so far": where a count starts
+            if m.role == role:
+                if kind == PROGRESS and published and m.past_end and (m.end_date or "") > published:
+                    m = replace(m, start_date=m.past_start, end_date=m.past_end)
                 return m
     return None
+
+
+def _cue_word(m: DateMention) -> str:
+    return m.text.split()[0].lower() if m.text.split() else ""
 
 
 def _cumulative(text: str, m: DateMention) -> bool:
@@ -309,25 +350,60 @@ def _ytd_re() -> re.Pattern:
 
 
 def split_points(text: str, dates: list[DateMention]) -> list[int]:
-    """Cut positions so that each piece holds one of several different deadlines."""
-    ends = {m.end_date for m in dates if m.end_date}
-    if len(ends) < SPLIT_MIN_DISTINCT_DATES:
-        return []
-    ds = sorted(dates, key=lambda m: m.start)
+    """Cut positions so that each piece holds one of several different deadlines ("complete A by
+    June 30, 2026, and told B to finalise C by mid-March"), cut at the clause boundary between
+    them (a semicolon, else ", and", else "and", else a comma). Other dates do not cut a sentence:
+    "earmarked 3% ... this year but only 18.4% had been disbursed by the end of June" is one
+    statement. A list of tasks separated by semicolons whose last item carries its own deadline
+    ("requested the Ministry to review ...; promote ...; complete tools ..., to be completed in
+    September") gives that item a record of its own."""
+    dl = sorted((m for m in dates if m.role == "deadline" and m.end_date), key=lambda m: m.start)
     cuts = []
-    for prev, nxt in zip(ds, ds[1:]):
-        if prev.end_date == nxt.end_date:
-            continue
-        gap = text[prev.end:nxt.start]
-        cut = None
-        for pat in (r";", r",", r"\band\b"):
-            hits = [m.start() for m in re.finditer(pat, gap)]
-            if hits:
-                cut = prev.end + hits[-1]
-                break
+    if len({m.end_date for m in dl}) >= SPLIT_MIN_DISTINCT_DATES:
+        for prev, nxt in zip(dl, dl[1:]):
+            if prev.end_date == nxt.end_date:
+                continue
+            gap = text[prev.end:nxt.start]
+            cut = None
+            for pat in (r";", r",\s+and\b", r"\band\b", r","):
+                hits = [m.start() for m in re.finditer(pat, gap)]
+                if hits:
+                    cut = prev.end + hits[-1]
+                    break
+            if cut is not None:
+                cuts.append(cut)
+    else:
+        cut = task_list_cut(text, dates)
         if cut is not None:
             cuts.append(cut)
     return cuts
+
+
+def task_list_cut(text: str, dates: list[DateMention]) -> Optional[int]:
+    """The semicolon before the last item of a task list when only that item carries a deadline."""
+    dl = [m for m in dates if m.role == "deadline" and m.end_date]
+    if len(dl) != 1 or text.count(";") < 2:
+        return None
+    last = text.rfind(";", 0, dl[0].start)
+    if last > 0 and not any(m.start < last for m in dates) and not _inside(last, quote_ranges(text)):
+        return last
+    return None
+
+
+@lru_cache(maxsize=None)
+def _tail_re() -> re.Pattern:
+    alts = "|".join(re.escape(w) for w in sorted(_lw("progress", "baseline_cues"), key=len, reverse=True))
+    return re.compile(rf",?\s+(?:{alts})\b", re.I)
+
+
+def progress_tail(text: str, a: int, b: int) -> Optional[int]:
+    """Where a plan's clause ``[a, b)`` hands over to the result it starts from ("aims to have 85% ...
+    this year *after reaching 76.8% in 2025*", "extend 5G coverage to 90% ... *up from about 62% at
+    present*"): the cut, when both sides hold a figure; else None."""
+    for m in _tail_re().finditer(text, a, b):
+        if find_figures(text[m.end():b]) and find_figures(text[a:m.start()]):
+            return m.start()
+    return None
 
 
 def _pieces(text: str, cuts: list[int]) -> list[tuple[int, int]]:
@@ -484,6 +560,10 @@ class _Draft:
     extra: dict = field(default_factory=dict)
     read_from: str = "english"
     warnings: list[str] = field(default_factory=list)
+    # where the record's own clause sits in the English sentence, when a sentence states a plan and
+    # a result apart ("aims to reach 85% this year | after reaching 76.8% in 2025"): an English
+    # record then quotes its clause, not the whole sentence
+    span: Optional[tuple[int, int]] = None
 
 
 def _tokens(s: str) -> set[str]:
@@ -530,10 +610,22 @@ def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: i
     whole_kind = classify(sdoc, 0, len(text), dates, published)
     out: list[_Draft] = []
     pieces = _pieces(text, split_points(text, dates)) or [(0, len(text))]
+    forced: dict[int, str] = {}   # piece index -> kind: a result stated inside a plan's sentence
+    if whole_kind == COMMITMENT:
+        for j in range(len(pieces) - 1, -1, -1):
+            a, b = pieces[j]
+            cut = progress_tail(text, a, b)
+            if cut is not None:
+                tail = _pieces(text[:b], [cut])[-1]
+                pieces[j:j + 1] = [(a, cut), tail]
+                forced[j + 1] = PROGRESS
+    # a result inside a plan's sentence, or a dated last item of a task list, is a statement of its own
+    # and quotes its own clause
+    own_clause = bool(forced) or task_list_cut(text, dates) is not None
     for idx, (a, b) in enumerate(pieces):
         ptext = text[a:b]
         pdates = [m for m in dates if a <= m.start < b]
-        kind = classify(sdoc, a, b, pdates, published) if len(pieces) > 1 else whole_kind
+        kind = forced.get(idx) or (classify(sdoc, a, b, pdates, published) if len(pieces) > 1 else whole_kind)
         if kind is None:
             kind = whole_kind
         if kind is None:
@@ -542,9 +634,14 @@ def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: i
         figs = find_figures(ptext, warns)
         warns += date_warnings(ptext) + range_warnings(ptext, published)
         anchors = anchor_figures(ptext, figs)
+        if announces:
+            # "pointed out three specific tasks to focus on.": the count of a list announced for the
+            # next sentence measures nothing
+            lm = _list_re().search(_mask(text, quote_ranges(text)), a, b)
+            anchors = [f for f in anchors if lm is None or not (lm.start() <= a + (f.start or 0) < lm.end())]
         own = responsible([m for m in mentions if a <= m.start < b])
         actors = own or sent_actors
-        date = choose_date(kind, pdates, text)
+        date = choose_date(kind, pdates, text, published)
         as_of = next((m for m in pdates if m.role == "as_of"), None)
         if kind == COMMITMENT:
             strong_actor = any(m.type not in weak for m in actors)
@@ -556,7 +653,7 @@ def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: i
         if not keep:
             continue
         out.append(_Draft(k, idx, kind, ptext, figs, date, actors, action_phrase(sdoc, a, b), as_of,
-                          warnings=warns))
+                          warnings=warns, span=(a, b) if own_clause else None))
     return out, announces and not out
 
 
@@ -610,6 +707,10 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
         if key in seen:
             continue
         seen.add(key)
+        src, s0, s1 = sent.source, sent.start, sent.end
+        if d.span is not None and sent.english == sent.source and (doc.lang or "en") == "en":
+            a, b = d.span
+            src, s0, s1 = sent.source[a:b], sent.start + a, sent.start + b
         out.append(source.attach_spans(Statement(
             id=statement_id(doc.doc_id, sent.start, sent.end, d.clause),
             doc_id=doc.doc_id,
@@ -617,13 +718,13 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
             kind=d.kind,
             action=d.action,
             text=d.text,
-            source_text=sent.source,
+            source_text=src,
             lang=doc.lang or "en",
             actors=[m.actor() for m in d.actors],
             figures=d.figures,
             date=to_datespan(d.date) if d.date is not None else None,
-            start=sent.start,
-            end=sent.end,
+            start=s0,
+            end=s1,
             engine=sent.engine,
             translation_warnings=list(sent.warnings),
             caption=sent.caption,
