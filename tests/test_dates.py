@@ -254,3 +254,35 @@ def test_impossible_dates_get_no_date_and_a_warning(text, bad):
 def test_district_q5_is_not_an_impossible_quarter():
     from pipeline.extract.dates import date_warnings
     assert date_warnings("a clinic in Q5 and residential quarter 5") == []
+
+
+# --- issue 15, round 2: English date classes of real prose (values worked out by hand)
+def test_day_and_month_with_a_relative_year():
+    assert _m("in operation since August 18 last year", "2026-02-11") == [
+        ("since August 18 last year", "2025-08-18", "2025-08-18", "from")]
+    assert _m("on 5 March next year") == [("on 5 March next year", "2026-03-05", "2026-03-05", "point")]
+
+
+def test_mid_month_is_the_fifteenth_where_the_role_needs_a_day():
+    assert _m("finalise the plan by mid-March", "2026-02-27") == [("by mid-March", None, "2026-03-15", "deadline")]
+    # a period keeps the middle third of the month
+    assert _m("in mid-September") == [("in mid-September", "2025-09-11", "2025-09-20", "period")]
+
+
+def test_since_looks_back_from_publication():
+    # "since mid-November" in an April article: last November, not the coming one
+    assert _m("Since mid-November, certificates can be requested", "2026-04-10") == [
+        ("Since mid-November", "2025-11-15", "2025-11-15", "from")]
+    assert _m("since June 1, payments", "2026-06-16") == [("since June 1", "2026-06-01", "2026-06-01", "from")]
+
+
+def test_a_year_less_deadline_keeps_its_past_reading():
+    # "by December 31" in a February article rolls to the coming December as a deadline, but a
+    # result reported "by December 31" is last December's: both readings are kept
+    [m] = find_dates("by December 31, 612 of the 745 tasks had been completed", "2026-02-11")
+    assert (m.end_date, m.past_end) == ("2026-12-31", "2025-12-31")
+    [m] = find_dates("5G covered 91% of the population by the end of the year", "2026-02-27")
+    assert (m.end_date, m.past_end) == ("2026-12-31", "2025-12-31")
+    # a year given is never re-read
+    [m] = find_dates("by the end of this year", "2026-02-27")
+    assert (m.end_date, m.past_end) == ("2026-12-31", None)

@@ -96,6 +96,7 @@ _BARE: set[str] = {w.lower() for w in _D["bare_cues"]["words"]}
 _DM_CUES: set[str] = {" ".join(w.lower().split()) for w in _D["dm_cues"]["words"]}
 _NOW = [w.lower() for w in _D["now"]["words"]]
 _NOW_RANGE = [w.lower() for w in _D["now"]["range_words"]]
+_PAST_CUES: set[str] = {" ".join(w.lower().split()) for w in _D["past_cues"]["words"]}
 _FROM_W = {w.lower() for w in _D["ranges"]["from_words"]}
 _BETWEEN_W = {w.lower() for w in _D["ranges"]["between_words"]}
 _TO_W = [w.lower() for w in _D["ranges"]["to_words"]]
@@ -486,6 +487,8 @@ def _find_dates_uncached(text: str, published: Optional[str]) -> list[DateMentio
         p = _period(c, pub)
         if p and role == "deadline" and pub and p[2] and _past(p[1], pub):
             p = _period(c, pub, shift=1)  # "by March" written in November: next March
+        elif p and cue in _PAST_CUES and pub and p[2] and p[0] > pub:
+            p = _period(c, pub, shift=-1)  # "since mid-November" written in April: last November
         s, e = _by_role(p, role, cue)
         m = _mention(text, mstart, c.end, s, e, role)
         if pub is not None and e is not None and e > pub.isoformat() and (p[2] or c.soft_year) \

@@ -16,8 +16,11 @@ Rules, all on the English side of a sentence (language knowledge in ``data/en/st
 3. Anchor (precision): a commitment needs a measured figure, a usable date, an announced task
    list ("three important tasks"), or a named executing body as responsible; a progress statement
    needs a measured figure. Generic exhortations without any of these are skipped.
-4. Atomic records: a sentence naming two or more different deadlines is cut at the last clause
-   boundary between consecutive dates; each piece keeps its own figures and date.
+4. Atomic records: a sentence naming two or more different dates with a cue word ("by", "in",
+   "as of"; not an unmarked "this year", not a scope "for 2025") is cut at the last clause boundary
+   between consecutive dates; each piece keeps its own figures and date. The dated last item of a
+   ';' task list, and a result stated inside a plan ("... after reaching 76.8% in 2025"), are
+   records of their own that quote their own clause (English).
 5. Date: commitment -> deadline > from > period > undetermined; progress -> as-of > period >
    deadline; issue dates ("dated January 9") and event days ("On the afternoon of September 24")
    are never used. A progress sentence without a date may inherit the as-of date of the sentence
@@ -350,14 +353,17 @@ def _ytd_re() -> re.Pattern:
 
 
 def split_points(text: str, dates: list[DateMention]) -> list[int]:
-    """Cut positions so that each piece holds one of several different deadlines ("complete A by
-    June 30, 2026, and told B to finalise C by mid-March"), cut at the clause boundary between
-    them (a semicolon, else ", and", else "and", else a comma). Other dates do not cut a sentence:
-    "earmarked 3% ... this year but only 18.4% had been disbursed by the end of June" is one
-    statement. A list of tasks separated by semicolons whose last item carries its own deadline
-    ("requested the Ministry to review ...; promote ...; complete tools ..., to be completed in
-    September") gives that item a record of its own."""
-    dl = sorted((m for m in dates if m.role == "deadline" and m.end_date), key=lambda m: m.start)
+    """Cut positions so that each piece holds one of several different dates ("complete A by June 30,
+    2026, and told B to finalise C by mid-March"), cut at the clause boundary between them (a
+    semicolon, else ", and", else "and", else a comma). Only dates with a cue word cut: an unmarked
+    "this year" frames the sentence ("earmarked 3% ... this year but only 18.4% had been disbursed by
+    the end of June" is one statement), and a scope names a thing ("the tasks assigned for 2025").
+    A list of tasks separated by semicolons whose last item carries its own deadline ("requested
+    the Ministry to review ...; promote ...; complete tools ..., to be completed in September")
+    gives that item a record of its own."""
+    scope = _lws("dates", "scope_cues")
+    dl = sorted((m for m in dates if m.role is not None and m.end_date and _cue_word(m) not in scope),
+                key=lambda m: m.start)
     cuts = []
     if len({m.end_date for m in dl}) >= SPLIT_MIN_DISTINCT_DATES:
         for prev, nxt in zip(dl, dl[1:]):
