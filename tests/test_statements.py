@@ -529,3 +529,13 @@ def test_given_until_a_date_is_a_deadline_for_the_bodies_given_it():
                "to complete the national database on officials.", published="2026-06-16")
     assert (st.kind, end(st), names(st)) == ("commitment", "2026-09-30",
                                              ["Ministry of Home Affairs", "Ministry of Public Security"])
+
+
+def test_the_ministry_names_the_ministry_named_just_before():
+    text = ("The Ministry of Home Affairs was asked to submit a reform plan to the PM by the end of April. "
+            "The ministry will also publish the 2025 PAR Index in April.")
+    a, b = run(text, published="2026-03-06")
+    assert names(b) == ["Ministry of Home Affairs"] and end(b) == "2026-04-30"
+    # with no ministry named before, "the ministry" is nobody
+    [st] = run("The ministry will publish the 2025 PAR Index in April.", published="2026-03-06")
+    assert st.actors == []

@@ -340,6 +340,7 @@ _WORDNUM = re.compile(
     re.IGNORECASE,
 )
 _WORDNUM_TRIGGER = re.compile(r"\b(?:" + "|".join(sorted({*_WN_UNITS, *_WN_TEENS, *_WN_TENS})) + r")\b", re.IGNORECASE)
+_WN_ONE_AFTER = {_norm(w) for w in _WN["one_after"]}
 _WN_VERB = re.compile(rf"[ \t]+{_alt(_WN['verbs_after'])}", re.IGNORECASE)
 _WN_NOT = re.compile(rf"[ \t]+{_alt(_WN['not_after'])}", re.IGNORECASE)
 _WN_RATIO = re.compile(r"(?:\d|" + _WORDNUM_TRIGGER.pattern + r")[ \t]+(?:in|out[ \t]+of)[ \t]+$", re.IGNORECASE)
@@ -369,8 +370,8 @@ def _with_word_counts(text: str, figs: list, excl: list[tuple[int, int]]) -> lis
             continue
         value = Decimal(_word_value(m.group("w")))
         q = _QUAL.search(text, max(0, s - FIGURE_QUALIFIER_WINDOW), s)
-        if value == 1 and not q:
-            continue   # "one of the", "use one law": not a count
+        if value == 1 and not (q and _norm(q.group("q")) in _WN_ONE_AFTER):
+            continue   # "one of the", "use one law", "nearly one half": not a count
         unit, end = _unit_phrase(text, e, value)
         if unit is None:
             of = _WN_OF.match(text, e)

@@ -36,8 +36,8 @@ from typing import Optional
 
 from pipeline.config import (ACTION_MAX_TOKENS, CAPTION_DUP_COVERAGE, INHERIT_AS_OF_DATE, INHERIT_REPORTER,
                              SPLIT_MIN_DISTINCT_DATES)
-from pipeline.extract.actors import (Body, Mention, cues, find_mentions, places_in_text, places_named,
-                                     responsible)
+from pipeline.extract.actors import (Body, Mention, bodies_by_name, cues, find_mentions, places_in_text,
+                                     places_named, responsible)
 from pipeline.extract.dates import DateMention, date_warnings, find_dates, range_warnings, to_datespan
 from pipeline.extract.figures import find_figures
 from pipeline.extract import source
@@ -48,6 +48,9 @@ COMMITMENT, PROGRESS = "commitment", "progress"
 _TOK = re.compile(r"\w+", re.UNICODE)
 _CURLY_QUOTES = re.compile(r"[“„«][^”“„«»]*[”»]")
 
+
+# "the ministry" names the ministry named within this many sentences before it
+MINISTRY_ANAPHOR_SENTENCES = 3
 
 # ------------------------------------------------------------------ cue data
 @lru_cache(maxsize=None)
@@ -595,14 +598,15 @@ def list_anchor(sdoc, a: int, b: int) -> Optional[str]:
 
 
 def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: int = 0,
-                     carried_list: bool = False, reporters: Optional[list] = None) -> tuple[list[_Draft], bool]:
+                     carried_list: bool = False, reporters: Optional[list] = None,
+                     ministry: Optional[Body] = None) -> tuple[list[_Draft], bool]:
     """Statement drafts of one parsed English sentence, and whether it announces a task list
     whose items follow in the next sentence. ``reporters``, when given, receives the bodies the
     sentence names as reporting ("according to the Ministry's report", "the Ministry reported")."""
     text = doc_text(sdoc)
     if not text.strip() or is_veto(text):
         return [], False
-    mentions = find_mentions(sdoc, place)
+    mentions = find_mentions(sdoc, place, ministry)
     if reporters is not None:   # only a report carries on ("according to X's report", "X reported"), not a remark
         cue = _phrase_re("actors", "report_carry_cues")
         reporters.extend(m for m in responsible(mentions)
@@ -641,10 +645,11 @@ def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: i
         warns += date_warnings(ptext) + range_warnings(ptext, published)
         anchors = anchor_figures(ptext, figs)
         if announces:
-            # "pointed out three specific tasks to focus on.": the count of a list announced for the
-            # next sentence measures nothing
+            # "pointed out three specific tasks to focus on.": the count, in words, of a list announced
+            # for the next sentence measures nothing
             lm = _list_re().search(_mask(text, quote_ranges(text)), a, b)
-            anchors = [f for f in anchors if lm is None or not (lm.start() <= a + (f.start or 0) < lm.end())]
+            anchors = [f for f in anchors if lm is None or any(ch.isdigit() for ch in f.text)
+                       or not (lm.start() <= a + (f.start or 0) < lm.end())]
         own = responsible([m for m in mentions if a <= m.start < b])
         actors = own or sent_actors
         date = choose_date(kind, pdates, text, published)
@@ -674,6 +679,7 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
     prev_as_of: Optional[DateMention] = None
     carry = False
     reporters: list[Mention] = []   # the body whose report the paragraph gives
+    last_ministry: Optional[tuple[Body, int]] = None   # the ministry named last, for "the ministry"
     src_ctx = source.Context()
     for k, (sent, sdoc) in enumerate(zip(sentences, sdocs)):
         same_para = k > 0 and "\n" not in doc.text[sentences[k - 1].end:sent.start]
@@ -681,7 +687,13 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
             prev_as_of, carry = None, False
             reporters = []
         named: list[Mention] = []
-        ds, carry = analyse_sentence(sdoc, published, place, k, carried_list=carry, reporters=named)
+        recent = last_ministry[0] if last_ministry and k - last_ministry[1] <= MINISTRY_ANAPHOR_SENTENCES else None
+        ds, carry = analyse_sentence(sdoc, published, place, k, carried_list=carry, reporters=named,
+                                     ministry=recent)
+        for e in sdoc.ents:
+            b = bodies_by_name().get(e.ent_id_) if e.label_ == "GOV" and e.ent_id_ else None
+            if b is not None and b.type == "ministry":
+                last_ministry = (b, k)
         if source.supported(doc.lang) and not sent.caption:
             # the source sentence's own dates, actors and figures (pipeline/extract/source.py)
             ds = source.refine(ds, source.read(sent.source, doc.lang, published), doc_text(sdoc),
