@@ -539,3 +539,16 @@ def test_the_ministry_names_the_ministry_named_just_before():
     # with no ministry named before, "the ministry" is nobody
     [st] = run("The ministry will publish the 2025 PAR Index in April.", published="2026-03-06")
     assert st.actors == []
+
+
+def test_all_n_as_subject_measures_but_at_all_n_levels_describes():
+    [st] = run("The Ministry of Agriculture and Environment reported that all 34 provinces and cities have "
+               "synchronized their land data with the national land database.")
+    assert (st.kind, vals(st), names(st)) == ("progress", [34], ["Ministry of Agriculture and Environment"])
+    assert run("The government at all three levels must operate smoothly.") == []
+
+
+def test_a_population_fact_is_not_a_result_and_a_year_is_not_a_list_count():
+    assert run("Vietnam has some 106 million people, of whom about 80 million are aged 14 and above.") == []
+    assert run("To fulfil the 2025 targets, the PM requested ministries, agencies and localities to focus "
+               "on the following tasks:") == []

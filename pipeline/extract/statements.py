@@ -80,7 +80,8 @@ def _veto_re() -> re.Pattern:
 def _list_re() -> re.Pattern:
     counts = "|".join(re.escape(w) for w in _lw("anchors", "list_count_words"))
     nouns = "|".join(re.escape(w) for w in sorted(_lw("anchors", "list_nouns"), key=len, reverse=True))
-    return re.compile(rf"\b(?:\d+|{counts})\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\b", re.I)
+    # a count, not a year: "the 2025 targets" announces no list
+    return re.compile(rf"\b(?:\d{{1,3}}(?![\d,.])|{counts})\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\b", re.I)
 
 
 @lru_cache(maxsize=None)
@@ -358,15 +359,15 @@ def _ytd_re() -> re.Pattern:
 def split_points(text: str, dates: list[DateMention]) -> list[int]:
     """Cut positions so that each piece holds one of several different dates ("complete A by June 30,
     2026, and told B to finalise C by mid-March"), cut at the clause boundary between them (a
-    semicolon, else ", and", else "and", else a comma). Only dates with a cue word cut: an unmarked
-    "this year" frames the sentence ("earmarked 3% ... this year but only 18.4% had been disbursed by
+    semicolon, else ", and", else a comma, else "and"). Only dates with a cue word or a year cut: an
+    unmarked "this year" frames the sentence ("earmarked 3% ... this year but only 18.4% had been disbursed by
     the end of June" is one statement), and a scope names a thing ("the tasks assigned for 2025").
     A list of tasks separated by semicolons whose last item carries its own deadline ("requested
     the Ministry to review ...; promote ...; complete tools ..., to be completed in September")
     gives that item a record of its own."""
     scope = _lws("dates", "scope_cues")
-    dl = sorted((m for m in dates if m.role is not None and m.end_date and _cue_word(m) not in scope),
-                key=lambda m: m.start)
+    dl = sorted((m for m in dates if m.end_date and _cue_word(m) not in scope
+                 and (m.role is not None or re.search(r"\d{4}", m.text))), key=lambda m: m.start)
     cuts = []
     if len({m.end_date for m in dl}) >= SPLIT_MIN_DISTINCT_DATES:
         for prev, nxt in zip(dl, dl[1:]):
@@ -374,7 +375,7 @@ def split_points(text: str, dates: list[DateMention]) -> list[int]:
                 continue
             gap = text[prev.end:nxt.start]
             cut = None
-            for pat in (r";", r",\s+and\b", r"\band\b", r","):
+            for pat in (r";", r",\s+and\b", r",", r"\band\b"):
                 hits = [m.start() for m in re.finditer(pat, gap)]
                 if hits:
                     cut = prev.end + hits[-1]
