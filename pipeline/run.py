@@ -240,7 +240,7 @@ def _doc_cache_key(doc: Document, signature: str) -> str | None:
     if doc.status != "ok" or not doc.content_hash:
         return None
     meta = (doc.doc_id, doc.lang, doc.published, doc.url, doc.outlet, doc.title,
-            tuple((c.start, c.end) for c in doc.captions))
+            tuple((c.source_start, c.source_end) for c in doc.captions))
     return key_of(PIPELINE_VERSION, code_fingerprint(), doc.content_hash, meta, signature)
 
 

@@ -72,7 +72,7 @@ def _doc(text: str, lang: str = "vi", captions=()) -> tuple[Document, list[tuple
     from pipeline.segment import split_sentences
 
     doc = Document(doc_id="t", path="t.txt", status="ok", lang=lang, text=text,
-                   captions=[Span(start=a, end=b) for a, b in captions])
+                   captions=[Span(source_start=a, source_end=b) for a, b in captions])
     return doc, split_sentences(text, lang)
 
 
@@ -89,7 +89,7 @@ def test_marian_folder_is_chosen_and_sentences_stay_aligned(models_with):
     doc, spans = _doc(text, captions=[(text.index(SOURCE[2]), len(text))])
     sents = translate_document(doc, spans, _Settings(models))
     assert len(sents) == len(spans) == 3
-    assert [(s.start, s.end, s.source) for s in sents] == [(a, b, text[a:b]) for a, b in spans]
+    assert [(s.source_start, s.source_end, s.source) for s in sents] == [(a, b, text[a:b]) for a, b in spans]
     assert [s.source for s in sents] == SOURCE[:3]
     assert {s.engine for s in sents} == {"marian"} and {s.model for s in sents} == {choice.model}
     assert [s.caption for s in sents] == [False, False, True]

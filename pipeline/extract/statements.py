@@ -432,7 +432,7 @@ def _pieces(text: str, cuts: list[int]) -> list[tuple[int, int]]:
 def anchor_figures(text: str, figures: list[Figure]) -> list[Figure]:
     """Figures that measure something (not "at all three levels")."""
     nab = _non_anchor_before_re()
-    return [f for f in figures if not nab.search(text[:f.start or 0])]
+    return [f for f in figures if not nab.search(text[:f.text_start or 0])]
 
 
 def action_phrase(sdoc, a: int, b: int) -> Optional[str]:
@@ -650,7 +650,7 @@ def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: i
             # for the next sentence measures nothing
             lm = _list_re().search(_mask(text, quote_ranges(text)), a, b)
             anchors = [f for f in anchors if lm is None or any(ch.isdigit() for ch in f.text)
-                       or not (lm.start() <= a + (f.start or 0) < lm.end())]
+                       or not (lm.start() <= a + (f.text_start or 0) < lm.end())]
         own = responsible([m for m in mentions if a <= m.start < b])
         actors = own or sent_actors
         date = choose_date(kind, pdates, text, published)
@@ -683,7 +683,7 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
     last_ministry: Optional[tuple[Body, int]] = None   # the ministry named last, for "the ministry"
     src_ctx = source.Context()
     for k, (sent, sdoc) in enumerate(zip(sentences, sdocs)):
-        same_para = k > 0 and "\n" not in doc.text[sentences[k - 1].end:sent.start]
+        same_para = k > 0 and "\n" not in doc.text[sentences[k - 1].source_end:sent.source_start]
         if not same_para:
             prev_as_of, carry = None, False
             reporters = []
@@ -726,12 +726,12 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
         if key in seen:
             continue
         seen.add(key)
-        src, s0, s1 = sent.source, sent.start, sent.end
+        src, s0, s1 = sent.source, sent.source_start, sent.source_end
         if d.span is not None and sent.english == sent.source and (doc.lang or "en") == "en":
             a, b = d.span
-            src, s0, s1 = sent.source[a:b], sent.start + a, sent.start + b
+            src, s0, s1 = sent.source[a:b], sent.source_start + a, sent.source_start + b
         out.append(source.attach_spans(Statement(
-            id=statement_id(doc.doc_id, sent.start, sent.end, d.clause),
+            id=statement_id(doc.doc_id, sent.source_start, sent.source_end, d.clause),
             doc_id=doc.doc_id,
             cluster_id=doc.cluster_id,
             kind=d.kind,
@@ -741,9 +741,9 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
             lang=doc.lang or "en",
             actors=[m.actor() for m in d.actors],
             figures=d.figures,
-            date=to_datespan(d.date) if d.date is not None else None,
-            start=s0,
-            end=s1,
+            date=to_datespan(d.date, d.kind) if d.date is not None else None,
+            source_start=s0,
+            source_end=s1,
             engine=sent.engine,
             translation_warnings=list(sent.warnings),
             caption=sent.caption,
@@ -787,7 +787,7 @@ def _drop_headlines(drafts: list[_Draft], sentences: list[Sentence], text: str) 
         src = sent.source.strip()
         if sent.caption or re.search(r"[.!?…:;\"”»)]$", src):
             break
-        if "\n" in text[sent.end:sent.end + 1] or sent.end >= len(text.rstrip()):
+        if "\n" in text[sent.source_end:sent.source_end + 1] or sent.source_end >= len(text.rstrip()):
             top.add(k)
     if not top:
         return drafts

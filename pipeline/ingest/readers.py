@@ -114,7 +114,7 @@ def _finish(doc_id: str, path: str, page: CleanPage, **override) -> Document:
         return rejected(doc_id, path, "no article text after cleaning"
                         + (f" ({body_chars} characters left)" if body_chars else ""), warnings=warnings, **meta)
     return Document(doc_id=doc_id, path=path, status="ok", text=text,
-                    captions=[Span(start=a, end=b) for a, b in caps],
+                    captions=[Span(source_start=a, source_end=b) for a, b in caps],
                     content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                     lang=override.get("lang"), warnings=warnings + number_warnings(text), **meta)
 
