@@ -309,3 +309,12 @@ def test_a_year_less_deadline_keeps_its_past_reading():
     # a year given is never re-read
     [m] = find_dates("by the end of this year", "2026-02-27")
     assert (m.end_date, m.past_end) == ("2026-12-31", None)
+
+
+def test_newswire_edges_and_the_years_end():
+    assert _m("must finish by end-2025", "2025-07-20") == [("by end-2025", None, "2025-12-31", "deadline")]
+    assert _m("as of end-June, 60% of", "2025-07-20") == [("as of end-June", "2025-06-30", "2025-06-30", "as_of")]
+    assert _m("by year's end", "2025-07-20") == [("by year's end", None, "2025-12-31", "deadline")]
+    assert _m("in the latter half of 2025") == [("in the latter half of 2025", "2025-07-01", "2025-12-31", "period")]
+    # hyphen compounds that are not dates
+    assert _m("an end-to-end service for end-users and a start-up fund") == []

@@ -552,3 +552,14 @@ def test_a_population_fact_is_not_a_result_and_a_year_is_not_a_list_count():
     assert run("Vietnam has some 106 million people, of whom about 80 million are aged 14 and above.") == []
     assert run("To fulfil the 2025 targets, the PM requested ministries, agencies and localities to focus "
                "on the following tasks:") == []
+
+
+def test_an_undated_article_reads_relative_dates_against_its_titles_year():
+    text = ("The PM set the target of raising the digital economy's share to 20% of GDP this year. "
+            "The Ministry of Information and Communications will submit a digital infrastructure scheme "
+            "to the Government in the first quarter.")
+    a, b = run(text, published=None, title="PM: Digital economy to account for 20% of GDP in 2025")
+    assert (end(a), end(b)) == ("2025-12-31", "2025-03-31")
+    # no year in the title (or two): nothing to read them against
+    a, b = run(text, published=None, title="Digital economy targets for 2025 and 2030")
+    assert (a.date.end if a.date else None, b.date.end if b.date else None) == (None, None)

@@ -125,6 +125,7 @@ _YREL_DM = rf"(?P<yrel>{_alt(w for w in _RELY if w != 'the')})\s+year\b(?!s)"
 # core's start (a leading optional group would be tried at every position of every sentence).
 _PRE_BACK = re.compile(
     rf"(?:^|(?<=[^\w]))(?:(?:the\s+)?(?P<edge>{_alt(_EDGES)})\s+of\s+(?:the\s+)?"
+    rf"|(?P<edgeh>{_alt(_EDGES)})-"   # "end-2025", "end-June": the newswire form
     rf"|(?P<part>{_alt(_PARTS['year'])})(?:\s*-\s*|\s+(?:in\s+(?:the\s+)?)?))$",
     re.IGNORECASE,
 )
@@ -159,7 +160,8 @@ _CORES: list[tuple[str, re.Pattern]] = [
         ("yrange", rf"(?:the\s+)?(?:period\s+(?:of\s+|from\s+)?)?" + _LB
                    + rf"(?P<y>{_Y})\s*(?:[-–—]|to)\s*(?P<y2>{_Y}|\d\d)(?![\w/]|[.,\-–]\d)(?:\s+period\b)?"),
         ("year", rf"(?:(?:the\s+)?(?P<yw>(?:fiscal\s+)?year\s+))?" + _LB + rf"(?P<y>{_Y})(?![\w/%]|[.,\-–]\d)"),
-        ("relyear", rf"(?:\b(?P<yrel>{_alt(_RELY)})\s+year\b(?!s)|(?P<yend>\byear[\s-]end\b)|(?P<ymid>\bmid[\s-]year\b))"),
+        ("relyear", rf"(?:(?P<yend>(?:\bthe\s+)?\byear(?:[\s-]|['’]s\s+)end\b)|\b(?P<yrel>{_alt(_RELY)})\s+year\b(?!s)"
+                    rf"|(?P<ymid>\bmid[\s-]year\b))"),
         ("relmonth", rf"\b(?P<mrel>{_alt(_RELM)})\s+month\b(?!s)"),
         ("relquarter", rf"\b(?P<qrel>{_alt(_RELM)})\s+quarter\b(?!s)"),
         ("rest", rf"(?:the\s+)?\b(?:(?:remaining|last|final|coming)\s+months\s+of|rest\s+of|remainder\s+of)\s+{_YS}"),
@@ -210,6 +212,8 @@ def _core_from(kind: str, m: re.Match, pre: Optional[re.Match] = None) -> Option
     if pre is not None:
         g.update({k: v for k, v in pre.groupdict().items() if v})
         c.start = pre.start()
+    if g.get("edgeh") and not g.get("edge"):
+        g["edge"] = g["edgeh"]
     if g.get("edge"):
         e = _EDGES[_norm(g["edge"])]
         if e == "mid":

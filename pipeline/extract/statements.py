@@ -669,9 +669,20 @@ def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: i
     return out, announces and not out
 
 
+def reference_date(doc: Document) -> Optional[str]:
+    """The date that year-less and relative dates ("this year", "in the first quarter") are read
+    against: the publication date; for an article without one, 1 January of the one year its title
+    names ("PM: Digital economy to account for 20% of GDP in 2025"), else none (those dates stay
+    unresolved). The document's own ``published`` is left as it is."""
+    if doc.published:
+        return doc.published
+    years = set(re.findall(r"(?<![\d/.-])((?:19|20)\d\d)(?![\d/.-])", doc.title or ""))
+    return f"{years.pop()}-01-01" if len(years) == 1 else None
+
+
 def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_doc=None) -> list[Statement]:
     """Statements of one document from its sentences and their parsed English (same order)."""
-    published = doc.published
+    published = reference_date(doc)
     place: Optional[Body] = None
     if title_doc is not None:
         named = places_named(title_doc) or places_in_text(doc.title or "", doc.lang or "en")
