@@ -563,3 +563,17 @@ def test_an_undated_article_reads_relative_dates_against_its_titles_year():
     # no year in the title (or two): nothing to read them against
     a, b = run(text, published=None, title="Digital economy targets for 2025 and 2030")
     assert (a.date.end if a.date else None, b.date.end if b.date else None) == (None, None)
+
+
+@pytest.mark.parametrize("text,kept,warning", [
+    ("The Ministry of Finance must complete 45 tasks in Q0 2026.", [45], "date 'Q0' skipped: a year has four quarters"),
+    ("The Ministry of Finance reported that 10^1000 people used the portal in 2025.", [],
+     "figure '10^1000' skipped: a number in scientific or power notation is not read"),
+    ("The Ministry of Finance reported revenue of VND 123456789012345678901234 in 2025.", [],
+     "figure 'VND 123456789012345678901234' skipped: more than 15 digits, not a plausible quantity"),
+])
+def test_bad_figures_and_dates_leave_a_warning_on_the_record_and_no_value(text, kept, warning):
+    [st] = run(text)
+    assert vals(st) == kept and st.warnings == [warning]
+    if "Q0" in text:
+        assert st.date is None   # no quarter 0: no date at all, not a neighbouring one
