@@ -318,3 +318,12 @@ def test_newswire_edges_and_the_years_end():
     assert _m("in the latter half of 2025") == [("in the latter half of 2025", "2025-07-01", "2025-12-31", "period")]
     # hyphen compounds that are not dates
     assert _m("an end-to-end service for end-users and a start-up fund") == []
+
+
+def test_month_ranges_now_ranges_and_through():
+    assert _m("in January-March 2025") == [("in January-March 2025", "2025-01-01", "2025-03-31", "period")]
+    assert _m("in Nov-Feb.") == [("in Nov-Feb.", "2025-11-01", "2026-02-28", "period")]   # into the next year
+    assert _m("between now and 2030") == [("between now and 2030", PUB, "2030-12-31", "deadline")]
+    assert _m("through 2030") == [("through 2030", None, "2030-12-31", "deadline")]
+    assert _m("in the final quarter") == [("in the final quarter", "2025-10-01", "2025-12-31", "period")]
+    assert _m("the may-june") == []   # lower case: not two months

@@ -151,6 +151,8 @@ _CORES: list[tuple[str, re.Pattern]] = [
                 rf"\s+(?:of\s+)?(?P<mon>{_M})(?:,?\s+(?P<y>{_Y})(?!\d)|\s+{_YREL_DM})?"),
         ("dmy_w", rf"(?:\bthe\s+)?\b(?P<dw>{_DAYWORDS})\s+(?:day\s+)?of\s+(?P<mon>{_M})(?:,?\s+(?P<y>{_Y})(?!\d))?"),
         ("mdy_w", rf"\b(?P<mon>{_M})\s+(?:the\s+)?(?P<dw>{_DAYWORDS})(?:,?\s+(?P<y>{_Y})(?!\d))?"),
+        # "January-September 2025", "Jan-Sept": two capitalised months joined by a dash
+        ("mrange", rf"\b(?P<mon>{_M})\s*[-–]\s*(?P<mon2>{_M})(?:,?\s+(?:of\s+)?{_YS})?"),
         ("month", rf"\b(?P<mon>{_M})(?:,?\s+(?:of\s+)?{_YS})?"),
         ("quarter", rf"(?:the\s+)?(?:(?P<qo>{_QORD})\s+quarter|\bQ(?P<qn>[1-4])|\bquarter\s+(?P<qr>IV|III|II|I|[1-4]))\b"
                     rf"(?:\s*(?:,|of|/|-)?\s*{_YS})?"),
@@ -169,7 +171,8 @@ _CORES: list[tuple[str, re.Pattern]] = [
 ]
 
 _CUE_RE = re.compile(rf"(?:^|(?<=[^\w]))(?P<cue>{_alt(list(_CUES) + list(_BARE))})\s*,?\s+$", re.IGNORECASE)
-_NOW_RE = re.compile(rf"(?:^|(?<=[^\w]))(?P<cue>from\s+{_alt(_NOW)}\s+{_alt(_NOW_RANGE)})\s+$", re.IGNORECASE)
+_NOW_RE = re.compile(rf"(?:^|(?<=[^\w]))(?P<cue>from\s+{_alt(_NOW)}\s+{_alt(_NOW_RANGE)}|between\s+{_alt(_NOW)}\s+and)\s+$",
+                     re.IGNORECASE)
 _GAP_RE = re.compile(
     rf"\s*(?:\([^()]{{0,{DATE_RANGE_GAP}}}\))?\s*,?\s*(?P<to>{_alt([w for w in _TO_W if w.isalpha()])}\b|[-–—])\s*(?:the\s+)?$",
     re.IGNORECASE,
@@ -199,6 +202,7 @@ class _Core:
     part: Optional[str] = None
     needs_cue: bool = False
     dm: bool = False                # day/month with a slash, no year: stricter cues
+    month2: Optional[int] = None    # a month range's last month
     soft_year: bool = False         # "the year" ("by the end of the year"): which year is read from the context
 
 
@@ -239,6 +243,12 @@ def _core_from(kind: str, m: re.Match, pre: Optional[re.Match] = None) -> Option
             if not (g.get("y") or (kind in ("dmy", "dmy_w") or key not in _AMBIG_MONTHS) and (g.get("d") or g.get("dw"))):
                 return None
         c.month = _MONTHS[key]
+    if g.get("mon2"):
+        if not (g["mon"][0].isupper() and g["mon2"][0].isupper()):
+            return None
+        c.month2 = _MONTHS[g["mon2"].lower().rstrip(".")]
+        if c.month2 == c.month:
+            return None
     if g.get("dw"):
         c.day = _DAYW[re.sub(r"[\s-]+", "-", g["dw"].lower())]
     if kind in ("day_num", "iso", "dm_num", "my_num"):
@@ -334,6 +344,9 @@ def _period(c: _Core, pub: Optional[date], shift: int = 0) -> Optional[tuple[dat
         if k in ("day_num", "iso", "dm_num", "mdy", "dmy", "dmy_w", "mdy_w"):
             a = date(y, c.month, c.day)
             b = date(y, c.month, c.day2) if c.day2 else a
+        elif k == "mrange":   # "November-February" runs into the next year
+            a = date(y, c.month, 1)
+            b = _month_end(y + (c.month2 < c.month), c.month2)
         elif k == "dm_mid":
             a = b = date(y, c.month, _MID_DAY["mid"])
         elif k in ("month", "my_num", "relmonth"):
@@ -392,7 +405,7 @@ _TRIGGERS = {
 }
 _NEEDS = {
     "day_num": ("slash",), "iso": ("year",), "dm_num": ("slash",), "my_num": ("slash",),
-    "mdy": ("month",), "dmy": ("month",), "dmy_w": ("month",), "mdy_w": ("month",), "month": ("month",), "quarter": ("quarter",),
+    "mrange": ("month",), "mdy": ("month",), "dmy": ("month",), "dmy_w": ("month",), "mdy_w": ("month",), "month": ("month",), "quarter": ("quarter",),
     "half": ("half",), "months": ("months",), "yrange": ("year",), "year": ("year",),
     "relyear": ("relyear",), "relmonth": ("relmonth",), "relquarter": ("relquarter",),
     "rest": ("rest",),
