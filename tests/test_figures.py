@@ -245,6 +245,9 @@ def test_absurd_numbers_are_skipped_with_a_warning(text, bad):
     ("nine in ten adults have an account", []),
     ("finish within two months", []),
     ("in the first six months of 2025", []),
+    # a count in words of participants describes them: "the two sides agreed" (in digits it stays a figure)
+    ("the two sides agreed and the three leaders discussed it at all three levels", []),
+    ("the 2 sides", [(2, "sides")]),
 ])
 def test_counts_written_in_words(text, expected):
     assert [(f.value, f.unit) for f in find_figures(text)] == expected

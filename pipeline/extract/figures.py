@@ -340,6 +340,7 @@ _WORDNUM = re.compile(
     re.IGNORECASE,
 )
 _WORDNUM_TRIGGER = re.compile(r"\b(?:" + "|".join(sorted({*_WN_UNITS, *_WN_TEENS, *_WN_TENS})) + r")\b", re.IGNORECASE)
+_WN_NOT_COUNTED = {_norm(w) for w in _WN["not_counted"]}
 _WN_ONE_AFTER = {_norm(w) for w in _WN["one_after"]}
 _WN_VERB = re.compile(rf"[ \t]+{_alt(_WN['verbs_after'])}", re.IGNORECASE)
 _WN_NOT = re.compile(rf"[ \t]+{_alt(_WN['not_after'])}", re.IGNORECASE)
@@ -383,8 +384,8 @@ def _with_word_counts(text: str, figs: list, excl: list[tuple[int, int]]) -> lis
                 end = e                 # "nine were behind schedule"
             else:
                 continue
-        if unit is not None and unit in _TIME_UNITS:
-            continue   # "within two months": a duration, read (or not) by the date reader
+        if unit is not None and (unit in _TIME_UNITS or unit.split()[-1] in _WN_NOT_COUNTED or unit in _WN_NOT_COUNTED):
+            continue   # "within two months": a duration; "the two sides agreed": a description
         start = s
         if q:
             start = q.start()
