@@ -577,3 +577,23 @@ def test_bad_figures_and_dates_leave_a_warning_on_the_record_and_no_value(text, 
     assert vals(st) == kept and st.warnings == [warning]
     if "Q0" in text:
         assert st.date is None   # no quarter 0: no date at all, not a neighbouring one
+
+
+def test_plan_and_result_classes_of_english_news():
+    # a reaffirmed target with a deadline is a plan; "wants to" is a plan; "tasks due this year" a deadline
+    [st] = run("Concluding the meeting, PM Chinh reaffirmed the target that 80 percent of administrative dossiers "
+               "be processed fully online by the end of 2025.", published="2025-05-27")
+    assert (st.kind, vals(st), end(st)) == ("commitment", [80], "2025-12-31")
+    [st] = run("Vietnam's government wants to cut the time of handling administrative procedures by 30 per cent "
+               "in 2026.", published="2026-03-06")
+    assert (st.kind, end(st)) == ("commitment", "2026-12-31")
+    [st] = run("According to the Ministry of Science and Technology, the action programme contains 140 tasks due "
+               "this year.", published="2025-03-16")
+    assert (st.kind, vals(st), end(st)) == ("commitment", [140], "2025-12-31")
+    # an obligation in a reason clause, or a directing verb with "still", describes a state
+    [st] = run("Only 41.6 per cent of dossiers were processed fully online in 2024, the Ministry of Home Affairs "
+               "said, as many systems remain unconnected and people still have to submit the same papers.")
+    assert (st.kind, end(st)) == ("progress", "2024-12-31")
+    [st] = run("The share of dossiers handled online rose to 76.8% in 2025, but several ministries still require "
+               "citizens to submit paper copies.", published="2026-02-11")
+    assert st.kind == "progress"

@@ -187,12 +187,17 @@ def classify(sdoc, a: int, b: int, dates: list[DateMention], published: Optional
         return COMMITMENT
     neg = tuple(_lw("commitment", "negations"))
     for om in _phrase_re("commitment", "obligation_phrases").finditer(low):
-        if not low[:om.start()].rstrip().endswith(neg):  # "people no longer have to submit copies"
-            return COMMITMENT
+        if low[:om.start()].rstrip().endswith(neg):  # "people no longer have to submit copies"
+            continue
+        if _in_reason_clause(sdoc, a + om.start()):
+            continue   # "..., as many systems remain unconnected and people still have to submit ..."
+        return COMMITMENT
     # 2. active directing verbs, targets, directive adverbs, imperatives
     for t in toks:
         if t.pos_ != "VERB" or t.lemma_.lower() not in request or t.dep_ in ("acl", "amod", "pcomp"):
             continue
+        if any(ch.lower_ == "still" for ch in t.children):
+            continue   # "several ministries still require citizens to submit paper copies": a state
         if not _has_aux(t, ("be", "get"), ("auxpass",)):
             if t.tag_ != "VBN" or _has_aux(t, ("have",), ("aux",)):
                 return COMMITMENT
@@ -236,6 +241,18 @@ def classify(sdoc, a: int, b: int, dates: list[DateMention], published: Optional
     if published and any((m.start_date or "") > published for m in dates):
         return COMMITMENT
     return PROGRESS if has_finite_verb(toks) or any(t.pos_ == "VERB" for t in toks) else None
+
+
+def _in_reason_clause(sdoc, i: int) -> bool:
+    """Whether the character ``i`` lies in an adverbial clause of reason or contrast ("as ...",
+    "because ...", "while ..."): such a clause explains; it does not set the statement's kind."""
+    tok = next((t for t in doc_tokens(sdoc) if t.idx <= i < t.idx + max(1, len(t.text))), None)
+    marks = _lws("commitment", "reason_marks")
+    while tok is not None and tok.head.i != tok.i:   # (spaCy makes a new Token object per access)
+        if tok.dep_ == "advcl" and any(ch.dep_ == "mark" and ch.lower_ in marks for ch in tok.children):
+            return True
+        tok = tok.head
+    return False
 
 
 def _passive_request_for_action(t) -> bool:
