@@ -229,3 +229,52 @@ def test_statements_say_where_their_fields_were_read():
     doc = Document(doc_id="e", path="e.txt", status="ok", lang="en", published=PUB, text=en)
     (st,) = extract_document(doc, [Sentence(start=0, end=len(en), source=en, english=en, engine="identity")])
     assert st.read_from == "english" and st.date.source_start is None
+
+
+# ------------------------------------------------------------------ sentences that mix a commitment and a result
+def test_a_sentence_mixing_a_target_and_a_result_gives_one_record_per_clause():
+    from pipeline.extract import extract_document
+    from pipeline.records import Document, Sentence
+
+    src = ("Thành phố đã cung cấp 1.215 dịch vụ công trực tuyến toàn trình, tỷ lệ hồ sơ trực tuyến đạt 68%; "
+           "Hà Nội phấn đấu đến hết năm 2025 hoàn thành số hóa 100% hồ sơ.")
+    # an English side the English rules read as one statement (or none)
+    sent = Sentence(start=0, end=len(src), source=src, engine="lexicon",
+                    english="City has provided 1,215 public services online, online records rate reached 68%; Hà Nội strive đến hết 2025 số hóa 100% records.")
+    doc = Document(doc_id="d", path="d.txt", status="ok", lang="vi", published="2025-07-20", text=src)
+    sts = extract_document(doc, [sent])
+    assert [s.kind for s in sts] == ["progress", "commitment"]
+    first, second = sts
+    # each record's source text is its own clause, and still the document's text at its offsets
+    assert first.source_text.startswith("Thành phố đã cung cấp") and first.source_text.endswith("đạt 68%")
+    assert second.source_text.startswith("Hà Nội phấn đấu") and "1.215" not in second.source_text
+    assert all(src[s.start:s.end] == s.source_text for s in sts)
+    assert sorted(f.value for f in first.figures) == [68, 1215] and [f.value for f in second.figures] == [100]
+    assert first.date is None and second.date.end == "2025-12-31"
+    assert second.source_text[second.date.source_start:second.date.source_end] == "phấn đấu đến hết năm 2025"
+    assert [a.name for a in second.actors] == ["Hanoi"]
+    assert len({s.id for s in sts}) == 2
+
+
+def test_the_target_clauses_of_one_directive_stay_one_statement():
+    # "đạt tối thiểu 40%" is the directive's second target, not a result: no cut
+    text = ("Bảo đảm 100% xã có Trung tâm phục vụ hành chính công đi vào hoạt động từ ngày 1/7/2025; "
+            "tỷ lệ hồ sơ trực tuyến cấp xã đạt tối thiểu 40% trong năm 2025.")
+    assert source._segments(source.read(text, "vi", "2025-06-10")) == []
+    # the German "wird ... angeboten" is a present passive as often as a future: no cut either
+    text = "Seit dem 1. März wird der Dienst landesweit angeboten; bisher wurden 2,9 Millionen Auszüge ausgestellt."
+    assert source._segments(source.read(text, "de", "2026-04-10")) == []
+    # a German target beside a result is cut
+    text = ("Die Stadt bietet 1.215 Online-Dienste an und hat eine Quote von 68 % erreicht; Hanoi strebt an, bis Ende "
+            "2025 alle Akten zu digitalisieren.")
+    assert [r.kind for _, _, r in source._segments(source.read(text, "de", "2025-07-20"))] == ["progress", "commitment"]
+
+
+def test_a_scene_setting_lead_in_does_not_veto_what_was_said():
+    text = ("Phát biểu tại điểm cầu tỉnh Bình Dương, lãnh đạo tỉnh cho biết 100% hồ sơ công việc tại cấp tỉnh "
+            "đã được xử lý trên môi trường mạng.")
+    r = source.read(text, "vi", "2025-03-10")
+    assert not r.veto and not r.never and r.kind == "progress"
+    assert [a.name for a in r.responsible()] == ["Binh Duong Province"]
+    # the online link of a meeting is still never a statement
+    assert source.is_never("Phiên họp được kết nối trực tuyến tới 63 điểm cầu địa phương.", "vi")

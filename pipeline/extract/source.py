@@ -128,6 +128,10 @@ class _Lang:
     clause_re: Optional[re.Pattern]
     percent: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
+    clause_split: Optional[re.Pattern] = None
+    lead_in: Optional[re.Pattern] = None
+    clause_commit: Optional[re.Pattern] = None
+    clause_progress: Optional[re.Pattern] = None
 
 
 def _norm(s: str) -> str:
@@ -198,6 +202,10 @@ def _load(lang: str) -> Optional[_Lang]:
         organ_re=rx(act.get("organ_before")), conjunct_re=rx(act.get("conjunct")), clause_re=rx(act.get("clause_start")),
         percent=percent,
         extra={"not_figure": rx(raw.get("figures", {}).get("not_after"))},
+        clause_split=rx(raw.get("clauses", {}).get("split")),
+        clause_commit=_words_re([expand(w) for w in raw.get("clauses", {}).get("commitment", [])]),
+        clause_progress=_words_re([expand(w) for w in raw.get("clauses", {}).get("progress", [])]),
+        lead_in=rx(kind.get("lead_in")),
     )
 
 
@@ -511,18 +519,28 @@ def find_kind(text: str, lang: str, dates: Optional[list[SourceDate]] = None) ->
     return None
 
 
+def _main_part(L: _Lang, text: str) -> str:
+    """The sentence without a leading adverbial that only sets the scene ("Phát biểu tại điểm cầu
+    tỉnh X, lãnh đạo tỉnh cho biết ...": the statement is what the leader said)."""
+    m = L.lead_in.match(text) if L.lead_in is not None else None
+    return text[m.end():] if m else text
+
+
 def is_veto(text: str, lang: str) -> bool:
     """Not a statement by the source's own cues (praise, speeches, ...): the source reader makes no
     statement of it, though the English rules may."""
     L = _load(lang)
-    return bool(L and ((L.veto_re and L.veto_re.search(text)) or (L.never_re and L.never_re.search(text))))
+    if not L:
+        return False
+    body = _main_part(L, text)
+    return bool((L.veto_re and L.veto_re.search(body)) or (L.never_re and L.never_re.search(body)))
 
 
 def is_never(text: str, lang: str) -> bool:
     """Never a statement (attendance, chairing a meeting, a meeting's online link): any record of
     it is dropped, the English rules' too."""
     L = _load(lang)
-    return bool(L and L.never_re and L.never_re.search(text))
+    return bool(L and L.never_re and L.never_re.search(_main_part(L, text)))
 
 
 # ------------------------------------------------------------------ a whole reading
@@ -616,8 +634,11 @@ def _is_statement(r: SourceReading) -> bool:
         return False
     if r.kind == PROGRESS:
         return bool(r.figures)
-    return bool(choose_date(COMMITMENT, r.dates) or r.figures
-                or any(a.role in ("lead", "assignee") for a in r.responsible()))
+    d = choose_date(COMMITMENT, r.dates)
+    pub = _parse_pub(r.published)
+    if d is not None and pub is not None and (d.end_date or d.start_date or "9999") < f"{pub.year - 1}":
+        d = None   # a date long past is history, not what is to be done ("phát động năm 1945")
+    return bool(d or r.figures or any(a.role in ("lead", "assignee") for a in r.responsible()))
 
 
 def refine(drafts: list, reading: Optional[SourceReading], english: str, english_dates: list[DateMention],
@@ -634,6 +655,9 @@ def refine(drafts: list, reading: Optional[SourceReading], english: str, english
     * no English draft: the source reading makes one when it is a statement by its own cues
       (``_is_statement``). ``new_draft(kind, a, b, clause)`` builds a draft of the English ``[a, b)``
       (kind None: the English rules decide).
+    * a sentence whose clauses (``[clauses] split``: "; ") mix a commitment and a progress result
+      ("năm 2025 được giao 562 nhiệm vụ; tính đến ngày 20/7 đã hoàn thành 231") gives one record per
+      part, each read from its own clause, which becomes its ``source_text`` (``_segments``).
     * a sentence the source calls never a statement (chairing, attendance) gives no record.
     """
     if reading is None:
@@ -641,11 +665,19 @@ def refine(drafts: list, reading: Optional[SourceReading], english: str, english
     ctx = ctx if ctx is not None else Context()
     if reading.never:
         return []
+    segs = _segments(reading) or _aligned(drafts, reading)
+    if segs:
+        out = _split(drafts, reading, segs, english, english_dates, new_draft)
+        if out:
+            _inherit(out, reading, ctx)
+            _carry(ctx, reading, out)
+            return out
     if not drafts:
         if not _is_statement(reading):
             _carry(ctx, reading, [])
             return drafts
-        d = new_draft(reading.kind, 0, len(english), 0)
+        kinds = {r.kind for _, _, r in _clause_readings(reading) if _is_statement(r)}
+        d = new_draft(kinds.pop() if len(kinds) == 1 else reading.kind, 0, len(english), 0)
         if d is None:
             return drafts
         d.read_from = "source"
@@ -653,6 +685,194 @@ def refine(drafts: list, reading: Optional[SourceReading], english: str, english
     _apply(drafts, reading, english_dates)
     _inherit(drafts, reading, ctx)
     _carry(ctx, reading, drafts)
+    return drafts
+
+
+# ------------------------------------------------------------------ clauses of a sentence
+def _clause_spans(L: _Lang, text: str) -> list[tuple[int, int]]:
+    """``[a, b)`` of each clause of a sentence, cut at the language's clause separators outside
+    parentheses and quotation marks."""
+    if L.clause_split is None:
+        return [(0, len(text))]
+    out, a = [], 0
+    for m in L.clause_split.finditer(text):
+        head = text[:m.start()]
+        if head.count("(") > head.count(")") or head.count("\"") % 2 or head.count("“") > head.count("”"):
+            continue
+        out.append((a, m.start()))
+        a = m.end()
+    out.append((a, len(text)))
+    return [(x, y) for x, y in out if text[x:y].strip(" .,;:")]
+
+
+def _clause_readings(reading: SourceReading) -> list[tuple[int, int, SourceReading]]:
+    L = _load(reading.lang)
+    spans = _clause_spans(L, reading.text) if L else []
+    if len(spans) < 2:
+        return []
+    return [(a, b, read(reading.text[a:b], reading.lang, reading.published)) for a, b in spans]
+
+
+def _segments(reading: SourceReading) -> list[tuple[int, int, SourceReading]]:
+    """The parts of a sentence that mixes a commitment and a progress result, each a run of
+    clauses of one kind (a clause that is no statement joins the part before it), with the part's
+    own reading; [] when the sentence is one statement."""
+    clauses = _clause_readings(reading)
+    kinds = [_clause_kind(r) for _, _, r in clauses]
+    if not {COMMITMENT, PROGRESS} <= set(kinds):
+        return []
+    parts: list[list] = []
+    for (a, b, _), k in zip(clauses, kinds):
+        if parts and (k is None or k == parts[-1][2] or parts[-1][2] is None):
+            parts[-1][1] = b
+            parts[-1][2] = parts[-1][2] or k
+        else:
+            parts.append([a, b, k])
+    text = reading.text
+    out = []
+    for a, b, _ in parts:
+        while b > a and text[b - 1] in " .;,":
+            b -= 1
+        out.append((a, b, read(text[a:b], reading.lang, reading.published)))
+    return out
+
+
+def _aligned(drafts: list, reading: SourceReading) -> list[tuple[int, int, SourceReading]]:
+    """The English rules cut the sentence into a commitment and a progress record: the source
+    clause each one reads (by its figure values and its date), as parts in the English order;
+    [] when they cannot be placed one clause after another."""
+    if len(drafts) < 2 or {d.kind for d in drafts} != {COMMITMENT, PROGRESS}:
+        return []
+    clauses = _clause_readings(reading)
+    if len(clauses) < len(drafts):
+        return []
+    if len(clauses) == len(drafts):
+        at = list(range(len(drafts)))
+    else:
+        at = []
+        for d in drafts:
+            score = []
+            for _, _, r in clauses:
+                n = sum(any(_close(f.value, x.value) for x in r.figures) for f in d.figures)
+                if d.date is not None and any(x.end_date == d.date.end_date for x in r.usable_dates()):
+                    n += 2
+                score.append(n)
+            best = max(score)
+            if best == 0 or score.count(best) > 1:
+                return []
+            at.append(score.index(best))
+        if any(b <= a for a, b in zip(at, at[1:])):
+            return []
+        at[0] = 0
+    text = reading.text
+    out = []
+    for n, c in enumerate(at):
+        a = clauses[c][0]
+        b = clauses[at[n + 1] - 1][1] if n + 1 < len(at) else clauses[-1][1]
+        while b > a and text[b - 1] in " .;,":
+            b -= 1
+        r = read(text[a:b], reading.lang, reading.published)
+        k = _clause_kind(r)
+        if k is None and drafts[n].kind == PROGRESS and _past(r):
+            k = PROGRESS    # "năm 2025 thành phố đạt 88,4%" written in 2026
+        elif k is None and drafts[n].kind == COMMITMENT and not _has_cue(_load(r.lang), _load(r.lang).clause_progress, r.text):
+            k = COMMITMENT  # "năm 2025 các bộ được giao 562 nhiệm vụ"
+        if k is None:
+            return []       # "bảo đảm ...; tỷ lệ ... đạt tối thiểu 40% trong năm 2025": one directive
+        r.kind = k
+        out.append((a, b, r))
+    if len({r.kind for _, _, r in out}) < 2:
+        return []
+    return out
+
+
+def _past(r: SourceReading) -> bool:
+    """The clause is dated by an as-of date or a period already over when the article was written."""
+    pub = _parse_pub(r.published)
+    for d in r.usable_dates():
+        if d.role == "as_of" or (d.role in ("period", None) and pub is not None and d.end_date
+                                 and d.end_date < pub.isoformat()):
+            return True
+    return False
+
+
+def _has_cue(L: _Lang, rx: Optional[re.Pattern], text: str) -> bool:
+    """A cue of ``rx`` in ``text``; a commitment cue not after a word of ``commitment_not_after``."""
+    if rx is None:
+        return False
+    for m in rx.finditer(text):
+        if rx is not L.clause_commit or L.commit_not_after is None \
+                or not L.commit_not_after.search(text, max(0, m.start() - 20), m.start()):
+            return True
+    return False
+
+
+def _clause_kind(r: SourceReading) -> Optional[str]:
+    """The kind of one clause when it is plainly its own statement: a commitment by a strong cue
+    (``[clauses] commitment``: "yêu cầu", "phấn đấu", "soll") or a deadline still to come, a progress
+    result by a strong cue (``[clauses] progress``: "đã", "tính đến", "bisher") and no commitment
+    cue; None otherwise (a target clause of a directive, "đạt tối thiểu 40%", has no kind of its own)."""
+    L = _load(r.lang)
+    if L is None or not _is_statement(r):
+        return None
+    if r.kind == COMMITMENT and (_has_cue(L, L.clause_commit, r.text) or _future_deadline(r)):
+        return COMMITMENT
+    if r.kind == PROGRESS and _has_cue(L, L.clause_progress, r.text):
+        return PROGRESS
+    return None
+
+
+def _future_deadline(r: SourceReading) -> bool:
+    pub = _parse_pub(r.published)
+    return any(d.role == "deadline" and d.end_date and (pub is None or d.end_date >= pub.isoformat()) for d in r.dates)
+
+
+def _english_clauses(english: str, n: int) -> Optional[list[tuple[int, int]]]:
+    """The English cut at semicolons when it has as many parts as the source (the lexicon
+    translator keeps them), else None."""
+    cuts = [m.start() for m in re.finditer(";", english)]
+    if len(cuts) + 1 != n:
+        return None
+    bounds = [0] + [c + 1 for c in cuts] + [len(english) + 1]
+    return [(bounds[i], bounds[i + 1] - 1) for i in range(n)]
+
+
+def _split(drafts: list, reading: SourceReading, segs: list, english: str, english_dates: list,
+           new_draft: Callable[..., object]) -> list:
+    """One draft per part of a sentence that mixes commitments and progress results (``_segments``):
+    the English drafts when there are as many (in order), else drafts of the English clauses
+    (or of the whole English, keeping the figures the part has). Each is read from its own part,
+    whose span becomes the record's source text."""
+    if len(drafts) != len(segs):
+        L = _load(reading.lang)
+        spans = _clause_spans(L, reading.text)
+        eng = _english_clauses(english, len(spans))
+        made = []
+        for n, (a, b, r) in enumerate(segs):
+            if eng is not None:
+                idx = [i for i, (x, y) in enumerate(spans) if a <= x < b or x <= a < y]
+                ea, eb = eng[idx[0]][0], eng[idx[-1]][1]
+            else:
+                ea, eb = 0, len(english)
+            d = new_draft(r.kind, ea, eb, n)
+            if d is None:
+                return []
+            if eng is None:
+                d.figures = [f for f in d.figures if any(_close(f.value, s.value) for s in r.figures)]
+            made.append(d)
+        drafts = made
+    for d, (a, b, r) in zip(drafts, segs):
+        if d.kind != r.kind:
+            d.kind = r.kind
+        d.read_from = "source"
+        d.extra["source_clause"] = (a, b)
+        _apply([d], r, english_dates)
+        if not r.responsible():
+            # the part names no body: the sentence's ("Theo báo cáo của Bộ X, ...; tính đến ... đã")
+            whole = reading.responsible()
+            if whole:
+                d.actors = [_mention(x, d.actors) for x in whole]
+                d.extra["actor_spans"] = {x.name: (x.start - a, x.end - a) for x in whole if a <= x.start and x.end <= b}
     return drafts
 
 
@@ -735,14 +955,19 @@ def _mention(a: SourceActor, english: list):
 
 def attach_spans(st, extra: dict):
     """A Statement with the source spans a refined draft collected (figures, date, actors), as
-    offsets in its ``source_text``."""
+    offsets in its ``source_text``; a record read from one part of a sentence that mixes
+    commitments and results has that part as its ``source_text`` (``start``/``end`` moved with it)."""
     if not extra:
         return st
+    upd: dict = {}
+    if "source_clause" in extra:
+        a, b = extra["source_clause"]
+        upd.update(source_text=st.source_text[a:b], start=st.start + a, end=st.start + b)
     figs = list(st.figures)
     for k, (s, e) in extra.get("figure_spans", {}).items():
         if k < len(figs):
             figs[k] = figs[k].model_copy(update={"source_start": s, "source_end": e})
-    upd: dict = {"figures": figs}
+    upd["figures"] = figs
     if st.date is not None and "date_span" in extra:
         s, e = extra["date_span"]
         upd["date"] = st.date.model_copy(update={"source_start": s, "source_end": e})
