@@ -278,3 +278,36 @@ def test_a_scene_setting_lead_in_does_not_veto_what_was_said():
     assert [a.name for a in r.responsible()] == ["Binh Duong Province"]
     # the online link of a meeting is still never a statement
     assert source.is_never("Phiên họp được kết nối trực tuyến tới 63 điểm cầu địa phương.", "vi")
+
+
+def test_until_is_a_deadline_for_a_commitment_and_the_as_of_date_of_a_result():
+    text = "Năm 2025, ngân sách được bố trí 75.000 tỷ đồng; tuy nhiên, đến hết tháng 6 mới giải ngân được 18,4%."
+    assert chosen(text, "vi", "progress", pub="2025-07-20") == "2025-06-30"
+    assert chosen("Bis Ende Juni 2025 deckte das 5G-Netz 62 % der Bevölkerung ab.", "de", "progress") == "2025-06-30"
+    assert chosen("Các bộ hoàn thành việc rà soát đến hết tháng 3.", "vi", "commitment") == "2026-03-31"  # past: next year
+    assert chosen("Đến ngày 31/3 đã hoàn thành 45 nhiệm vụ.", "vi", "progress") == "2025-03-31"         # never rolled
+
+
+def test_tasks_assigned_with_a_number_are_a_commitment():
+    assert source.find_kind("Năm 2025, các bộ, ngành được giao 562 nhiệm vụ.", "vi") == "commitment"
+    assert source.find_kind("Đã hoàn thành 538/745 nhiệm vụ được giao.", "vi") == "progress"
+
+
+def test_an_english_cut_at_a_comparison_year_is_one_statement_again():
+    made = []
+
+    def new_draft(kind, a, b, n):
+        made.append((kind, a, b))
+        return _Draft(kind)
+
+    text = ("Năm 2025, tỷ lệ hồ sơ được xử lý trực tuyến toàn trình đạt 76,8%, tăng mạnh so với mức 41,6% "
+            "của năm 2024.")
+    english = "In 2025, the rate reached 76.8%, a sharp increase compared with 41.6% in 2024."
+    two = [_Draft("progress"), _Draft("progress")]
+    (d,) = source.refine(two, source.read(text, "vi", "2026-01-10"), english, [], new_draft)
+    assert made == [("progress", 0, len(english))] and d.date.end_date == "2025-12-31"
+    # two deadlines of their own stay two records
+    text = "Hoàn thành Trung tâm dữ liệu trước ngày 19/8/2025, tích hợp dữ liệu trong quý IV/2025."
+    two = [_Draft("commitment"), _Draft("commitment")]
+    out = source.refine(two, source.read(text, "vi", PUB), "x", [], new_draft)
+    assert [d.date.end_date for d in out] == ["2025-08-19", "2025-12-31"]

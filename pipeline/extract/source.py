@@ -60,8 +60,9 @@ class SourceDate:
     end: int
     start_date: Optional[str]
     end_date: Optional[str]
-    role: Optional[str]             # deadline | as_of | from | period | point | issue | skip | None
+    role: Optional[str]             # deadline | until | as_of | from | period | point | issue | skip | None
     kind: str                       # day | month | quarter | half | months | year | years | range
+    rolled: Optional[str] = None    # until: the end a year on, when read as a deadline already past
 
 
 @dataclass(frozen=True)
@@ -382,11 +383,17 @@ def find_dates(text: str, lang: str, published: Optional[str]) -> list[SourceDat
             i += 2
             continue
         p = _period(L, c.kind, c.groups, pub)
-        if p and role == "deadline" and pub and p[2] and p[1] < pub - timedelta(days=DATE_DEADLINE_ROLL_DAYS):
-            p = _period(L, c.kind, c.groups, pub, shift=1)   # "trước ngày 31/3" written in November
+        rolled = None
+        if p and role in ("deadline", "until") and pub and p[2] and p[1] < pub - timedelta(days=DATE_DEADLINE_ROLL_DAYS):
+            # "trước ngày 31/3" written in November; "đến 31/3" only when it is read as a deadline
+            p2 = _period(L, c.kind, c.groups, pub, shift=1)
+            if role == "deadline":
+                p = p2
+            elif p2:
+                rolled = p2[1].isoformat()
         if p is None:
             s = e = None
-        elif role == "deadline":
+        elif role in ("deadline", "until"):
             s, e = None, p[1].isoformat()
         elif role == "from":
             s = e = p[0].isoformat()
@@ -394,7 +401,7 @@ def find_dates(text: str, lang: str, published: Optional[str]) -> list[SourceDat
             s = e = p[1].isoformat()
         else:
             s, e = p[0].isoformat(), p[1].isoformat()
-        out.append(SourceDate(text[start:c.end], start, c.end, s, e, role, c.kind))
+        out.append(SourceDate(text[start:c.end], start, c.end, s, e, role, c.kind, rolled))
         last = c.end
         i += 1
     return out
@@ -563,7 +570,9 @@ def choose_date(kind: str, dates: list[SourceDate]) -> Optional[SourceDate]:
     start)."""
     usable = [d for d in dates if d.role not in ("point", "issue", "skip") and (d.end_date or d.start_date)]
     # (a progress figure dated only by a start takes it: "vận hành từ ngày 18/8/2025", "seit dem 15. November")
-    prefs = ("deadline", "from", "period", None, "as_of") if kind == COMMITMENT else ("as_of", "period", "deadline", None, "from")
+    # "until" ("đến hết tháng 6", "bis Ende Juni"): a commitment's deadline, a result's as-of date
+    prefs = ("deadline", "until", "from", "period", None, "as_of") if kind == COMMITMENT \
+        else ("as_of", "until", "period", "deadline", None, "from")
     for role in prefs:
         for d in usable:
             if d.role != role:
@@ -572,6 +581,8 @@ def choose_date(kind: str, dates: list[SourceDate]) -> Optional[SourceDate]:
                 continue  # "trong 9 tháng đầu năm": frames the figure, not its as-of date
             if kind == PROGRESS and role == "from" and d.kind != "day":
                 continue  # "từ đầu năm 2025 đến nay": where a running count starts, not a date of it
+            if kind == COMMITMENT and d.rolled:
+                return replace(d, end_date=d.rolled)
             return d
     return None
 
@@ -581,13 +592,16 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
 
 
-def _to_mention(d: SourceDate, english_dates: list[DateMention]) -> DateMention:
+def _to_mention(d: SourceDate, english_dates: list[DateMention], kind: Optional[str] = None) -> DateMention:
     """The source date as a DateMention; its text is the English wording of the same date when the
     English has one (the meeting view strips a deadline's words from the English text)."""
     for m in english_dates:
         if m.end_date == d.end_date and m.start_date == d.start_date:
             return m
-    return DateMention(text=d.text, start=d.start, end=d.end, start_date=d.start_date, end_date=d.end_date, role=d.role)
+    role = d.role
+    if role == "until":
+        role = "as_of" if kind == PROGRESS else "deadline"
+    return DateMention(text=d.text, start=d.start, end=d.end, start_date=d.start_date, end_date=d.end_date, role=role)
 
 
 def _figures(draft, reading: SourceReading) -> None:
@@ -672,6 +686,8 @@ def refine(drafts: list, reading: Optional[SourceReading], english: str, english
             _inherit(out, reading, ctx)
             _carry(ctx, reading, out)
             return out
+    if len(drafts) > 1:
+        drafts = _rejoin(drafts, reading, english, new_draft)
     if not drafts:
         if not _is_statement(reading):
             _carry(ctx, reading, [])
@@ -738,10 +754,11 @@ def _segments(reading: SourceReading) -> list[tuple[int, int, SourceReading]]:
 
 
 def _aligned(drafts: list, reading: SourceReading) -> list[tuple[int, int, SourceReading]]:
-    """The English rules cut the sentence into a commitment and a progress record: the source
-    clause each one reads (by its figure values and its date), as parts in the English order;
-    [] when they cannot be placed one clause after another."""
-    if len(drafts) < 2 or {d.kind for d in drafts} != {COMMITMENT, PROGRESS}:
+    """The English rules cut the sentence into several records: the source clause each one reads
+    (by its figure values and its date), as parts in the English order, when the source's clauses
+    make them a commitment and a progress result; [] when they cannot be placed one clause after
+    another or the source does not mix the two kinds."""
+    if len(drafts) < 2:
         return []
     clauses = _clause_readings(reading)
     if len(clauses) < len(drafts):
@@ -796,6 +813,33 @@ def _past(r: SourceReading) -> bool:
     return False
 
 
+_CUED = ("deadline", "until", "as_of", "period")
+
+
+def _rejoin(drafts: list, reading: SourceReading, english: str, new_draft: Callable[..., object]) -> list:
+    """The English rules cut a sentence at two different dates; when the source gives it one date
+    of a statement at most (the other is a comparison base, a plan's year, a target's year: "đạt
+    76,8%, tăng so với mức 41,6% của năm 2024"; "tính đến ngày 31/5 ... đạt 81,2%, còn cách mục
+    tiêu 85% của năm nay"), the sentence is one statement again."""
+    cued = {d.end_date for d in reading.usable_dates() if d.role in _CUED}
+    if len(cued) >= 2:
+        return drafts
+    clauses = _clause_readings(reading)
+    if sum(any(d.role in _CUED + ("from",) for d in r.usable_dates()) for _, _, r in clauses) >= 2:
+        return drafts   # "bảo đảm ... từ ngày 1/7/2025; tỷ lệ ... đạt 40% trong năm 2025": each clause its date
+    if not cued and sum(bool(r.usable_dates()) for _, _, r in clauses) >= 2:
+        return drafts   # "...năm 2024 ước đạt 18,3%; ... 6 tháng đầu năm 2025 đạt ...": each clause its own date
+    kinds = [d.kind for d in drafts]
+    kind = reading.kind if reading.kind in kinds else kinds[0]
+    whole = new_draft(kind, 0, len(english), getattr(drafts[0], "clause", 0))
+    if whole is None:
+        return drafts
+    for d in drafts:
+        whole.warnings.extend(w for w in d.warnings if w not in whole.warnings)
+    whole.read_from = "source"
+    return [whole]
+
+
 def _has_cue(L: _Lang, rx: Optional[re.Pattern], text: str) -> bool:
     """A cue of ``rx`` in ``text``; a commitment cue not after a word of ``commitment_not_after``."""
     if rx is None:
@@ -824,7 +868,8 @@ def _clause_kind(r: SourceReading) -> Optional[str]:
 
 def _future_deadline(r: SourceReading) -> bool:
     pub = _parse_pub(r.published)
-    return any(d.role == "deadline" and d.end_date and (pub is None or d.end_date >= pub.isoformat()) for d in r.dates)
+    return any(d.role in ("deadline", "until") and d.end_date and (pub is None or d.end_date >= pub.isoformat())
+               for d in r.dates)
 
 
 def _english_clauses(english: str, n: int) -> Optional[list[tuple[int, int]]]:
@@ -882,18 +927,22 @@ def _apply(drafts: list, reading: SourceReading, english_dates: list) -> None:
     for n, d in enumerate(drafts):
         # dates
         if several:
-            ends = []
-            for sd in sorted(dated, key=lambda x: x.start):
-                if sd.end_date and sd.end_date not in ends:
-                    ends.append(sd.end_date)
             sdate = None
-            if len(ends) == len(drafts):
-                sdate = next(x for x in dated if x.end_date == ends[n])
+            # the source's dates in order, when it names as many as there are records (else its
+            # cued dates only: "Chỉ số CCHC năm 2025 trong tháng 4" is dated by "trong tháng 4")
+            for pool in (dated, [x for x in dated if x.role in _CUED]):
+                ends = []
+                for sd in sorted(pool, key=lambda x: x.start):
+                    if sd.end_date and sd.end_date not in ends:
+                        ends.append(sd.end_date)
+                if len(ends) == len(drafts):
+                    sdate = next(x for x in pool if x.end_date == ends[n])
+                    break
         else:
             sdate = choose_date(d.kind, dated)
         if sdate is not None:
             old = d.date
-            new = _to_mention(sdate, english_dates)
+            new = _to_mention(sdate, english_dates, d.kind)
             if old is None or old.end_date != new.end_date or old.start_date != new.start_date:
                 if old is not None and (old.end_date or old.start_date):
                     d.warnings.append(f"date {sdate.text!r} read from the source ({sdate.end_date or sdate.start_date}); "
