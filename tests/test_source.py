@@ -311,3 +311,39 @@ def test_an_english_cut_at_a_comparison_year_is_one_statement_again():
     two = [_Draft("commitment"), _Draft("commitment")]
     out = source.refine(two, source.read(text, "vi", PUB), "x", [], new_draft)
     assert [d.date.end_date for d in out] == ["2025-08-19", "2025-12-31"]
+
+
+def test_german_subjects_after_the_verb_titles_and_objects_after_the_subject():
+    # verb second: the body after the finite verb, named in no other role, answers
+    assert responsible("Den Entwurf des Gesetzes legt das Wissenschaftsministerium der Regierung bis zum 15. April vor.",
+                       "de") == ["Ministry of Science and Technology"]
+    # a minister's title names the ministry
+    assert responsible("Der Minister für Bildung und Ausbildung sagte, dass 20 Universitäten Studierende aufnehmen werden.",
+                       "de") == ["Ministry of Education and Training"]
+    # the object of "forderte ... auf" after the subject, and its partners
+    text = ("Zu den Aufgaben forderte der Generalsekretär das Ministerium für Wissenschaft und Technologie auf, in "
+            "Zusammenarbeit mit dem Finanzministerium und dem Justizministerium die Verordnung fertigzustellen.")
+    assert roles(text, "de") == [("Ministry of Science and Technology", "assignee"), ("Ministry of Finance", "partner"),
+                                 ("Ministry of Justice", "partner")]
+    # the Government named in no role is not made the actor
+    assert responsible("Den Entwurf erhält nach der Prüfung die Regierung im Herbst.", "de") == []
+
+
+def test_police_forces_are_the_ministry_of_public_security():
+    assert responsible("Lực lượng Công an tiếp tục đẩy mạnh kích hoạt tài khoản, phấn đấu đến ngày 30/6/2026 đạt 70 "
+                       "triệu tài khoản mức 2.", "vi") == ["Ministry of Public Security"]
+
+
+def test_a_level_or_a_code_in_the_source_is_no_figure_in_the_english():
+    text = "Cả nước đã kích hoạt 66,3 triệu tài khoản định danh điện tử mức 2, ở mức 62% dân số trưởng thành."
+    r = source.read(text, "vi", PUB)
+    assert [f.value for f in r.figures] == [66.3e6, 62] and 2.0 in r.skipped
+    d = _Draft("progress", figures=[Figure(value=66.3e6, unit="accounts", text="66.3 million", start=0, end=12),
+                                    Figure(value=2, unit=None, text="2", start=20, end=21),
+                                    Figure(value=62, unit="%", text="62%", start=30, end=33)])
+    (d,) = source.refine([d], r, "x", [], lambda *a: None)
+    assert [f.value for f in d.figures] == [66.3e6, 62]
+    assert text[slice(*d.extra["figure_spans"][1])] == "62"        # the number (a scale word would be in it)
+    # "tổng số 160 nhiệm vụ" is a count, "Kế hoạch số 02" a number of a plan; "612/745" a ratio
+    r = source.read("Trong tổng số 160 nhiệm vụ tại Kế hoạch số 02-KH/BCĐTW, đã hoàn thành 98 nhiệm vụ, 612/745.", "vi", PUB)
+    assert 160 in [f.value for f in r.figures] and 612 not in r.skipped and 160 not in r.skipped

@@ -95,6 +95,7 @@ class SourceReading:
     veto: bool
     never: bool = False
     published: Optional[str] = None
+    skipped: list[float] = field(default_factory=list)   # numbers the source reads as identifiers
 
     def usable_dates(self) -> list[SourceDate]:
         """Dates that can be a deadline or an as-of date (not event days, issue dates, comparisons)."""
@@ -202,7 +203,7 @@ def _load(lang: str) -> Optional[_Lang]:
         before=[(r["role"], re.compile(r"(?:" + expand(r["pattern"]) + ")", _FLAGS)) for r in act.get("before", [])],
         organ_re=rx(act.get("organ_before")), conjunct_re=rx(act.get("conjunct")), clause_re=rx(act.get("clause_start")),
         percent=percent,
-        extra={"not_figure": rx(raw.get("figures", {}).get("not_after"))},
+        extra={"not_figure": rx(raw.get("figures", {}).get("not_after")), "level": rx(raw.get("figures", {}).get("level_after"))},
         clause_split=rx(raw.get("clauses", {}).get("split")),
         clause_commit=_words_re([expand(w) for w in raw.get("clauses", {}).get("commitment", [])]),
         clause_progress=_words_re([expand(w) for w in raw.get("clauses", {}).get("progress", [])]),
@@ -408,27 +409,33 @@ def find_dates(text: str, lang: str, published: Optional[str]) -> list[SourceDat
 
 
 # ------------------------------------------------------------------ figures
-def find_figures(text: str, lang: str, dates: list[SourceDate]) -> list[SourceFigure]:
+def find_figures(text: str, lang: str, dates: list[SourceDate], skipped: Optional[list[float]] = None) -> list[SourceFigure]:
     """Figures written with digits (the fidelity check's reader), minus dates, years and document
-    numbers ("57/NQ-TW", "Nr. 123/2020")."""
+    numbers ("57/NQ-TW", "Nr. 123/2020"); the values of the identifiers left out go to ``skipped``."""
     from pipeline.translate.fidelity import figure_spans
 
     L = _load(lang)
     spans = [(d.start, d.end) for d in dates]
     out: list[SourceFigure] = []
+    skipped = skipped if skipped is not None else []
     for f in figure_spans(text, lang):
         if not f.single or any(a <= f.start < b for a, b in spans):
             continue
         after = text[f.num_end:f.num_end + 3]
         if re.match(r"\s*[/-]\s*[^\W\d_]", after) or re.match(r"/\d", after) or text[max(0, f.start - 1):f.start] in ("/", "-"):
+            if re.match(r"\s*[/-]\s*[^\W\d_]", after):
+                skipped.append(float(f.value))   # "57/NQ-TW" (not "612/745": a ratio)
             continue  # a document number or code
         if not f.scaled and "." not in f.raw and len(f.raw) == 4 and DATE_YEAR_MIN <= int(f.raw) <= DATE_YEAR_MAX:
             continue  # a year
-        nf = L.extra.get("not_figure") if L else None
-        if nf is not None and nf.search(text, max(0, f.start - 40), f.start):
-            continue  # an identifier: "Đề án 06", "Projekt 06", "Kỳ họp thứ 9", "Nr. 57"
         tail = text[f.end:f.end + 12].lstrip().lower()
         pct = any(tail.startswith(p.lower()) for p in (L.percent if L else ("%",)))
+        nf = L.extra.get("not_figure") if L else None
+        lv = L.extra.get("level") if L else None
+        if (nf is not None and nf.search(text, max(0, f.start - 40), f.start)) or \
+                (lv is not None and not pct and not f.scaled and len(f.raw) <= 2 and lv.search(text, max(0, f.start - 40), f.start)):
+            skipped.append(float(f.value))
+            continue  # an identifier: "Đề án 06", "Projekt 06", "Kỳ họp thứ 9", "Nr. 57", "mức 2"
         out.append(SourceFigure(float(f.value), text[f.start:f.end], f.start, f.end, pct))
     return out
 
@@ -439,6 +446,22 @@ def _types() -> dict[str, str]:
     from pipeline.extract.actors import gazetteer
 
     return {b.name: b.type for b in gazetteer()}
+
+
+@lru_cache(maxsize=None)
+def _titles_re(lang: str) -> Optional[re.Pattern]:
+    """A minister's titles in ``lang`` (the gazetteer's ``[minister_titles]`` rules), longest first."""
+    titles = [t for t in minister_titles(lang) if len(t) > 8]
+    if not titles:
+        return None
+    return re.compile(r"(?<!\w)" + _alt(titles) + r"(?!\w)", _FLAGS)
+
+
+@lru_cache(maxsize=None)
+def minister_titles(lang: str) -> dict[str, str]:
+    from pipeline.extract.actors import minister_titles as titles
+
+    return {_norm(k): v for k, v in titles(lang).items()}
 
 
 def find_actors(text: str, lang: str) -> list[SourceActor]:
@@ -457,7 +480,15 @@ def find_actors(text: str, lang: str) -> list[SourceActor]:
     types = _types()
     out: list[SourceActor] = []
     prev: Optional[SourceActor] = None
-    for a, b, name in find_bodies(lex, hay):
+    found = find_bodies(lex, hay)
+    titles = _titles_re(lang)
+    if titles is not None:
+        # "Der Minister für Bildung und Ausbildung sagte ...": the minister's title names the ministry
+        for m in titles.finditer(hay):
+            if not any(a < m.end() and m.start() < b for a, b, _ in found):
+                found.append((m.start(), m.end(), minister_titles(lang)[_norm(m.group(0))]))
+        found.sort()
+    for a, b, name in found:
         m = SourceActor(name, text[a:b], a, b, types.get(name, "agency"))
         lead_in = a
         if L.organ_re is not None:
@@ -496,6 +527,11 @@ def responsible(actors: list[SourceActor], weak: tuple[str, ...] = ("government"
     if not any(m.role in ("assignee", "lead") for m in actors):
         out += [m for m in actors if m.role == "requester" and m.type not in weak]
         out.sort(key=lambda m: m.start)
+    if not out:
+        # a body named in no role the words around it tell ("legt das Wissenschaftsministerium der
+        # Regierung ... vor", "Justizministerium legte nach: ..."): the first one that is not the
+        # Government, the Party or the legislature at the top
+        out = [m for m in actors if m.role == "other" and m.type not in weak and m.type not in PLACE_TYPES][:1]
     if not out:
         out = [m for m in actors if m.role == "locative" and m.type in PLACE_TYPES]
     seen: set[str] = set()
@@ -556,9 +592,10 @@ def read(text: str, lang: Optional[str], published: Optional[str]) -> Optional[S
     if not lang or _load(lang) is None:
         return None
     dates = find_dates(text, lang, published)
-    return SourceReading(lang=lang, text=text, dates=dates, figures=find_figures(text, lang, dates),
+    skipped: list[float] = []
+    return SourceReading(lang=lang, text=text, dates=dates, figures=find_figures(text, lang, dates, skipped),
                          actors=find_actors(text, lang), kind=find_kind(text, lang, dates), veto=is_veto(text, lang),
-                         never=is_never(text, lang), published=published)
+                         never=is_never(text, lang), published=published, skipped=skipped)
 
 
 _CUMULATIVE = ("months",)
@@ -619,6 +656,17 @@ def _figures(draft, reading: SourceReading) -> None:
         else:
             used[j] = True
             spans[k] = (src[j].start, src[j].end)
+    # a value the source writes only as an identifier ("tài khoản mức 2", "Stufe 2") is no figure
+    drop = [k for k in unmatched if any(_close(draft.figures[k].value, v) for v in reading.skipped)]
+    if drop:
+        draft.figures = [f for k, f in enumerate(draft.figures) if k not in drop]
+        kept = [k for k in range(len(draft.figures) + len(drop)) if k not in drop]
+        renum = {old: new for new, old in enumerate(kept)}
+        moved = {renum[k]: v for k, v in spans.items() if k in renum}
+        spans.clear()
+        spans.update(moved)
+        unmatched = [renum[k] for k in unmatched if k not in drop]
+        draft.read_from = "source"
     left = [j for j, u in enumerate(used) if not u]
     if unmatched and len(unmatched) == len(left) <= SOURCE_FIGURE_SWAP_MAX:
         for k, j in zip(unmatched, left):
