@@ -347,3 +347,28 @@ def test_a_level_or_a_code_in_the_source_is_no_figure_in_the_english():
     # "tổng số 160 nhiệm vụ" is a count, "Kế hoạch số 02" a number of a plan; "612/745" a ratio
     r = source.read("Trong tổng số 160 nhiệm vụ tại Kế hoạch số 02-KH/BCĐTW, đã hoàn thành 98 nhiệm vụ, 612/745.", "vi", PUB)
     assert 160 in [f.value for f in r.figures] and 612 not in r.skipped and 160 not in r.skipped
+
+
+def test_the_source_kind_wins_where_its_strong_cues_say_so():
+    def one(text, lang, english_kind, pub=PUB):
+        (d,) = source.refine([_Draft(english_kind)], source.read(text, lang, pub), "x", [], lambda *a: None)
+        return d.kind
+
+    assert one("Mới có 87% cơ sở khám bệnh, chữa bệnh kết nối với ứng dụng VNeID.", "vi", "commitment") == "progress"
+    # a target named as passed, missed or compared is no commitment cue
+    assert one("Đến hết năm 2025, mạng 5G đã phủ sóng 91% dân số, vượt mục tiêu đề ra.", "vi", "commitment") == "progress"
+    assert one("Das 5G-Netz erreichte Ende 2025 rund 91 Prozent und übertraf damit das gesteckte Ziel.", "de",
+               "commitment") == "progress"
+    assert one("Ziel für das Gesamtjahr sind 30 Prozent.", "de", "progress") == "commitment"
+    # no strong cue: the English kind stays
+    assert one("Bộ Y tế hướng dẫn các bệnh viện kết nối 100% dữ liệu.", "vi", "commitment") == "commitment"
+
+
+def test_a_plan_title_span_is_skipped_but_not_after_a_deadline_cue():
+    text = "Nghị quyết số 57-NQ/TW giao 140 nhiệm vụ phải hoàn thành trong năm 2025."
+    assert chosen(text, "vi", "commitment", pub="2025-03-12") == "2025-12-31"
+    # a date the source reads as a plan's year is dropped from the English
+    text = "Das Ministerium soll bis Mitte März einen Aktionsplan mit 132 Aufgaben für 2026 vorlegen."
+    wrong = DateMention("for 2026", 0, 8, "2026-01-01", "2026-12-31", "period")
+    (d,) = source.refine([_Draft("commitment", date=wrong)], source.read(text, "de", None), "x", [], lambda *a: None)
+    assert d.date is None and d.warnings

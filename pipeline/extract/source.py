@@ -366,7 +366,9 @@ def find_dates(text: str, lang: str, published: Optional[str]) -> list[SourceDat
         before = text[max(0, c.start - 80):c.start]
         if L.issue_re and L.issue_re.search(before):
             role = "issue"
-        elif L.title_re and c.kind in ("year", "years") and L.title_re.search(text[max(0, start - 90):start]):
+        elif L.title_re and c.kind in ("year", "years") and role != "deadline" \
+                and L.title_re.search(text[max(0, start - 90):start]):
+            # (not after a deadline cue: "Nghị quyết 57 giao 140 nhiệm vụ phải hoàn thành trong năm 2025")
             role = "skip"
         # "từ ngày 15/9 đến 30/11", "vom 1. Juli bis 30. September": one range ending at B
         nxt = cores[i + 1] if i + 1 < len(cores) else None
@@ -608,7 +610,8 @@ def choose_date(kind: str, dates: list[SourceDate]) -> Optional[SourceDate]:
     usable = [d for d in dates if d.role not in ("point", "issue", "skip") and (d.end_date or d.start_date)]
     # (a progress figure dated only by a start takes it: "vận hành từ ngày 18/8/2025", "seit dem 15. November")
     # "until" ("đến hết tháng 6", "bis Ende Juni"): a commitment's deadline, a result's as-of date
-    prefs = ("deadline", "until", "from", "period", None, "as_of") if kind == COMMITMENT \
+    # "target" ("Ziel für 2025", "mục tiêu cho năm 2025"): the year a target is set for, a commitment's date only
+    prefs = ("deadline", "until", "from", "period", "target", None, "as_of") if kind == COMMITMENT \
         else ("as_of", "until", "period", "deadline", None, "from")
     for role in prefs:
         for d in usable:
@@ -736,6 +739,11 @@ def refine(drafts: list, reading: Optional[SourceReading], english: str, english
             return out
     if len(drafts) > 1:
         drafts = _rejoin(drafts, reading, english, new_draft)
+    if len(drafts) == 1:
+        k = _sentence_kind(reading)
+        if k is not None and k != drafts[0].kind:
+            drafts[0].kind = k    # "mới có 87% cơ sở ... kết nối": the English read a commitment
+            drafts[0].read_from = "source"
     if not drafts:
         if not _is_statement(reading):
             _carry(ctx, reading, [])
@@ -914,6 +922,14 @@ def _clause_kind(r: SourceReading) -> Optional[str]:
     return None
 
 
+def _sentence_kind(reading: SourceReading) -> Optional[str]:
+    """The kind the source's strong cues give a sentence read as one statement: that of its
+    clause, or the one kind its statement clauses agree on; None when they do not say."""
+    clauses = _clause_readings(reading)
+    kinds = {_clause_kind(r) for _, _, r in clauses} - {None} if clauses else {_clause_kind(reading)} - {None}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
 def _future_deadline(r: SourceReading) -> bool:
     pub = _parse_pub(r.published)
     return any(d.role in ("deadline", "until") and d.end_date and (pub is None or d.end_date >= pub.isoformat())
@@ -998,6 +1014,13 @@ def _apply(drafts: list, reading: SourceReading, english_dates: list) -> None:
                 d.date = new
                 d.read_from = "source"
             d.extra["date_span"] = (sdate.start, sdate.end)
+        elif d.date is not None and not dated and any(
+                x.role in ("skip", "issue", "point") and x.end_date and x.end_date == d.date.end_date for x in reading.dates):
+            # the English took a date the source reads as no date of the statement: a comparison
+            # base, a document's issue date, the day of the meeting ("Aktionsplan ... für 2026")
+            d.warnings.append(f"date {d.date.text!r} dropped: the source reads it as no date of the statement")
+            d.date = None
+            d.read_from = "source"
         # actors
         resp = reading.responsible()
         if resp:
