@@ -372,3 +372,25 @@ def test_a_plan_title_span_is_skipped_but_not_after_a_deadline_cue():
     wrong = DateMention("for 2026", 0, 8, "2026-01-01", "2026-12-31", "period")
     (d,) = source.refine([_Draft("commitment", date=wrong)], source.read(text, "de", None), "x", [], lambda *a: None)
     assert d.date is None and d.warnings
+
+
+def test_meeting_meta_sentences_and_memberships_are_never_statements():
+    assert source.is_never("Yêu cầu trên được đưa ra tại phiên họp tháng 10/2025 của Tổ công tác do Bộ trưởng Bộ Công an "
+                           "Lương Tam Quang chủ trì sáng 14/10.", "vi")
+    assert source.is_never("Ủy ban gồm 29 thành viên là lãnh đạo các bộ, cơ quan ngang bộ.", "vi")
+    assert source.is_never("Der Ausschuss besteht aus 29 Mitgliedern.", "de")
+    # a body's name is no cue: "Ban Chỉ đạo" is the steering committee, not "to direct"
+    assert source.find_kind("Thông tin được công bố tại phiên họp của Ban Chỉ đạo.", "vi") is None
+    # a passive "tasks the Steering Committee assigned" is no request
+    assert source.find_kind("Nhiều nhiệm vụ được Ban Chỉ đạo giao đã có kết quả cụ thể.", "vi") == "progress"
+
+
+def test_numbers_of_dates_and_months_are_no_figures():
+    r = source.read("Ngày 24-7, Thủ tướng ký Công điện số 104/CĐ-TTg về việc khắc phục ách tắc.", "vi", PUB)
+    assert r.figures == [] and {24.0, 7.0, 104.0} <= set(r.skipped)
+    # the English figures of a dated dispatch are dropped, and a result with no figure left is no record
+    d = _Draft("progress", figures=[Figure(value=24, unit=None, text="24", start=5, end=7),
+                                    Figure(value=7, unit=None, text="7", start=8, end=9)])
+    assert source.refine([d], r, "x", [], lambda *a: None) == []
+    r = source.read("Các bộ được gia hạn đến ngày 30/9, thay vì 30/6 như yêu cầu hồi tháng 2.", "vi", PUB)
+    assert r.figures == [] and [x.role for x in r.dates] == ["until", "skip", "point"]

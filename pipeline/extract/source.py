@@ -594,7 +594,9 @@ def read(text: str, lang: Optional[str], published: Optional[str]) -> Optional[S
     if not lang or _load(lang) is None:
         return None
     dates = find_dates(text, lang, published)
-    skipped: list[float] = []
+    # the day and month numbers of a date are no figures ("Ngày 24-7" read as 24 and 7 in the English)
+    skipped: list[float] = [float(n) for d in dates if d.kind == "day"
+                            for n in re.findall(r"(?<![\d.,])\d{1,2}(?![\d.,]\d)", d.text)]
     return SourceReading(lang=lang, text=text, dates=dates, figures=find_figures(text, lang, dates, skipped),
                          actors=find_actors(text, lang), kind=find_kind(text, lang, dates), veto=is_veto(text, lang),
                          never=is_never(text, lang), published=published, skipped=skipped)
@@ -663,6 +665,7 @@ def _figures(draft, reading: SourceReading) -> None:
     drop = [k for k in unmatched if any(_close(draft.figures[k].value, v) for v in reading.skipped)]
     if drop:
         draft.figures = [f for k, f in enumerate(draft.figures) if k not in drop]
+        draft.extra["unanchored"] = not draft.figures
         kept = [k for k in range(len(draft.figures) + len(drop)) if k not in drop]
         renum = {old: new for new, old in enumerate(kept)}
         moved = {renum[k]: v for k, v in spans.items() if k in renum}
@@ -703,6 +706,8 @@ def _is_statement(r: SourceReading) -> bool:
     pub = _parse_pub(r.published)
     if d is not None and pub is not None and (d.end_date or d.start_date or "9999") < f"{pub.year - 1}":
         d = None   # a date long past is history, not what is to be done ("phát động năm 1945")
+    if d is not None and d.role is None and pub is not None and (d.end_date or "9999") < pub.isoformat():
+        d = None   # a bare year already over ("năm 2025 là năm có khối lượng công việc lớn", written in 2026)
     return bool(d or r.figures or any(a.role in ("lead", "assignee") for a in r.responsible()))
 
 
@@ -744,6 +749,7 @@ def refine(drafts: list, reading: Optional[SourceReading], english: str, english
         if k is not None and k != drafts[0].kind:
             drafts[0].kind = k    # "mới có 87% cơ sở ... kết nối": the English read a commitment
             drafts[0].read_from = "source"
+            drafts[0].extra["unanchored"] = k == PROGRESS and not drafts[0].figures
     if not drafts:
         if not _is_statement(reading):
             _carry(ctx, reading, [])
@@ -755,6 +761,10 @@ def refine(drafts: list, reading: Optional[SourceReading], english: str, english
         d.read_from = "source"
         drafts = [d]
     _apply(drafts, reading, english_dates)
+    if not reading.figures:
+        # a result needs a measured figure: none left once the source's identifiers are out, and
+        # none in the source ("Thủ tướng ký Công điện số 104/CĐ-TTg ...", "... đã có kết quả cụ thể")
+        drafts = [d for d in drafts if d.kind != PROGRESS or d.figures or not d.extra.get("unanchored")]
     _inherit(drafts, reading, ctx)
     _carry(ctx, reading, drafts)
     return drafts
