@@ -394,3 +394,19 @@ def test_numbers_of_dates_and_months_are_no_figures():
     assert source.refine([d], r, "x", [], lambda *a: None) == []
     r = source.read("Các bộ được gia hạn đến ngày 30/9, thay vì 30/6 như yêu cầu hồi tháng 2.", "vi", PUB)
     assert r.figures == [] and [x.role for x in r.dates] == ["until", "skip", "point"]
+
+
+def test_designations_leads_and_changes_dated_to_come_are_commitments():
+    text = ("Das Ministerium für Wissenschaft und Technologie ist die ständige Stelle des Lenkungsausschusses; das "
+            "Regierungsbüro ist die ständige Stelle für die Reform der Verwaltungsverfahren.")
+    r = source.read(text, "de", "2026-03-20")
+    assert r.kind == "commitment" and [a.role for a in r.actors] == ["lead", "lead"] and source._is_statement(r)
+    r = source.read("Bộ Khoa học và Công nghệ là cơ quan thường trực của Ban Chỉ đạo.", "vi", "2026-03-20")
+    assert r.kind == "commitment" and [(a.name, a.role) for a in r.actors] == [("Ministry of Science and Technology", "lead")]
+    assert roles("Das Finanzministerium leitet die Anleitung zum Mechanismus der Pauschalfinanzierung.", "de") == [
+        ("Ministry of Finance", "lead")]
+    # a change dated after the article is a plan; the same words dated before it are not
+    assert source.read("Ab dem 1. Januar 2026 fällt die Pauschalsteuer weg.", "de", "2025-08-01").kind == "commitment"
+    assert source.read("Ab dem 1. Januar 2025 fällt die Pauschalsteuer weg.", "de", "2025-08-01").kind is None
+    # "das Gesamtjahr" is this year
+    assert chosen("Ziel für das Gesamtjahr sind 30 Prozent.", "de", "commitment") == "2025-12-31"

@@ -597,8 +597,11 @@ def read(text: str, lang: Optional[str], published: Optional[str]) -> Optional[S
     # the day and month numbers of a date are no figures ("Ngày 24-7" read as 24 and 7 in the English)
     skipped: list[float] = [float(n) for d in dates if d.kind == "day"
                             for n in re.findall(r"(?<![\d.,])\d{1,2}(?![\d.,]\d)", d.text)]
+    kind = find_kind(text, lang, dates)
+    if kind is None and published and any(d.role == "from" and d.start_date and d.start_date > published[:10] for d in dates):
+        kind = COMMITMENT   # a change dated to come ("Ab dem 1. Januar 2026 fällt die Pauschalsteuer weg")
     return SourceReading(lang=lang, text=text, dates=dates, figures=find_figures(text, lang, dates, skipped),
-                         actors=find_actors(text, lang), kind=find_kind(text, lang, dates), veto=is_veto(text, lang),
+                         actors=find_actors(text, lang), kind=kind, veto=is_veto(text, lang),
                          never=is_never(text, lang), published=published, skipped=skipped)
 
 
