@@ -410,3 +410,15 @@ def test_designations_leads_and_changes_dated_to_come_are_commitments():
     assert source.read("Ab dem 1. Januar 2025 fällt die Pauschalsteuer weg.", "de", "2025-08-01").kind is None
     # "das Gesamtjahr" is this year
     assert chosen("Ziel für das Gesamtjahr sind 30 Prozent.", "de", "commitment") == "2025-12-31"
+
+
+def test_deadlines_counted_in_days_and_counts_of_months():
+    # the day a decision takes effect (the article's day) is the first of the 15
+    text = "Bộ Khoa học và Công nghệ trình Trưởng Ban ban hành Quy chế trong thời hạn 15 ngày kể từ ngày Quyết định có hiệu lực."
+    assert chosen(text, "vi", "commitment", pub="2026-04-15") == "2026-04-29"
+    assert chosen("Das Ministerium legt sie dem Leiter innerhalb von 30 Tagen vor.", "de", "commitment",
+                  pub="2025-02-15") == "2025-03-16"
+    # durations in days stay figures; a count of months does not
+    assert [f.value for f in source.read("Thời gian giải quyết rút từ 10 ngày xuống còn 3 ngày.", "vi", PUB).figures] == [10, 3]
+    r = source.read("Thu ngân sách 6 tháng ước đạt 1.332 nghìn tỷ đồng, bằng 67,7% dự toán.", "vi", PUB)
+    assert [f.value for f in r.figures] == [1.332e15, 67.7] and 6.0 in r.skipped

@@ -203,7 +203,8 @@ def _load(lang: str) -> Optional[_Lang]:
         before=[(r["role"], re.compile(r"(?:" + expand(r["pattern"]) + ")", _FLAGS)) for r in act.get("before", [])],
         organ_re=rx(act.get("organ_before")), conjunct_re=rx(act.get("conjunct")), clause_re=rx(act.get("clause_start")),
         percent=percent,
-        extra={"not_figure": rx(raw.get("figures", {}).get("not_after")), "level": rx(raw.get("figures", {}).get("level_after"))},
+        extra={"not_figure": rx(raw.get("figures", {}).get("not_after")), "level": rx(raw.get("figures", {}).get("level_after")),
+               "not_before": rx(raw.get("figures", {}).get("not_before"))},
         clause_split=rx(raw.get("clauses", {}).get("split")),
         clause_commit=_words_re([expand(w) for w in raw.get("clauses", {}).get("commitment", [])]),
         clause_progress=_words_re([expand(w) for w in raw.get("clauses", {}).get("progress", [])]),
@@ -253,6 +254,12 @@ def _period(L: _Lang, kind: str, g: dict, pub: Optional[date], shift: int = 0) -
     n = _num(L, "number", g.get("n"))
     d = int(g["d"]) if g.get("d") else None
     implicit = False
+    if kind == "days":
+        # "trong thời hạn 15 ngày", "innerhalb von 15 Tagen": counted from the article's day (the
+        # day a decision is signed and takes effect is the first of them)
+        if pub is None or not n or not 0 < n <= 366:
+            return None
+        return pub, pub + timedelta(days=n - 1), False
     unit = {"month": m, "quarter": q, "half": h}.get(kind)
     if y is None:
         if pub is None:
@@ -363,8 +370,10 @@ def find_dates(text: str, lang: str, published: Optional[str]) -> list[SourceDat
             i += 1
             continue
         role = L.cues.get(cue) if cue else None
+        if c.kind == "days" and role in (None, "period"):
+            role = "deadline"   # the expression carries its own cue ("trong thời hạn 15 ngày")
         before = text[max(0, c.start - 80):c.start]
-        if L.issue_re and L.issue_re.search(before):
+        if L.issue_re and c.kind != "days" and L.issue_re.search(before):
             role = "issue"
         elif L.title_re and c.kind in ("year", "years") and role != "deadline" \
                 and L.title_re.search(text[max(0, start - 90):start]):
@@ -432,6 +441,10 @@ def find_figures(text: str, lang: str, dates: list[SourceDate], skipped: Optiona
             continue  # a year
         tail = text[f.end:f.end + 12].lstrip().lower()
         pct = any(tail.startswith(p.lower()) for p in (L.percent if L else ("%",)))
+        nb = L.extra.get("not_before") if L else None
+        if nb is not None and not f.scaled and nb.match(text, f.end):
+            skipped.append(float(f.value))
+            continue  # a count of months: "6 tháng", "sechs Monate" frame a figure
         nf = L.extra.get("not_figure") if L else None
         lv = L.extra.get("level") if L else None
         if (nf is not None and nf.search(text, max(0, f.start - 40), f.start)) or \
@@ -890,13 +903,19 @@ def _rejoin(drafts: list, reading: SourceReading, english: str, new_draft: Calla
     of a statement at most (the other is a comparison base, a plan's year, a target's year: "đạt
     76,8%, tăng so với mức 41,6% của năm 2024"; "tính đến ngày 31/5 ... đạt 81,2%, còn cách mục
     tiêu 85% của năm nay"), the sentence is one statement again."""
-    cued = {d.end_date for d in reading.usable_dates() if d.role in _CUED}
+    framed = any(d.role in ("as_of", "until") for d in reading.usable_dates())
+
+    def own(r: SourceReading) -> list[SourceDate]:
+        # beside an as-of date, a count "in the first 9 months" frames a result: no date of its own
+        return [d for d in r.usable_dates() if not (framed and d.role == "period" and d.kind in _CUMULATIVE)]
+
+    cued = {d.end_date for d in own(reading) if d.role in _CUED}
     if len(cued) >= 2:
         return drafts
     clauses = _clause_readings(reading)
-    if sum(any(d.role in _CUED + ("from",) for d in r.usable_dates()) for _, _, r in clauses) >= 2:
+    if sum(any(d.role in _CUED + ("from",) for d in own(r)) for _, _, r in clauses) >= 2:
         return drafts   # "bảo đảm ... từ ngày 1/7/2025; tỷ lệ ... đạt 40% trong năm 2025": each clause its date
-    if not cued and sum(bool(r.usable_dates()) for _, _, r in clauses) >= 2:
+    if not cued and sum(bool(own(r)) for _, _, r in clauses) >= 2:
         return drafts   # "...năm 2024 ước đạt 18,3%; ... 6 tháng đầu năm 2025 đạt ...": each clause its own date
     kinds = [d.kind for d in drafts]
     kind = reading.kind if reading.kind in kinds else kinds[0]
