@@ -422,3 +422,21 @@ def test_deadlines_counted_in_days_and_counts_of_months():
     assert [f.value for f in source.read("Thời gian giải quyết rút từ 10 ngày xuống còn 3 ngày.", "vi", PUB).figures] == [10, 3]
     r = source.read("Thu ngân sách 6 tháng ước đạt 1.332 nghìn tỷ đồng, bằng 67,7% dự toán.", "vi", PUB)
     assert [f.value for f in r.figures] == [1.332e15, 67.7] and 6.0 in r.skipped
+
+
+def test_clauses_with_their_own_deadlines_are_one_record_each():
+    made = []
+
+    def new_draft(kind, a, b, n):
+        made.append((kind, a, b, n))
+        return _Draft(kind)
+
+    text = ("Các bộ công bố danh mục dữ liệu mở, hoàn thành trước ngày 31/3/2025; phấn đấu 100% hồ sơ công việc "
+            "được xử lý trên môi trường mạng trong năm 2025.")
+    english = "Ministries publish open data lists, complete before March 31, 2025; strive for 100% of records online in 2025."
+    out = source.refine([_Draft("commitment")], source.read(text, "vi", "2025-02-15"), english, [], new_draft)
+    assert [d.date.end_date for d in out] == ["2025-03-31", "2025-12-31"]
+    # each built from its own English clause; both keep the whole sentence as evidence (no narrowing)
+    assert [(a, b) for _, a, b, _ in made] == [(0, english.index(";")), (english.index(";") + 1, len(english))]
+    assert all("source_clause" not in d.extra for d in out)
+    assert text[slice(*out[1].extra["date_span"])] == "trong năm 2025"

@@ -760,6 +760,12 @@ def refine(drafts: list, reading: Optional[SourceReading], english: str, english
             return out
     if len(drafts) > 1:
         drafts = _rejoin(drafts, reading, english, new_draft)
+    elif len(drafts) == 1 and drafts[0].kind == COMMITMENT:
+        atoms = _atoms(drafts[0], reading, english, english_dates, new_draft)
+        if atoms:
+            _inherit(atoms, reading, ctx)
+            _carry(ctx, reading, atoms)
+            return atoms
     if len(drafts) == 1:
         k = _sentence_kind(reading)
         if k is not None and k != drafts[0].kind:
@@ -896,6 +902,60 @@ def _past(r: SourceReading) -> bool:
 
 
 _CUED = ("deadline", "until", "as_of", "period")
+
+
+def _atoms(draft, reading: SourceReading, english: str, english_dates: list, new_draft: Callable[..., object]) -> list:
+    """A commitment whose clauses each name their own deadline ("... trước ngày 19/8/2025; xây dựng
+    lộ trình ..., báo cáo Thủ tướng trong quý III/2025") is one record per deadline, as the English
+    rules cut a sentence with several deadlines; each keeps the sentence as its source text and
+    its own clause's figures, date and bodies. [] when the clauses do not name two deadlines."""
+    clauses = _clause_readings(reading)
+    groups: list[list] = []
+    ends: set[str] = set()
+    for a, b, r in clauses:
+        d = choose_date(COMMITMENT, r.dates)
+        if d is not None and d.role in ("deadline", "until", "period") and d.end_date and d.end_date not in ends \
+                and not _clause_kind(r) == PROGRESS:
+            ends.add(d.end_date)
+            groups.append([a, b, d])
+        elif groups:
+            groups[-1][1] = b
+        else:
+            groups.append([a, b, None])
+    if len([g for g in groups if g[2] is not None]) < 2:
+        return []
+    if groups[0][2] is None:            # a lead-in clause without a date joins the first dated one
+        groups[1][0] = groups[0][0]
+        groups = groups[1:]
+    spans = [(a, b) for a, b, _ in clauses]
+    eng = _english_clauses(english, len(spans))
+    out = []
+    for n, (a, b, _) in enumerate(groups):
+        r = read(reading.text[a:b], reading.lang, reading.published)
+        if eng is not None:
+            idx = [i for i, (x, y) in enumerate(spans) if a <= x < b]
+            ea, eb = eng[idx[0]][0], eng[idx[-1]][1]
+        else:
+            ea, eb = 0, len(english)
+        d = new_draft(COMMITMENT, ea, eb, n)
+        if d is None:
+            return []
+        if eng is None:
+            d.figures = [f for f in d.figures if any(_close(f.value, x.value) for x in r.figures)]
+        d.warnings.extend(w for w in draft.warnings if w not in d.warnings)
+        d.read_from = "source"
+        _apply([d], r, english_dates)
+        if not r.responsible() and reading.responsible():
+            d.actors = [_mention(x, d.actors) for x in reading.responsible()]
+            d.extra["actor_spans"] = {x.name: (x.start, x.end) for x in reading.responsible()}
+        else:
+            d.extra["actor_spans"] = {k: (s + a, e + a) for k, (s, e) in d.extra.get("actor_spans", {}).items()}
+        if "date_span" in d.extra:
+            s, e = d.extra["date_span"]
+            d.extra["date_span"] = (s + a, e + a)
+        d.extra["figure_spans"] = {k: (s + a, e + a) for k, (s, e) in d.extra.get("figure_spans", {}).items()}
+        out.append(d)
+    return out
 
 
 def _rejoin(drafts: list, reading: SourceReading, english: str, new_draft: Callable[..., object]) -> list:
