@@ -203,11 +203,17 @@ def test_a_reporting_body_answers_for_the_next_progress_figure():
 
 
 @pytest.mark.parametrize("text", ["", "   ", ";;;", "((((", "ngày ngày ngày 99/99/9999", "quý V/20255", "1.2.3.4.5.6",
-                                  "Bộ", "từ đến trước chậm nhất", "ab dem bis zum spätestens", "x" * 5000])
+                                  "Bộ", "từ đến trước chậm nhất", "ab dem bis zum spätestens", "x" * 5000,
+                                  # clauses, day counts and levels at their edges
+                                  "; ; đã 5; phải trước ngày 1/1/2026;", "trong thời hạn 0 ngày; trong thời hạn 999 ngày",
+                                  "innerhalb von 0 Tagen; Ab dem 1. Januar 9999", "mức 2; Stufe 3; 24-7; (a; b) “c; d”",
+                                  "đã đạt 5%; sẽ đạt 7% trước ngày 31/12/2025; đã có 3"])
 @pytest.mark.parametrize("lang", ["vi", "de"])
 def test_no_crash_on_any_sentence(text, lang):
     r = source.read(text, lang, PUB)
     source.refine([], r, text, [], lambda *a: None)
+    source.refine([_Draft("commitment"), _Draft("progress")], r, text, [], lambda kind, a, b, n: _Draft(kind or "commitment"))
+    source.refine([_Draft("commitment")], r, text, [], lambda kind, a, b, n: _Draft(kind or "commitment"))
 
 
 # ------------------------------------------------------------------ through the extraction stage
