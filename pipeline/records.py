@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Status = Literal["ok", "rejected"]
 Kind = Literal["commitment", "progress"]
@@ -19,17 +19,17 @@ class _Record(BaseModel):
 
 
 class Span(_Record):
-    """Character offsets ``[start, end)`` into a document's cleaned ``text``."""
+    """Character offsets ``[source_start, source_end)`` into a document's cleaned ``text``."""
 
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
+    source_start: int = Field(ge=0, description="offset of the first character in Document.text")
+    source_end: int = Field(ge=0, description="offset just after the last character in Document.text")
 
 
 class Sentence(_Record):
     """One source sentence beside its English translation (provenance for every statement)."""
 
-    start: int = Field(ge=0, description="offset of the source sentence in Document.text")
-    end: int = Field(ge=0)
+    source_start: int = Field(ge=0, description="offset of the source sentence (`source`) in Document.text")
+    source_end: int = Field(ge=0, description="offset just after the source sentence in Document.text")
     source: str = Field(description="the sentence verbatim, in the document's language")
     english: str = Field(description="English text (the source itself for English documents)")
     engine: str = Field(description="engine that produced `english`: identity, lexicon, marian, ctranslate2")
@@ -84,17 +84,42 @@ class Figure(_Record):
     unit: Optional[str] = Field(default=None, description="normalised unit: '%', 'VND', 'tasks', 'administrative procedures', …")
     text: str = Field(description="the figure as written in the English text")
     qualifier: Optional[str] = Field(default=None, description="over, more than, nearly, about, at least, …")
-    start: Optional[int] = Field(default=None, description="offset in the statement's English `text`")
-    end: Optional[int] = None
+    text_start: Optional[int] = Field(default=None, description="offset of the figure in the statement's English `text`")
+    text_end: Optional[int] = Field(default=None, description="offset just after the figure in the statement's English `text`")
     source_start: Optional[int] = Field(default=None, description="offset of the figure in the statement's `source_text` "
                                         "(null when only the English was read)")
     source_end: Optional[int] = None
 
 
+DateRole = Literal["deadline", "start", "as_of", "period"]
+
+
+def date_role(kind: str, cue_role: Optional[str] = None, start: Optional[str] = None,
+              end: Optional[str] = None) -> DateRole:
+    """What a statement's date means, from the statement's kind and the role of the date's cue word.
+
+    A commitment's date is its deadline (``end``), or the day it starts to apply when the cue says
+    "from" ("from July 1, 2025": ``start`` = ``end`` = that day). A progress statement's date is the
+    day its figure stands at (``as_of``: "as of September 23"), or the period it counts over
+    (``period``: "in the first eight months of 2025", ``start`` … ``end``, the figure standing at ``end``).
+    """
+    if kind == "commitment":
+        return "start" if cue_role == "from" else "deadline"
+    if cue_role != "as_of" and start and end and start != end:
+        return "period"
+    return "as_of"
+
+
 class DateSpan(_Record):
-    text: str
-    start: Optional[str] = Field(default=None, description="ISO date, first day of the expressed period")
-    end: Optional[str] = Field(default=None, description="ISO date, last day (the deadline / as-of date)")
+    text: str = Field(description="the date expression as written in the English text")
+    role: Optional[DateRole] = Field(
+        default=None, description="what the date means for its statement: deadline (a commitment's deadline, "
+        "`end`), start (a commitment applying from `start`), as_of (the day a progress figure stands at, `end`), "
+        "period (the period a progress figure counts over, `start`..`end`); null only outside a statement")
+    start: Optional[str] = Field(default=None, description="ISO date, first day of the expressed period "
+                                 "(null for a deadline with no start, or when unresolvable)")
+    end: Optional[str] = Field(default=None, description="ISO date, last day of the expressed period: the "
+                               "deadline (commitment) or the as-of date (progress); null when unresolvable")
     source_start: Optional[int] = Field(default=None, description="offset of the date expression in the statement's "
                                         "`source_text` (null when only the English was read)")
     source_end: Optional[int] = None
@@ -122,9 +147,14 @@ class Statement(_Record):
     lang: str
     actors: list[Actor] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
-    date: Optional[DateSpan] = None
-    start: int = Field(ge=0, description="offset of source_text in the document's text")
-    end: int = Field(ge=0)
+    date: Optional[DateSpan] = Field(default=None, description="the statement's date expression: deadline "
+                                     "(commitment) or as-of date / period (progress), see `role`")
+    deadline: Optional[str] = Field(default=None, description="ISO deadline: `date.end` when `date.role` is "
+                                    "deadline, else null")
+    as_of: Optional[str] = Field(default=None, description="ISO date a progress figure stands at: `date.end` when "
+                                 "`date.role` is as_of or period, else null")
+    source_start: int = Field(ge=0, description="offset of `source_text` in the document's `text` (documents.jsonl)")
+    source_end: int = Field(ge=0, description="offset just after `source_text` in the document's `text`")
     engine: str = Field(default="identity", description="translation engine that produced `text`")
     translation_warnings: list[str] = Field(default_factory=list)
     caption: bool = Field(default=False, description="statement taken from a photo caption")
@@ -133,6 +163,28 @@ class Statement(_Record):
                                        "(pipeline/extract/source.py); english: all from the English rules")
     warnings: list[str] = Field(default_factory=list, description="values skipped while reading the statement "
                                 "(an absurd number, an impossible date), one message each; never a guessed value")
+
+    @model_validator(mode="after")
+    def _derive_dates(self):
+        return _fill_dates(self)
+
+
+def _fill_dates(rec):
+    """``date.role`` (from the kind when the date has none) and the top-level ``deadline`` / ``as_of``,
+    always derived from ``date``, so the three never disagree."""
+    d = rec.date
+    if d is not None and d.role is None:
+        d = rec.date = d.model_copy(update={"role": date_role(rec.kind, None, d.start, d.end)})
+    rec.deadline = d.end if d is not None and d.role == "deadline" else None
+    rec.as_of = d.end if d is not None and d.role in ("as_of", "period") else None
+    return rec
+
+
+class ClusterDuplicate(_Record):
+    """A document of the cluster that copies (or translates) another one."""
+
+    doc_id: str = Field(description="the copy")
+    duplicate_of: str = Field(description="the document it copies: the earliest report of the text")
 
 
 class Cluster(_Record):
@@ -145,7 +197,8 @@ class Cluster(_Record):
     label: str
     languages: list[str] = Field(default_factory=list)
     outlets: list[str] = Field(default_factory=list)
-    duplicates: dict[str, str] = Field(default_factory=dict, description="doc_id -> doc_id it duplicates")
+    duplicates: list[ClusterDuplicate] = Field(default_factory=list, description="the copies among `doc_ids`, "
+                                               "each with the document it copies (sorted by doc_id)")
     committee: Optional[str] = Field(default=None, description="canonical English name of the committee that "
                                      "held the event (pipeline/data/committees.toml), or null when unknown")
     event_kind: EventKind = Field(default="other", description="meeting (with the conclusion notices that report "
@@ -154,6 +207,10 @@ class Cluster(_Record):
     number: Optional[int] = Field(default=None, description="the meeting's number ('the fourth meeting' -> 4)")
     number_scope: Optional[str] = Field(default=None, description="what `number` counts in: 'committee' (since "
                                         "the committee was set up) or a year ('2026': 'the first meeting of 2026')")
+
+    def copies(self) -> dict[str, str]:
+        """``duplicates`` as a mapping: copy's doc_id -> the doc_id it copies."""
+        return {d.doc_id: d.duplicate_of for d in self.duplicates}
 
 
 class RunInfo(_Record):
@@ -232,12 +289,20 @@ class MeetingCommitment(_Record):
     action: Optional[str] = None
     figures: list[Figure] = Field(default_factory=list, description="the fact's figures that no outlet contradicts (the most detailed form)")
     date: Optional[DateSpan] = Field(default=None, description="the agreed deadline / as-of date; null when absent or disputed")
+    deadline: Optional[str] = Field(default=None, description="ISO deadline: `date.end` when `date.role` is "
+                                    "deadline, else null")
+    as_of: Optional[str] = Field(default=None, description="ISO date a progress figure stands at: `date.end` when "
+                                 "`date.role` is as_of or period, else null")
     actors: list[Actor] = Field(default_factory=list)
     outlets: list[str] = Field(description="outlets that carried it (copies counted with their original)")
     omitted_by: list[str] = Field(default_factory=list, description="outlets reporting the meeting that did not carry it")
     conflicts: list[Conflict] = Field(default_factory=list)
     details: list[Detail] = Field(default_factory=list, description="outlets that agree but give less detail")
     sources: list[MeetingSource]
+
+    @model_validator(mode="after")
+    def _derive_dates(self):
+        return _fill_dates(self)
 
 
 class TrackingLink(_Record):

@@ -384,7 +384,7 @@ def test_a_statement_with_an_inverted_range_says_so():
 def test_validate_refuses_a_date_span_that_ends_before_it_starts(tmp_path):
     doc = {"doc_id": "d", "path": "d.txt", "status": "ok", "text": "x"}
     stmt = {"id": "s1", "doc_id": "d", "kind": "commitment", "text": "t", "source_text": "t", "lang": "en",
-            "start": 0, "end": 1, "date": {"text": "from 2026 to 2025", "start": "2026-01-01", "end": "2025-12-31"}}
+            "source_start": 0, "source_end": 1, "date": {"text": "from 2026 to 2025", "start": "2026-01-01", "end": "2025-12-31"}}
     (tmp_path / "documents.jsonl").write_text(json.dumps(doc) + "\n", encoding="utf-8")
     (tmp_path / "commitments.jsonl").write_text(json.dumps(stmt) + "\n", encoding="utf-8")
     problems, _ = validate_outputs(tmp_path)

@@ -22,11 +22,11 @@ def st(doc, text, kind="commitment", figures=(), date=None, actors=(), lang="en"
     figs = []
     for t, v, u, *q in figures:
         i = text.index(t)
-        figs.append(Figure(value=v, unit=u, text=t, start=i, end=i + len(t), qualifier=q[0] if q else None))
+        figs.append(Figure(value=v, unit=u, text=t, text_start=i, text_end=i + len(t), qualifier=q[0] if q else None))
     ds = DateSpan(text=date[0], start=date[1], end=date[2]) if date else None
     return Statement(id=sid, doc_id=doc, kind=kind, text=text, source_text=source or text, lang=lang, figures=figs,
-                     date=ds, actors=[Actor(name=a, text=a) for a in actors], start=start,
-                     end=start + len(source or text))
+                     date=ds, actors=[Actor(name=a, text=a) for a in actors], source_start=start,
+                     source_end=start + len(source or text))
 
 
 OUTLETS = {"a": ("baochinhphu.vn", "vi"), "b": ("vietnamnet.vn", "en"), "c": ("vietnam.vn", "de"),
@@ -39,7 +39,7 @@ def meeting(statements, duplicates=None):
     dup = duplicates or {}
     used = sorted({s.doc_id for s in statements} | set(dup) | set(dup.values())) or ["a"]
     cluster = Cluster(cluster_id="m-trial", doc_ids=used, canonical_doc_id=used[0], label="trial",
-                      duplicates=duplicates or {})
+                      duplicates=[{"doc_id": k, "duplicate_of": v} for k, v in dup.items()])
     return merge_cluster(cluster, {d: docs[d] for d in used}, statements, EMB)
 
 

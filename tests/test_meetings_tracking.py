@@ -17,11 +17,11 @@ def st(doc, text, kind="commitment", figures=(), date=None, start=0):
     figs = []
     for t, v, u in figures:
         i = text.index(t)
-        figs.append(Figure(value=v, unit=u, text=t, start=i, end=i + len(t)))
+        figs.append(Figure(value=v, unit=u, text=t, text_start=i, text_end=i + len(t)))
     sid = "s-" + hashlib.sha1(f"{doc}|{text}".encode()).hexdigest()[:10]
     return Statement(id=sid, doc_id=doc, kind=kind, text=text, source_text=text, lang="en", figures=figs,
                      date=DateSpan(text=date[0], start=date[1], end=date[2]) if date else None,
-                     start=start, end=start + len(text))
+                     source_start=start, source_end=start + len(text))
 
 
 def meeting(cid, date, doc, statements):

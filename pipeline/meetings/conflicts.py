@@ -27,7 +27,7 @@ from pipeline.records import (Actor, Cluster, Conflict, ConflictValue, DateSpan,
 def build_row(cluster: Cluster, columns: list[OutletColumn], group: list, row_id: Callable[[str, list[str]], str]
               ) -> tuple[tuple, MeetingCommitment]:
     """(sort key, row) for one fact's statements (``rows.Item``s)."""
-    group = sorted(group, key=lambda it: (it.col, it.copy_of is not None, it.st.doc_id, it.st.start, it.st.id))
+    group = sorted(group, key=lambda it: (it.col, it.copy_of is not None, it.st.doc_id, it.st.source_start, it.st.id))
     primary: dict[int, object] = {}
     for it in group:
         primary.setdefault(it.col, it)
@@ -59,7 +59,7 @@ def build_row(cluster: Cluster, columns: list[OutletColumn], group: list, row_id
         meeting_date=cluster.date, kind=rep.st.kind, text=rep.st.text, action=rep.st.action,
         figures=figures, date=date, actors=actors, outlets=outlets, omitted_by=omitted,
         conflicts=conflicts, details=details, sources=sources)
-    return (rep.col, rep.st.start, rep.st.id), row
+    return (rep.col, rep.st.source_start, rep.st.id), row
 
 
 def _value(col: int, backing: dict, label: str, value: str, text: Optional[str]) -> ConflictValue:

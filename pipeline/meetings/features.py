@@ -145,7 +145,7 @@ class Metric:
 
 def figure_subject(text: str, fig: Figure) -> frozenset[str]:
     """Content-word stems around a figure, inside its clause: what the figure counts."""
-    start, end = fig.start, fig.end
+    start, end = fig.text_start, fig.text_end
     if start is None or end is None or end > len(text) or text[start:end] != fig.text:
         pos = text.find(fig.text) if fig.text else -1
         if pos < 0:

@@ -280,7 +280,7 @@ def merge_cluster(cluster: Cluster, docs: dict[str, DocInfo], statements: list[S
     emb = emb or Embedder()
     columns, col_of = outlet_columns(cluster, docs)
     items: list[Item] = []
-    for st in sorted(statements, key=lambda s: (s.doc_id, s.start, s.end, s.id)):
+    for st in sorted(statements, key=lambda s: (s.doc_id, s.source_start, s.source_end, s.id)):
         if st.doc_id not in col_of:
             continue
         col = col_of[st.doc_id]
@@ -402,7 +402,7 @@ def _units(items: list[Item], sets: _Sets) -> list[list[int]]:
 def _rep(items: list[Item], unit: list[int]) -> int:
     """The statement that speaks for a unit: an original's before a copy's, first column, reading order."""
     return min(unit, key=lambda i: (items[i].copy_of is not None, items[i].col, items[i].st.doc_id,
-                                    items[i].st.start, items[i].st.id))
+                                    items[i].st.source_start, items[i].st.id))
 
 
 def _sig(v: float) -> str:
