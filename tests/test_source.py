@@ -245,7 +245,7 @@ def test_a_sentence_mixing_a_target_and_a_result_gives_one_record_per_clause():
     src = ("Thành phố đã cung cấp 1.215 dịch vụ công trực tuyến toàn trình, tỷ lệ hồ sơ trực tuyến đạt 68%; "
            "Hà Nội phấn đấu đến hết năm 2025 hoàn thành số hóa 100% hồ sơ.")
     # an English side the English rules read as one statement (or none)
-    sent = Sentence(start=0, end=len(src), source=src, engine="lexicon",
+    sent = Sentence(source_start=0, source_end=len(src), source=src, engine="lexicon",
                     english="City has provided 1,215 public services online, online records rate reached 68%; Hà Nội strive đến hết 2025 số hóa 100% records.")
     doc = Document(doc_id="d", path="d.txt", status="ok", lang="vi", published="2025-07-20", text=src)
     sts = extract_document(doc, [sent])
@@ -254,7 +254,7 @@ def test_a_sentence_mixing_a_target_and_a_result_gives_one_record_per_clause():
     # each record's source text is its own clause, and still the document's text at its offsets
     assert first.source_text.startswith("Thành phố đã cung cấp") and first.source_text.endswith("đạt 68%")
     assert second.source_text.startswith("Hà Nội phấn đấu") and "1.215" not in second.source_text
-    assert all(src[s.start:s.end] == s.source_text for s in sts)
+    assert all(src[s.source_start:s.source_end] == s.source_text for s in sts)
     assert sorted(f.value for f in first.figures) == [68, 1215] and [f.value for f in second.figures] == [100]
     assert first.date is None and second.date.end == "2025-12-31"
     assert second.source_text[second.date.source_start:second.date.source_end] == "phấn đấu đến hết năm 2025"
@@ -344,9 +344,9 @@ def test_a_level_or_a_code_in_the_source_is_no_figure_in_the_english():
     text = "Cả nước đã kích hoạt 66,3 triệu tài khoản định danh điện tử mức 2, ở mức 62% dân số trưởng thành."
     r = source.read(text, "vi", PUB)
     assert [f.value for f in r.figures] == [66.3e6, 62] and 2.0 in r.skipped
-    d = _Draft("progress", figures=[Figure(value=66.3e6, unit="accounts", text="66.3 million", start=0, end=12),
-                                    Figure(value=2, unit=None, text="2", start=20, end=21),
-                                    Figure(value=62, unit="%", text="62%", start=30, end=33)])
+    d = _Draft("progress", figures=[Figure(value=66.3e6, unit="accounts", text="66.3 million", text_start=0, text_end=12),
+                                    Figure(value=2, unit=None, text="2", text_start=20, text_end=21),
+                                    Figure(value=62, unit="%", text="62%", text_start=30, text_end=33)])
     (d,) = source.refine([d], r, "x", [], lambda *a: None)
     assert [f.value for f in d.figures] == [66.3e6, 62]
     assert text[slice(*d.extra["figure_spans"][1])] == "62"        # the number (a scale word would be in it)
@@ -395,8 +395,8 @@ def test_numbers_of_dates_and_months_are_no_figures():
     r = source.read("Ngày 24-7, Thủ tướng ký Công điện số 104/CĐ-TTg về việc khắc phục ách tắc.", "vi", PUB)
     assert r.figures == [] and {24.0, 7.0, 104.0} <= set(r.skipped)
     # the English figures of a dated dispatch are dropped, and a result with no figure left is no record
-    d = _Draft("progress", figures=[Figure(value=24, unit=None, text="24", start=5, end=7),
-                                    Figure(value=7, unit=None, text="7", start=8, end=9)])
+    d = _Draft("progress", figures=[Figure(value=24, unit=None, text="24", text_start=5, text_end=7),
+                                    Figure(value=7, unit=None, text="7", text_start=8, text_end=9)])
     assert source.refine([d], r, "x", [], lambda *a: None) == []
     r = source.read("Các bộ được gia hạn đến ngày 30/9, thay vì 30/6 như yêu cầu hồi tháng 2.", "vi", PUB)
     assert r.figures == [] and [x.role for x in r.dates] == ["until", "skip", "point"]

@@ -1168,13 +1168,13 @@ def _mention(a: SourceActor, english: list):
 def attach_spans(st, extra: dict):
     """A Statement with the source spans a refined draft collected (figures, date, actors), as
     offsets in its ``source_text``; a record read from one part of a sentence that mixes
-    commitments and results has that part as its ``source_text`` (``start``/``end`` moved with it)."""
+    commitments and results has that part as its ``source_text`` (``source_start``/``source_end`` moved with it)."""
     if not extra:
         return st
     upd: dict = {}
     if "source_clause" in extra:
         a, b = extra["source_clause"]
-        upd.update(source_text=st.source_text[a:b], start=st.start + a, end=st.start + b)
+        upd.update(source_text=st.source_text[a:b], source_start=st.source_start + a, source_end=st.source_start + b)
     figs = list(st.figures)
     for k, (s, e) in extra.get("figure_spans", {}).items():
         if k < len(figs):
