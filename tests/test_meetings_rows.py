@@ -254,3 +254,13 @@ def test_a_figure_without_its_unit_contradicts_nothing():
     assert all(r.conflicts == [] for r in rows)
     merged = [r for r in rows if len(r.outlets) == 2]
     assert len(merged) == 1 and [(f.value, f.unit) for f in merged[0].figures] == [(27, "tasks"), (9, "tasks")]
+
+
+def test_a_provinces_own_target_is_not_the_nations_target():
+    # a city's own target beside the national one (no body named): two rows, no conflict between 95% and 85%
+    hanoi = st("a", "In 2026 Hanoi strives to raise the rate of fully online dossiers to 95%.",
+               figures=[("95%", 95, "%")], date=("in 2026", "2026-01-01", "2026-12-31"), actors=["Hanoi"])
+    nation = st("d", "This year the Prime Minister requested raising the rate of fully online dossiers to 85%.",
+                figures=[("85%", 85, "%")], date=("This year", "2026-01-01", "2026-12-31"))
+    rows = meeting([hanoi, nation])
+    assert len(rows) == 2 and not any(r.conflicts for r in rows)

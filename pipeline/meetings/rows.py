@@ -209,6 +209,13 @@ def judge(emb: Embedder, a: Item, b: Item) -> Optional[Verdict]:
     return Verdict(sim + bonus, conflict)
 
 
+def _places(actors: frozenset) -> frozenset:
+    from pipeline.extract.actors import bodies_by_name
+
+    bodies = bodies_by_name()
+    return frozenset(n for n in actors if n in bodies and bodies[n].type in ("province", "city"))
+
+
 def compatible(a: Item, b: Item) -> bool:
     """Could ever be one row: other documents, figures on a common metric when both give figures, a
     common actor when both commitments name one, not both another value and another deadline, and
@@ -224,6 +231,10 @@ def compatible(a: Item, b: Item) -> bool:
     # the body a commitment assigns is part of the task; a progress figure's body is often only who
     # reported it (and extraction may name the reporter in one outlet, the place in another)
     if a.st.kind == "commitment" and a.actors and b.actors and not (a.actors & b.actors):
+        return False
+    # a target a province or city sets for itself is not one that names no body (the nation's:
+    # "Hà Nội phấn đấu nâng tỷ lệ này lên 95%" beside "Thủ tướng yêu cầu nâng tỷ lệ này lên 85%")
+    if a.st.kind == "commitment" and (not a.actors or not b.actors) and bool(_places(a.actors)) != bool(_places(b.actors)):
         return False
     ev = figure_evidence(a.metrics, b.metrics)
     if ev.disjoint or (ev.ambiguous and not ev.agree):
