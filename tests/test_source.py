@@ -446,3 +446,19 @@ def test_clauses_with_their_own_deadlines_are_one_record_each():
     assert [(a, b) for _, a, b, _ in made] == [(0, english.index(";")), (english.index(";") + 1, len(english))]
     assert all("source_clause" not in d.extra for d in out)
     assert text[slice(*out[1].extra["date_span"])] == "trong năm 2025"
+
+
+def test_a_school_year_and_the_year_around_an_as_of_date_are_no_dates_of_their_own():
+    # a school year is no calendar period: the English "the period 2025-2026" is dropped
+    text = "Từ năm học 2025-2026 sẽ có 20 trường đại học tuyển sinh ngành thiết kế vi mạch."
+    wrong = DateMention("the period 2025-2026", 0, 20, "2025-01-01", "2026-12-31", "period")
+    (d,) = source.refine([_Draft("commitment", date=wrong)], source.read(text, "vi", PUB), "x", [], lambda *a: None)
+    assert d.date is None
+    assert source.find_dates("ab dem Schuljahr 2025–2026 nehmen 20 Universitäten auf", "de", PUB)[0].role == "skip"
+    # two English results cut at "Im Jahr 2025" and "bis Ende Juni": one result, as of the end of June
+    made = []
+    text = ("Im Jahr 2025 wurden 3 % der Ausgaben veranschlagt, etwa 75.000 Milliarden VND; bis Ende Juni wurden "
+            "jedoch erst 18,4 % ausgezahlt.")
+    out = source.refine([_Draft("progress"), _Draft("progress")], source.read(text, "de", "2025-07-17"), "x", [],
+                        lambda kind, a, b, n: made.append(kind) or _Draft(kind))
+    assert made == ["progress"] and [d.date.end_date for d in out] == ["2025-06-30"]

@@ -964,10 +964,16 @@ def _rejoin(drafts: list, reading: SourceReading, english: str, new_draft: Calla
     76,8%, tăng so với mức 41,6% của năm 2024"; "tính đến ngày 31/5 ... đạt 81,2%, còn cách mục
     tiêu 85% của năm nay"), the sentence is one statement again."""
     framed = any(d.role in ("as_of", "until") for d in reading.usable_dates())
+    # results only: the year an as-of date falls in frames it ("Im Jahr 2025 wurden ... veranschlagt; bis
+    # Ende Juni wurden erst 18,4 % ausgezahlt")
+    asof = {d.end_date for d in reading.usable_dates() if d.role in ("as_of", "until")} \
+        if all(d.kind == PROGRESS for d in drafts) else set()
 
     def own(r: SourceReading) -> list[SourceDate]:
         # beside an as-of date, a count "in the first 9 months" frames a result: no date of its own
-        return [d for d in r.usable_dates() if not (framed and d.role == "period" and d.kind in _CUMULATIVE)]
+        return [d for d in r.usable_dates() if not (framed and d.role == "period" and d.kind in _CUMULATIVE)
+                and not (d.role == "period" and d.start_date and d.end_date
+                         and any(d.start_date <= e <= d.end_date and e != d.end_date for e in asof))]
 
     cued = {d.end_date for d in own(reading) if d.role in _CUED}
     if len(cued) >= 2:
