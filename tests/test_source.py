@@ -462,3 +462,12 @@ def test_a_school_year_and_the_year_around_an_as_of_date_are_no_dates_of_their_o
     out = source.refine([_Draft("progress"), _Draft("progress")], source.read(text, "de", "2025-07-17"), "x", [],
                         lambda kind, a, b, n: made.append(kind) or _Draft(kind))
     assert made == ["progress"] and [d.date.end_date for d in out] == ["2025-06-30"]
+
+
+def test_a_lead_announcing_a_signed_document_is_no_statement_unless_it_asks_for_something():
+    assert source.is_never("Thủ tướng vừa ký ban hành Chỉ thị số 17/CT-TTg ngày 10/6/2025 về đẩy mạnh giải quyết thủ tục "
+                           "hành chính, bảo đảm thông suốt từ ngày 1/7/2025.", "vi")
+    assert not source.is_never("Thủ tướng ký Công điện số 104/CĐ-TTg về việc khắc phục ách tắc, yêu cầu các bộ hoàn thành "
+                               "trước ngày 30/7.", "vi")
+    assert source.is_never("Der Premierminister unterzeichnete die Richtlinie Nr. 17/CT-TTg vom 10. Juni 2025 über die "
+                           "Beschleunigung der Verfahren.", "de")
