@@ -158,6 +158,23 @@ def validate(out_dir: Path = typer.Argument(Path("outputs"), help="Outputs folde
     out.print("all records valid", highlight=False)
 
 
+@app.command()
+def export(
+    out_dir: Path = typer.Option(Path("outputs"), "--out", "-o", help="Outputs folder of a run; tables go to OUT/export/."),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv (UTF-8 with BOM, opens in spreadsheets) or parquet (needs pyarrow)."),
+) -> None:
+    """Write the outputs as flat tables joined by ids (documents, commitments, figures, actors, clusters,
+    meeting rows and sources, ...) into OUT/export/ (see docs/output-format.md)."""
+    from pipeline.export import ExportError, export as export_tables
+
+    try:
+        written = export_tables(out_dir, fmt)
+    except ExportError as exc:
+        raise UserError(str(exc)) from None
+    for path, rows in written:
+        out.print(f"{path}: {rows} rows", highlight=False)
+
+
 # ----------------------------------------------------------------------------- eval
 @app.command("eval")
 def eval_(
