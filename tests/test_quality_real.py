@@ -109,18 +109,18 @@ def test_documents_and_meetings_on_heldout(real_heldout_scores):
 
 def test_meeting_view_on_realistic_dev(real_dev):
     """Same-fact rows, conflicts and tracking links (pipeline/meetings/score.py, the shared referee's
-    rules) on dev. Measured when pinned (issue 17, round 3): merge P 0.919 R 0.816 (tp 354 fp 31 fn 80),
-    conflicts P 1.0 (20 judged) R 0.8 (25 gold), tracking P 0.944 (36 judged) R 0.71 (62 gold mapped).
-    24 of the 31 merge false-positive pairs involve one extracted sentence that the gold splits into
-    statements of two facts (extraction's granularity, not the merge's: a row of that sentence holds both);
-    scripts/meeting_errors.py lists them. Tracking is precision first (a link users see must be right):
-    the floor holds it at 0.9. Floors a little under the measurement."""
+    rules) on dev. Measured when pinned (issue 17, round 3, with issue 15/16 round 2's extraction): merge
+    P 0.953 R 0.847 (tp 389 fp 19 fn 70), conflicts P 0.952 (21 judged) R 0.8 (25 gold), tracking P 0.923
+    (39 judged) R 0.682 (66 gold mapped). Most remaining merge false-positive pairs involve one extracted
+    sentence that the gold splits into statements of two facts (extraction's granularity: a row of that
+    sentence holds both); scripts/meeting_errors.py lists them. Tracking is precision first (a link users
+    see must be right): the floor holds it at 0.9. Floors a little under the measurement."""
     from pipeline.meetings.score import score_meetings
 
     out, gold = real_dev
     r = score_meetings(gold, out)
-    assert r["merge"]["p"] >= 0.9 and r["merge"]["r"] >= 0.8
+    assert r["merge"]["p"] >= 0.93 and r["merge"]["r"] >= 0.82
     # a conflict is a claim that outlets disagree: precision first (the lone dissenter, deadlines told in
     # other words and across languages are found by mutual closest match)
     assert r["conflicts"]["precision"] >= 0.9 and r["conflicts"]["recall"] >= 0.76
-    assert r["tracking"]["precision"] >= 0.9 and r["tracking"]["recall"] >= 0.67
+    assert r["tracking"]["precision"] >= 0.9 and r["tracking"]["recall"] >= 0.66
