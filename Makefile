@@ -14,7 +14,8 @@ help:
 	@echo "make test      run the test suite (installs test + NMT extras)"
 	@echo "make eval      score OUT against the seed gold (tests/gold/seeds)"
 	@echo "make diff      write the meeting diff pages to OUT/diff/"
-	@echo "make bench     benchmark at 100 / 1,000 / 10,000 generated documents"
+	@echo "make bench     benchmark at 100 / 1,000 generated documents, en + mixed (~15 min on 2 cores);"
+	@echo "               ARGS='--sizes 100,1000,10000' adds ~1 h, '--dask-sizes 1000' Dask, '--baseline DIR' another checkout"
 	@echo "make models    fetch + convert OPUS-MT models into models/ (needs network)"
 
 # The virtualenv is created once; the stamps make re-runs skip pip entirely
