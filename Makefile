@@ -10,18 +10,29 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c re
 .PHONY: extract test eval diff clusters bench models schema validate lock clean help
 
 help:
-	@echo "make extract   run the pipeline on CORPUS=$(CORPUS), write OUT=$(OUT)"
+	@echo "make extract   run the pipeline on CORPUS=$(CORPUS), write OUT=$(OUT) (ARGS= passes options, e.g. ARGS=-q)"
 	@echo "make test      run the test suite (installs test + NMT extras)"
 	@echo "make eval      score OUT against the seed gold (tests/gold/seeds)"
 	@echo "make diff      write the meeting diff pages to OUT/diff/"
+	@echo "make clusters  list the meetings of OUT in the terminal"
+	@echo "make schema    write the JSON Schemas of the outputs into OUT/schema/"
+	@echo "make validate  check every record in OUT against those schemas"
 	@echo "make bench     benchmark at 100 / 1,000 generated documents, en + mixed (~15 min on 2 cores);"
 	@echo "               ARGS='--sizes 100,1000,10000' adds ~1 h, '--dask-sizes 1000' Dask, '--baseline DIR' another checkout"
 	@echo "make models    fetch + convert OPUS-MT models into models/ (needs network)"
+	@echo "make lock      regenerate requirements.lock after changing pyproject.toml"
+	@echo "make clean     remove the virtualenv and the cache (.cache/)"
+	@echo "make help      this list"
 
 # The virtualenv is created once; the stamps make re-runs skip pip entirely
 # unless pyproject.toml or requirements.lock changed.
+# pip 24 or later: older pip warns "lxml ... does not provide the extra 'html_clean'" (jusText, a
+# dependency of trafilatura, asks for lxml[html_clean]; lxml names the extra html-clean, and only newer pip
+# treats the two spellings as one). lxml_html_clean itself is pinned in pyproject.toml.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check "pip>=24" \
+	  || echo "note: pip could not be upgraded; an older pip warns about lxml's html_clean extra (harmless)"
 
 $(VENV)/.core: pyproject.toml requirements.lock | $(BIN)/python
 	$(PIP) -e .

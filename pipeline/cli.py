@@ -36,8 +36,8 @@ def _main(debug: bool = typer.Option(False, "--debug", help="Show full traceback
 # ----------------------------------------------------------------------------- extract
 @app.command()
 def extract(
-    corpus: Path = typer.Argument(Path("corpora"), help="Folder (walked recursively) or file of articles: .txt, .html, .jsonl."),
-    out_dir: Path = typer.Option(Path("outputs"), "--out", "-o", help="Folder for the JSONL outputs, schemas and run.json."),
+    corpus: Path = typer.Argument(Path("corpora"), help="Folder (walked recursively) or file of articles: .txt, .html, .jsonl; per-file outlet/URL/date from a folder's sources.toml or a .txt's front matter."),
+    out_dir: Path = typer.Option(Path("outputs"), "--out", "-o", help="Folder for the JSONL outputs, schemas and run.json (inside the corpus is fine: it is not read back)."),
     cache_dir: Path = typer.Option(Path(".cache"), "--cache", help="Cache folder (translations, embeddings, per-document results)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Process everything afresh; read and write no cache."),
     models_dir: Path = typer.Option(Path("models"), "--models", help="Folder holding NMT models (see `commitments models`)."),
@@ -56,10 +56,15 @@ def extract(
     from pipeline.ingest import CorpusError, discover
 
     try:  # before the heavy imports: a mistyped path fails at once
-        total = sum(1 for _ in discover(corpus))
+        total = sum(1 for _ in discover(corpus, skip=(out_dir,)))
     except CorpusError as exc:
         raise UserError(str(exc)) from exc
-    from pipeline.run import RunError, Settings, run
+    from pipeline.run import RunError, Settings, check_out_is_not_corpus, run
+
+    try:
+        check_out_is_not_corpus(corpus, out_dir)
+    except RunError as exc:
+        raise UserError(str(exc)) from exc
 
     if workers == 0:
         from pipeline.config import resolve_workers
@@ -68,8 +73,6 @@ def extract(
     settings = Settings(corpus=corpus, out=out_dir, cache_dir=None if no_cache else cache_dir, models_dir=models_dir,
                         max_bytes=max_bytes, workers=workers, engine=engine, scheduler=scheduler,
                         batch_size=batch_size)
-    if not quiet:
-        _engine_notes(settings)
     try:
         if quiet or not sys.stderr.isatty() and total < 50:
             info = run(settings)
@@ -81,6 +84,8 @@ def extract(
                 info = run(settings)
     except (CorpusError, RunError) as exc:
         raise UserError(str(exc)) from exc
+    if not quiet:
+        _engine_notes(settings, info.languages)
     per_lang = ", ".join(f"{k} {v}" for k, v in info.languages.items()) or "none"
     out.print(f"{info.documents} documents read, {info.ok} ok, {info.rejected} rejected ({per_lang}); "
               f"{info.statements} statements, {info.clusters} clusters -> {out_dir}/ in {info.seconds:.1f}s",
@@ -88,14 +93,36 @@ def extract(
               highlight=False)
 
 
-def _engine_notes(settings) -> None:
-    """One line per language saying which translation engine will run."""
+def _engine_notes(settings, languages) -> None:
+    """One line per language of the corpus saying which translation engine ran (none for a corpus
+    without Vietnamese or German)."""
     try:
         from pipeline.translate import engine_notes
     except ImportError:
         return
     for line in engine_notes(settings):
-        err.print(line, highlight=False, markup=False, soft_wrap=True)
+        if line.split(":", 1)[0] in languages:
+            err.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+def _say_run(out_dir: Path, extra: str | None = None) -> None:
+    """One line on stderr naming the folder and the run a report reads (stdout stays the report):
+    cluster ids repeat across runs over the same articles, so a report of another run looks alike."""
+    import json
+
+    try:
+        info = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
+        if not isinstance(info, dict):
+            raise ValueError
+    except FileNotFoundError:
+        what = "no run.json: which run wrote it is unknown"
+    except (OSError, ValueError):
+        what = "its run.json cannot be read: which run wrote it is unknown"
+    else:
+        what = (f"the run of {info.get('finished') or info.get('started') or '?'} on {info.get('corpus', '?')}, "
+                f"{info.get('documents', '?')} documents")
+    err.print(f"reading {out_dir}/ ({what})" + (f"; {extra}" if extra else ""), highlight=False, markup=False,
+              soft_wrap=True)
 
 
 # ----------------------------------------------------------------------------- schema / validate
@@ -131,10 +158,27 @@ def validate(out_dir: Path = typer.Argument(Path("outputs"), help="Outputs folde
     out.print("all records valid", highlight=False)
 
 
+@app.command()
+def export(
+    out_dir: Path = typer.Option(Path("outputs"), "--out", "-o", help="Outputs folder of a run; tables go to OUT/export/."),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv (UTF-8 with BOM, opens in spreadsheets) or parquet (needs pyarrow)."),
+) -> None:
+    """Write the outputs as flat tables joined by ids (documents, commitments, figures, actors, clusters,
+    meeting rows and sources, ...) into OUT/export/ (see docs/output-format.md)."""
+    from pipeline.export import ExportError, export as export_tables
+
+    try:
+        written = export_tables(out_dir, fmt)
+    except ExportError as exc:
+        raise UserError(str(exc)) from None
+    for path, rows in written:
+        out.print(f"{path}: {rows} rows", highlight=False)
+
+
 # ----------------------------------------------------------------------------- eval
 @app.command("eval")
 def eval_(
-    gold: Path = typer.Option(Path("tests/gold/seeds"), "--gold", help="Gold folder: statements.jsonl and documents.jsonl."),
+    gold: Path = typer.Option(..., "--gold", help="Gold folder: statements.jsonl and documents.jsonl (format: docs/gold-format.md; the seed gold is tests/gold/seeds)."),
     out_dir: Path = typer.Option(Path("outputs"), "--out", "-o", help="Outputs folder of a run (commitments.jsonl, documents.jsonl)."),
     only: Optional[str] = typer.Option(None, "--only", help="Comma-separated document name prefixes to score (e.g. 000,002)."),
     as_json: bool = typer.Option(False, "--json", help="Print the full result (with misses) as JSON."),
@@ -149,6 +193,7 @@ def eval_(
     if not (out_dir / "commitments.jsonl").exists():
         raise UserError(f"no run outputs in {out_dir} (run `commitments extract --out {out_dir}` first)")
     prefixes = [o.strip() for o in only.split(",")] if only else None
+    _say_run(out_dir, f"gold {gold}/")
     result = score(gold, out_dir, prefixes)
     view = meeting_view(gold, out_dir)
     if as_json:
@@ -174,6 +219,7 @@ def clusters(
         found, docs = load(out_dir)
     except OutputsMissing as exc:
         raise UserError(str(exc)) from exc
+    _say_run(out_dir)
     render(found, docs, out)
 
 
@@ -201,6 +247,7 @@ def diff(
     except OutputsMissing as exc:
         raise UserError(str(exc)) from exc
     if all_:
+        _say_run(out_dir)
         paths = write_pages(views, out_dir)
         if fmt == "json":
             sys.stdout.write(json.dumps([r.model_dump(mode="json") for v in views for r in v.commitments],
@@ -208,11 +255,13 @@ def diff(
             return
         if fmt == "table":
             print_index(views, out)
-        out.print(f"{len(paths) - 1} meeting page(s) and the index -> {out_dir / 'diff'}/index.html", highlight=False)
+        err.print(f"wrote {len(paths) - 1} HTML meeting page(s) and their index: {out_dir / 'diff'}/index.html",
+                  highlight=False, markup=False, soft_wrap=True)
         return
     view = find_view(views, cluster)
     if view is None:
         raise UserError(f"unknown meeting or document id: {cluster} (cluster ids are in {out_dir / 'clusters.jsonl'})")
+    _say_run(out_dir)
     if fmt == "json":
         sys.stdout.write(json.dumps({"cluster": view.cluster.model_dump(mode="json"),
                                      "commitments": [r.model_dump(mode="json") for r in view.commitments],
@@ -222,7 +271,7 @@ def diff(
     paths = write_pages(views, out_dir, only=view)
     if fmt == "table":
         print_meeting(view, out)
-    out.print(f"-> {paths[0]}", highlight=False, soft_wrap=True)
+    err.print(f"wrote the HTML page of this meeting: {paths[0]}", highlight=False, markup=False, soft_wrap=True)
 
 
 # ----------------------------------------------------------------------------- models

@@ -94,12 +94,31 @@ MERGE_ONE_SIDED_SIM = 0.60
 # * one outlet's sentence read as a commitment, the other's as progress (a translation misleads the
 #   kind): only with a distinctive figure both give (see features.distinctive_value) and close wording;
 MERGE_KIND_SIM = 0.55
+#   When both give one distinctive value naming what it counts for the same deadline, a little less (the
+#   realistic dev set's "reaffirmed the target that 80 percent of dossiers ... by the end of 2025" read
+#   as progress against the Prime Minister's "80% ... by the end of 2025" scores 0.53).
+MERGE_KIND_SIM_DATED = 0.50
+# * the same value written out where it is unlikely to recur by chance in one meeting ("48.7 million",
+#   "52.6%", "42,000"; features.distinctive_value), for the same or an unstated deadline: the value is
+#   the evidence, the wording may be a poor translation ("So far 1.42 million school records were
+#   issued" for criminal record certificates scores 0.25);
+MERGE_VALUE_SIM = 0.20
 # * a conflict (the same metric with another value, or the same task with another deadline) is a claim
 #   that the outlets disagree: a near-identical rest. Lower when an anchor agrees (a common actor,
 #   another figure, the deadline): the user trial's "Ministry of Finance ... 30% / 25% by the end of
 #   2025" with one extra clause, or in German against English, scores 0.55-0.75.
 MERGE_CONFLICT_SIM = 0.70
 MERGE_CONFLICT_SIM_ANCHORED = 0.50
+# ... or, worded less alike, two outlets' statements each the other's closest of that outlet (by
+# MERGE_MUTUAL_MARGIN over the next), of one kind, sharing MERGE_MUTUAL_SHARED strong words, at least
+# MERGE_CONFLICT_SIM_MUTUAL alike: an outlet reports a fact once (rows.py, _mutual_conflicts).
+MERGE_CONFLICT_SIM_MUTUAL = 0.45
+MERGE_MUTUAL_MARGIN = 0.05
+MERGE_MUTUAL_SHARED = 2
+# An agreeing deadline lowers the thresholds above only when neither outlet gives that date to
+# MERGE_COMMON_DATE or more of its statements ("by the end of 2025" in a 2025 meeting dates most of them:
+# on the realistic dev set it joined "all 562 tasks by the end of 2025" with "focus on the 2025 goals").
+MERGE_COMMON_DATE = 3
 # Added to a passing pair's score (joining order only): an agreeing figure, an agreeing deadline.
 MERGE_FIGURE_BONUS = 0.5
 MERGE_DATE_BONUS = 0.1
@@ -140,6 +159,11 @@ TRACK_SUBJECT_SHARED = 2
 TRACK_FIG_SIM = 0.35
 TRACK_TEXT_SIM = 0.55
 TRACK_TASK_SHARED = 2
+# ... and the shared words' rarity among the run's commitments sums to TRACK_TASK_RARITY (a word of one
+# commitment counts 1, a word of every commitment 0). Realistic dev: the 7 wrong task links under 1.75
+# shared only "connect", "population", "database", "put", "operation" (each in 5-22 of 171 commitments);
+# every right one shared a rarer word or more of them ("criminal record certificate", "land").
+TRACK_TASK_RARITY = 1.75
 # Rows are compared through up to TRACK_SOURCES of their outlets' sentences (the best pair counts).
 TRACK_SOURCES = 4
 # Confidence = similarity + TRACK_METRIC_BONUS for a shared metric + TRACK_SAME_VALUE_BONUS when the

@@ -108,21 +108,41 @@ def output_models() -> dict[str, type[BaseModel]]:
     return models
 
 
+SCHEMA_ID_BASE = "urn:commitments-pipeline:schema"
+
+
+def schema_id(name: str) -> str:
+    """The ``$id`` of one published schema: a URN naming the contract version and the file, such as
+    ``urn:commitments-pipeline:schema:2.0.0:commitments`` (an identifier, not a download location)."""
+    from pipeline.records import SCHEMA_VERSION
+
+    return f"{SCHEMA_ID_BASE}:{SCHEMA_VERSION}:{name}"
+
+
 def schema_of(fname: str, model: type[BaseModel]) -> dict:
-    """The published JSON Schema (draft 2020-12) of one output file."""
-    schema = model.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = f"{fname.replace('.jsonl', '')}.schema.json"
-    schema.setdefault("description", f"One line of {fname}.")
+    """The published JSON Schema (draft 2020-12) of one output file: records as written (every field
+    present, `format: date` on ISO dates, the contract's `schema_version` as a constant)."""
+    from pipeline.records import SCHEMA_VERSION
+
+    name = fname.removesuffix(".jsonl").removesuffix(".json")
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": schema_id(name)}
+    schema.update(model.model_json_schema(mode="serialization"))
+    schema["description"] = (f"One {'record' if fname.endswith('.jsonl') else 'object'} of {fname} "
+                             f"(schema version {SCHEMA_VERSION}). " + schema.get("description", "")).strip()
     return schema
 
 
+def schema_path(out_dir: str | os.PathLike, fname: str) -> Path:
+    return Path(out_dir) / "schema" / f"{fname.removesuffix('.jsonl').removesuffix('.json')}.schema.json"
+
+
 def write_schemas(out_dir: str | os.PathLike) -> list[Path]:
-    """Write one JSON Schema (draft 2020-12) per output file into ``out_dir/schema/``."""
+    """Write one JSON Schema (draft 2020-12) per output file, and one for run.json, into ``out_dir/schema/``."""
+    from pipeline.records import RunInfo
+
     written = []
-    schema_dir = Path(out_dir) / "schema"
-    for fname, model in output_models().items():
-        target = schema_dir / f"{fname.replace('.jsonl', '')}.schema.json"
+    for fname, model in {**output_models(), "run.json": RunInfo}.items():
+        target = schema_path(out_dir, fname)
         write_json(target, schema_of(fname, model))
         written.append(target)
     return written

@@ -32,8 +32,8 @@ def body_without_captions(doc: Document) -> str:
         return doc.text
     parts, pos = [], 0
     for c in doc.captions:
-        parts.append(doc.text[pos:c.start])
-        pos = c.end
+        parts.append(doc.text[pos:c.source_start])
+        pos = c.source_end
     parts.append(doc.text[pos:])
     return "".join(parts)
 

@@ -240,7 +240,7 @@ def _doc_cache_key(doc: Document, signature: str) -> str | None:
     if doc.status != "ok" or not doc.content_hash:
         return None
     meta = (doc.doc_id, doc.lang, doc.published, doc.url, doc.outlet, doc.title,
-            tuple((c.start, c.end) for c in doc.captions))
+            tuple((c.source_start, c.source_end) for c in doc.captions))
     return key_of(PIPELINE_VERSION, code_fingerprint(), doc.content_hash, meta, signature)
 
 
@@ -271,8 +271,8 @@ def _unique_ids(docs: Iterable[Document]) -> Iterator[Document]:
         yield doc
 
 
-def count_inputs(corpus: Path) -> int:
-    return sum(1 for _ in discover(corpus))
+def count_inputs(corpus: Path, out: Path | None = None) -> int:
+    return sum(1 for _ in discover(corpus, skip=(out,) if out else ()))
 
 
 @dataclass
@@ -355,6 +355,18 @@ class RunError(Exception):
     """The run cannot proceed (output folder or cache unusable, another run writing): one line for the user."""
 
 
+def check_out_is_not_corpus(corpus: Path, out: Path) -> None:
+    """An output folder equal to the corpus folder would have its outputs read back as articles by the
+    next run: refused. (An output folder *inside* the corpus is fine: the walk skips it.)"""
+    try:
+        same = corpus.is_dir() and out.exists() and os.path.samefile(corpus, out)
+    except OSError:
+        same = False
+    if same or (corpus.is_dir() and not out.exists() and corpus.resolve() == out.resolve()):
+        raise RunError(f"the output folder is the corpus folder itself ({out}): its outputs would be read back as "
+                       "articles; choose another --out (a folder inside the corpus is fine, it is skipped)")
+
+
 def run(settings: Settings) -> RunInfo:
     """Run the pipeline; the outputs appear in ``settings.out`` together at the end, or not at all.
 
@@ -368,6 +380,7 @@ def run(settings: Settings) -> RunInfo:
     out = Path(settings.out)
     if out.exists() and not out.is_dir():
         raise RunError(f"output path is a file, not a folder: {out}")
+    check_out_is_not_corpus(Path(settings.corpus), out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -417,26 +430,45 @@ if hasattr(os, "register_at_fork"):
 @contextmanager
 def _out_lock(out: Path) -> Iterator[None]:
     """Exclusive lock on OUT/.lock for the whole run (the OS releases it even on kill -9; worker
-    processes do not inherit it)."""
+    processes do not inherit it). The file is removed when the run ends, so a finished run leaves no
+    empty ``.lock`` behind; a run that locked a file another run had just removed tries again on the
+    file now at that path."""
     try:
         import fcntl
     except ImportError:  # Windows: no advisory lock; two runs must not share an output folder
         yield
         return
-    try:
-        fh = open(out / ".lock", "a")
-    except OSError as exc:
-        raise RunError(f"output folder is not writable: {out} ({exc.strerror or exc})") from None
-    with fh:
+    path = out / ".lock"
+    for _attempt in range(100):
+        try:
+            fh = open(path, "a")
+        except OSError as exc:
+            raise RunError(f"output folder is not writable: {out} ({exc.strerror or exc})") from None
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
+            fh.close()
             raise RunError(f"another run is writing to {out}; wait for it or choose another --out") from None
+        try:
+            current = os.stat(path)
+        except OSError:
+            current = None
+        mine = os.fstat(fh.fileno())
+        if current is not None and (current.st_dev, current.st_ino) == (mine.st_dev, mine.st_ino):
+            break
+        fh.close()  # the run before removed this file after we opened it: lock the one there now
+    else:
+        raise RunError(f"could not lock {path}; try again")
+    with fh:
         _HELD_LOCKS.add(fh.fileno())
         try:
             yield
         finally:
             _HELD_LOCKS.discard(fh.fileno())
+            try:
+                path.unlink()  # while still holding the lock: a run waiting on this file retries
+            except OSError:
+                pass
 
 
 def _clean_leftovers(out: Path) -> None:
@@ -502,7 +534,8 @@ def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> Run
     clock = StageClock()
 
     docs = _unique_ids(iter_documents(settings.corpus, settings.max_bytes,
-                                      settings.cache("ingest") if settings.cache_dir else None))
+                                      settings.cache("ingest") if settings.cache_dir else None,
+                                      skip=(Path(settings.out),)))
     with open(docs_tmp, "w", encoding="utf-8") as dfh, open(stmts_tmp, "w", encoding="utf-8") as sfh:
         for results in map_batches(_batched(docs, settings.batch_size), settings, doc_cache, clock):
             with clock("collect"):

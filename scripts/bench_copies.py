@@ -89,12 +89,12 @@ def make_run_files(n: int, out: Path, unmarked: bool) -> int:
                              duplicate_of=None if unmarked or k == 0 else ids[0]))
         for j, s in enumerate(base):
             text = s.text if k == 0 or j != k % len(base) else _edit(s.text, k)
-            figs = [f for f in s.figures if text[f.start:f.end] == f.text] if text != s.text else s.figures
+            figs = [f for f in s.figures if text[f.text_start:f.text_end] == f.text] if text != s.text else s.figures
             stmts.append(s.model_copy(update={"id": f"{s.id}-{k}", "doc_id": d, "cluster_id": "m-wire", "text": text,
                                               "source_text": text, "figures": figs}))
     cluster = Cluster(cluster_id="m-wire", doc_ids=ids, canonical_doc_id=ids[0], date="2025-09-24", label="wire story",
                       languages=["en"], outlets=sorted({d.outlet for d in docs}),
-                      duplicates={} if unmarked else {d: ids[0] for d in ids[1:]})
+                      duplicates=[] if unmarked else [{"doc_id": d, "duplicate_of": ids[0]} for d in ids[1:]])
     write_jsonl(out / "documents.jsonl", docs)
     write_jsonl(out / "commitments.jsonl", stmts)
     write_jsonl(out / "clusters.jsonl", [cluster])

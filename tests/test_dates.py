@@ -3,7 +3,7 @@ the publication date (calendar facts: June has 30 days, Q4 = October-December, .
 import pytest
 
 from pipeline.extract.dates import DateMention, find_dates, to_datespan
-from pipeline.records import DateSpan
+from pipeline.records import DateSpan, Statement
 
 PUB = "2025-09-24"   # publication date of the fourth-meeting reports
 
@@ -189,7 +189,30 @@ def test_bad_publication_date_is_treated_as_unknown():
 
 def test_to_datespan():
     m = DateMention(text="by 2025", start=3, end=10, start_date=None, end_date="2025-12-31", role="deadline")
-    assert to_datespan(m) == DateSpan(text="by 2025", start=None, end="2025-12-31")
+    assert to_datespan(m, "commitment") == DateSpan(text="by 2025", role="deadline", start=None, end="2025-12-31")
+
+
+def test_date_role_names_what_the_date_means():
+    """A commitment's date is a deadline (or a start with "from"); a progress figure's date is the day
+    it stands at, or the period it counts over."""
+    def span(text, role, a, b, kind):
+        return to_datespan(DateMention(text=text, start=0, end=len(text), start_date=a, end_date=b, role=role), kind)
+
+    assert span("from July 1, 2025", "from", "2025-07-01", "2025-07-01", "commitment").role == "start"
+    assert span("in 2025", "period", "2025-01-01", "2025-12-31", "commitment").role == "deadline"
+    assert span("as of September 23", "as_of", "2025-09-23", "2025-09-23", "progress").role == "as_of"
+    assert span("in the first 8 months", "period", "2025-01-01", "2025-08-31", "progress").role == "period"
+    assert span("by June 30", "deadline", None, "2025-06-30", "progress").role == "as_of"
+    # the statement's top-level deadline / as_of follow the role: never both, never from another role
+    st = dict(id="s", doc_id="d", text="t", source_text="t", lang="en", source_start=0, source_end=1)
+    c = Statement(kind="commitment", date=span("by 2025", "deadline", None, "2025-12-31", "commitment"), **st)
+    assert (c.deadline, c.as_of) == ("2025-12-31", None)
+    p = Statement(kind="progress", date=span("in the first 8 months", "period", "2025-01-01", "2025-08-31", "progress"), **st)
+    assert (p.deadline, p.as_of) == (None, "2025-08-31")
+    s = Statement(kind="commitment", date=span("from July 1, 2025", "from", "2025-07-01", "2025-07-01", "commitment"), **st)
+    assert (s.deadline, s.as_of) == (None, None)
+    # a date given without a role takes the kind's
+    assert Statement(kind="commitment", date=DateSpan(text="by 2025", end="2025-12-31"), **st).date.role == "deadline"
 
 
 def test_mentions_are_ordered_and_disjoint():

@@ -263,7 +263,7 @@ def test_duplicates(result):
     # the translation (other paragraph split, other site) and the re-post point to the earliest
     assert dups == {"a2": "a1", "a3": "a1"}
     second = next(c for c in clusters if "a1" in c.doc_ids)
-    assert second.duplicates == {"a2": "a1", "a3": "a1"}
+    assert [(d.doc_id, d.duplicate_of) for d in second.duplicates] == [("a2", "a1"), ("a3", "a1")]
     assert second.canonical_doc_id == "a1"
     assert second.cluster_id == "m-" + hashlib.sha1(b"a1").hexdigest()[:10]
     assert (second.number, second.number_scope, second.date) == (2, "committee", "2025-05-20")
@@ -541,7 +541,7 @@ def test_seed_clusters_and_duplicates(seed_run):
     assert fourth["label"].startswith("4th meeting, Government Steering Committee on science")
     first = next(c for c in clusters if c["cluster_id"] == by["000"]["cluster_id"])
     assert first["number"] == 1 and first["languages"] == ["de", "en"]
-    assert first["duplicates"] == {by["001"]["doc_id"]: by["000"]["doc_id"]}
+    assert first["duplicates"] == [{"doc_id": by["001"]["doc_id"], "duplicate_of": by["000"]["doc_id"]}]
 
 
 # ------------------------------------------------------------------ `commitments clusters`

@@ -41,10 +41,10 @@ def _st(sid, doc, cluster, text, start, figure=None, date=None, lang="en", sourc
     figs = []
     if figure:
         i = text.index(figure[0])
-        figs = [Figure(value=figure[1], unit=figure[2], text=figure[0], start=i, end=i + len(figure[0]))]
+        figs = [Figure(value=figure[1], unit=figure[2], text=figure[0], text_start=i, text_end=i + len(figure[0]))]
     return Statement(id=sid, doc_id=doc, cluster_id=cluster, kind=kind, text=text, source_text=source or text,
                      lang=lang, figures=figs, date=DateSpan(text=date[0], start=date[1], end=date[2]) if date else None,
-                     start=start, end=start + len(source or text))
+                     source_start=start, source_end=start + len(source or text))
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def outputs(tmp_path_factory) -> Path:
                      outlets=["gialai.gov.vn", "vtv.vn"])
     first = Cluster(cluster_id="m-first", doc_ids=["000", "001", "002"], canonical_doc_id="000", date="2025-03-18",
                     label="First meeting of the Steering Committee", languages=["de", "en"],
-                    outlets=["backan.gov.vn", "binhdinh.gov.vn"], duplicates={"001": "000"})
+                    outlets=["backan.gov.vn", "binhdinh.gov.vn"], duplicates=[{"doc_id": "001", "duplicate_of": "000"}])
     solo = Cluster(cluster_id="m-solo", doc_ids=["005"], canonical_doc_id="005", date="2025-10-01",
                    label="Ministry of Public Security press briefing", languages=["en"], outlets=["vietnamnet.vn"])
     docs = [

@@ -129,18 +129,18 @@ def test_figure_cases(text, expected):
 def test_spans_cover_qualifier_number_and_unit():
     text = "In 2025, a total of over 6.6 million online applications were received, 91% on time."
     figs = find_figures(text)
-    assert [(f.text, f.start, f.end) for f in figs] == [
+    assert [(f.text, f.text_start, f.text_end) for f in figs] == [
         ("over 6.6 million online applications", 20, 56),
         ("91%", 72, 75),
     ]
     for f in figs:
-        assert text[f.start:f.end] == f.text
+        assert text[f.text_start:f.text_end] == f.text
 
 
 def test_out_of_span_is_the_number_only():
     text = "reduced 1,027 out of 1,084 procedures"
     figs = find_figures(text)
-    assert [(f.text, f.start, f.end) for f in figs] == [("1,027", 8, 13), ("1,084 procedures", 21, 37)]
+    assert [(f.text, f.text_start, f.text_end) for f in figs] == [("1,027", 8, 13), ("1,084 procedures", 21, 37)]
 
 
 def test_range_takes_the_scale_of_its_second_end():

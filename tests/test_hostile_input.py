@@ -19,7 +19,7 @@ from pipeline.ingest import iter_documents
 from pipeline.ingest.decode import decode
 from pipeline.ingest.metadata import normalise_date
 from pipeline.ingest.readers import read_html
-from pipeline.records import Document
+from pipeline.records import DateSpan, Document, Statement
 from pipeline.run import Settings, _unique_ids, process_document, run
 from pipeline.validate import validate_outputs
 
@@ -382,9 +382,10 @@ def test_a_statement_with_an_inverted_range_says_so():
 
 
 def test_validate_refuses_a_date_span_that_ends_before_it_starts(tmp_path):
-    doc = {"doc_id": "d", "path": "d.txt", "status": "ok", "text": "x"}
-    stmt = {"id": "s1", "doc_id": "d", "kind": "commitment", "text": "t", "source_text": "t", "lang": "en",
-            "start": 0, "end": 1, "date": {"text": "from 2026 to 2025", "start": "2026-01-01", "end": "2025-12-31"}}
+    doc = Document(doc_id="d", path="d.txt", status="ok", lang="en", text="x").model_dump(mode="json")
+    stmt = Statement(id="s1", doc_id="d", kind="commitment", text="t", source_text="t", lang="en", source_start=0,
+                     source_end=1, date=DateSpan(text="from 2026 to 2025", start="2026-01-01", end="2025-12-31")
+                     ).model_dump(mode="json")
     (tmp_path / "documents.jsonl").write_text(json.dumps(doc) + "\n", encoding="utf-8")
     (tmp_path / "commitments.jsonl").write_text(json.dumps(stmt) + "\n", encoding="utf-8")
     problems, _ = validate_outputs(tmp_path)

@@ -41,7 +41,7 @@ def test_seed_text_has_no_chrome_and_keeps_paragraphs():
 
 def test_captions_are_kept_and_marked():
     d = _docs(SEEDS)["000_3ed392a0d2c95b5d"]
-    caps = [d.text[c.start:c.end] for c in d.captions]
+    caps = [d.text[c.source_start:c.source_end] for c in d.captions]
     assert "Prime Minister Pham Minh Chinh speaks at the conference. Photo: VGP/Nhat Bac" in caps
     assert "Conference at Binh Dinh bridge point" in caps
 

@@ -234,7 +234,7 @@ def test_reports_of_one_dispatch_join_on_its_code():
                                                                             ["104CDTTG"])
     assignments, clusters = cluster([vi, en])
     assert groups(assignments) == {frozenset({"cd_vi", "cd_en"})}
-    assert clusters[0].event_kind == "directive" and clusters[0].duplicates == {}
+    assert clusters[0].event_kind == "directive" and clusters[0].duplicates == []
 
 
 # ------------------------------------------------------------------ copies and rewrites
@@ -260,11 +260,11 @@ def test_rewrites_of_one_press_release_are_separate_reports_of_one_meeting():
     b = summary("dtr", "vi", "\n\n".join(REWRITE_B), "2025-05-28", url="https://dantri.com.vn/b.htm")
     assignments, clusters = cluster([a, b])
     assert groups(assignments) == {frozenset({"vnp", "dtr"})}
-    assert clusters[0].duplicates == {}
+    assert clusters[0].duplicates == []
     # a re-post of the first with a new headline is a copy
     repost = summary("mirror", "vi", "\n\n".join(REWRITE_A), "2025-05-28", "Tiêu đề khác")
     assignments, clusters = cluster([a, b, repost])
-    assert clusters[0].duplicates == {"mirror": "vnp"}
+    assert clusters[0].copies() == {"mirror": "vnp"}
 
 
 EN_REPORT = [
@@ -293,11 +293,11 @@ def test_a_translation_is_a_copy_unless_its_figures_differ():
     same = summary("de1", "de", " ".join(DE_TRANSLATION).format(pct=30), "2025-05-28")
     other = summary("de2", "de", " ".join(DE_TRANSLATION).format(pct=25), "2025-05-28")
     assignments, clusters = cluster([en, same])
-    assert clusters[0].duplicates == {"de1": "en1"}
+    assert clusters[0].copies() == {"de1": "en1"}
     # another outlet's German report giving 25% where the English one gives 30%: its own report, same meeting
     assignments, clusters = cluster([en, other])
     assert groups(assignments) == {frozenset({"en1", "de2"})}
-    assert clusters[0].duplicates == {}
+    assert clusters[0].duplicates == []
 
 
 def test_fifty_near_copies_of_one_url_are_one_article_and_one_meeting():
@@ -317,6 +317,6 @@ def test_fifty_near_copies_of_one_url_are_one_article_and_one_meeting():
                             url="https://example.vn/second-meeting.html"))
     assignments, clusters = cluster(docs)
     assert len(clusters) == 1
-    dups = clusters[0].duplicates
+    dups = clusters[0].copies()
     assert set(dups) == {f"copy{k:02d}" for k in range(1, 50)}
     assert set(dups.values()) == {"copy00"}

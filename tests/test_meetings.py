@@ -20,7 +20,7 @@ EMB = Embedder()  # one model load for the module
 
 def fig(text: str, value: float, unit: str | None, in_text: str) -> Figure:
     start = in_text.index(text)
-    return Figure(value=value, unit=unit, text=text, start=start, end=start + len(text))
+    return Figure(value=value, unit=unit, text=text, text_start=start, text_end=start + len(text))
 
 
 def st(doc: str, text: str, kind: str = "commitment", figures=(), date=None, actors=(), lang="en",
@@ -30,7 +30,7 @@ def st(doc: str, text: str, kind: str = "commitment", figures=(), date=None, act
     ds = DateSpan(text=date[0], start=date[1], end=date[2]) if date else None
     return Statement(id=sid, doc_id=doc, kind=kind, text=text, source_text=source or text, lang=lang,
                      figures=figs, date=ds, actors=[Actor(name=a, text=a) for a in actors],
-                     start=start, end=start + len(source or text))
+                     source_start=start, source_end=start + len(source or text))
 
 
 def docs(*specs) -> dict[str, DocInfo]:
@@ -155,7 +155,7 @@ def test_same_figure_for_different_subjects_stays_apart():
 
 FIRST = Cluster(cluster_id="m-first", doc_ids=["000", "001", "002"], canonical_doc_id="000", date="2025-03-18",
                 label="first meeting", languages=["de", "en"], outlets=["backan.gov.vn", "binhdinh.gov.vn"],
-                duplicates={"001": "000"})
+                duplicates=[{"doc_id": "001", "duplicate_of": "000"}])
 FIRST_DOCS = docs(("000", "binhdinh.gov.vn", "en", "2025-03-18", None),
                   ("001", "binhdinh.gov.vn", "de", "2025-03-18", "000"),
                   ("002", "backan.gov.vn", "en", None, None))

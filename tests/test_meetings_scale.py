@@ -40,12 +40,12 @@ def _statements(doc: str, k: int) -> list[Statement]:
         figs = []
         if fig:
             i = text.index(fig[0])
-            figs = [Figure(value=fig[1], unit=fig[2], text=fig[0], start=i, end=i + len(fig[0]),
+            figs = [Figure(value=fig[1], unit=fig[2], text=fig[0], text_start=i, text_end=i + len(fig[0]),
                            qualifier=fig[3] if len(fig) > 3 else None)]
         sid = hashlib.sha1(f"{doc}|{j}".encode()).hexdigest()[:12]
         out.append(Statement(id=sid, doc_id=doc, kind=kind, text=text, source_text=text, lang="en", figures=figs,
                              date=DateSpan(text=date[0], start=date[1], end=date[2]) if date else None,
-                             start=j * 200, end=j * 200 + len(text)))
+                             source_start=j * 200, source_end=j * 200 + len(text)))
     return out
 
 
@@ -55,7 +55,7 @@ def test_two_hundred_near_copies_make_one_row_per_fact(marked):
     docs = {d: DocInfo(doc_id=d, outlet=f"site{k}.example", lang="en", duplicate_of=ids[0] if marked and k else None)
             for k, d in enumerate(ids)}
     cluster = Cluster(cluster_id="m-wire", doc_ids=ids, canonical_doc_id=ids[0], label="wire",
-                      duplicates={d: ids[0] for d in ids[1:]} if marked else {})
+                      duplicates=[{"doc_id": d, "duplicate_of": ids[0]} for d in ids[1:]] if marked else [])
     statements = [s for k, d in enumerate(ids) for s in _statements(d, k)]
     rows = merge_cluster(cluster, docs, statements, EMB)
     assert len(rows) == len(STORY)
@@ -72,7 +72,7 @@ def test_one_document_with_thousands_of_statements():
     """A single 'article' of 3,000 short lines: no pair is ever compared (one outlet), each is a row."""
     texts = [f"Locality {k} must digitise {k + 10} land records by 2026." for k in range(3000)]
     statements = [Statement(id=f"s{k}", doc_id="big", kind="commitment", text=t, source_text=t, lang="en",
-                            start=k * 60, end=k * 60 + len(t)) for k, t in enumerate(texts)]
+                            source_start=k * 60, source_end=k * 60 + len(t)) for k, t in enumerate(texts)]
     cluster = Cluster(cluster_id="m-big", doc_ids=["big"], canonical_doc_id="big", label="big")
     rows = merge_cluster(cluster, {"big": DocInfo(doc_id="big", outlet="big.example")}, statements, EMB)
     assert len(rows) == 3000 and all(r.outlets == ["big.example"] and r.omitted_by == [] for r in rows)

@@ -17,11 +17,11 @@ def st(doc, text, kind="commitment", figures=(), date=None, start=0):
     figs = []
     for t, v, u in figures:
         i = text.index(t)
-        figs.append(Figure(value=v, unit=u, text=t, start=i, end=i + len(t)))
+        figs.append(Figure(value=v, unit=u, text=t, text_start=i, text_end=i + len(t)))
     sid = "s-" + hashlib.sha1(f"{doc}|{text}".encode()).hexdigest()[:10]
     return Statement(id=sid, doc_id=doc, kind=kind, text=text, source_text=text, lang="en", figures=figs,
                      date=DateSpan(text=date[0], start=date[1], end=date[2]) if date else None,
-                     start=start, end=start + len(text))
+                     source_start=start, source_end=start + len(text))
 
 
 def meeting(cid, date, doc, statements):
@@ -95,3 +95,58 @@ def test_links_stay_within_one_committee(monkeypatch):
     assert track([earlier, later], EMB) == []
     committees["m-2"] = "Government Steering Committee"
     assert len(track([earlier, later], EMB)) == 1
+
+
+# ----------------------------------------------------------------------------- realistic dev classes (w17)
+def test_each_meetings_task_counts_are_no_metric_across_meetings():
+    """'41 overdue tasks' then '23 tasks behind schedule': each meeting's plan has its own tasks, so the
+    shared unit and the words around it ('behind schedule') say nothing about one target."""
+    earlier = meeting("m-1", "2025-07-24", "a", [
+        st("a", "The 41 tasks behind schedule must be completed before August 15, 2025.",
+           figures=[("41 tasks", 41, "tasks")], date=("before August 15, 2025", None, "2025-08-15"))])
+    later = meeting("m-2", "2026-06-16", "b", [
+        st("b", "All 23 tasks behind schedule must be completed by July 31.",
+           figures=[("23 tasks", 23, "tasks")], date=("by July 31", None, "2026-07-31"))])
+    assert track([earlier, later], EMB) == []
+
+
+def test_a_past_figure_read_as_a_commitment_is_no_target():
+    """Every date of the earlier 'commitment' precedes its own meeting: it reports the past."""
+    past = "Only 41.6 per cent of administrative dossiers were processed fully online in 2024."
+    earlier = meeting("m-1", "2025-03-15", "a", [
+        st("a", past, figures=[("41.6 per cent", 41.6, "%")], date=("in 2024", "2024-01-01", "2024-12-31"))])
+    later = meeting("m-2", "2025-05-27", "b", [
+        st("b", "The rate of administrative dossiers processed fully online reached 52.3 percent.", kind="progress",
+           figures=[("52.3 percent", 52.3, "%")])])
+    assert track([earlier, later], EMB) == []
+    # the same sentence as a target for the year ahead is one
+    earlier = meeting("m-1", "2025-03-15", "a", [
+        st("a", "At least 60 per cent of administrative dossiers must be processed fully online in 2025.",
+           figures=[("60 per cent", 60, "%")], date=("in 2025", "2025-01-01", "2025-12-31"))])
+    (link,) = track([earlier, later], EMB)
+    assert (link.relation, link.from_value, link.to_value) == ("progress", 52.3, 60)
+
+
+def test_a_task_link_needs_words_that_say_which_task():
+    """In a committee whose every task touches 'the population database', sharing those words is no
+    follow-up; sharing the rarer words of one task is."""
+    db = "connect the national population database"
+    earlier = meeting("m-1", "2025-06-10", "a", [
+        st("a", f"The Ministry of Public Security must {db} with the provincial administrative procedure systems.",
+           date=("by July 31", None, "2025-07-31")),
+        st("a", f"The Ministry of Finance must {db} with the tax and social insurance data.",
+           date=("by September 30", None, "2025-09-30"), start=100),
+        st("a", f"The State Bank must {db} with the credit institutions' customer records.",
+           date=("by October 31", None, "2025-10-31"), start=200),
+        st("a", f"The Ministry of Health must {db} with the hospitals' patient records.",
+           date=("by November 30", None, "2025-11-30"), start=300),
+    ])
+    later = meeting("m-2", "2025-09-24", "b", [
+        st("b", f"The Ministry of Home Affairs must {db} with the national database on officials by December 31.",
+           date=("by December 31", None, "2025-12-31")),
+        st("b", "The State Bank must finish cleaning the credit institutions' customer records against the "
+                "population database by the end of the year.", date=("by the end of the year", None, "2025-12-31"),
+           start=100),
+    ])
+    links = track([earlier, later], EMB)
+    assert [(lk.from_text[:14], lk.to_text[:14]) for lk in links] == [("The State Bank", "The State Bank")]

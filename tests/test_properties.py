@@ -32,10 +32,10 @@ def test_figures_spans_and_values(text):
     figs = find_figures(text)
     prev_end = 0
     for f in figs:
-        assert 0 <= f.start < f.end <= len(text)
-        assert text[f.start:f.end] == f.text
-        assert f.start >= prev_end  # ordered, disjoint
-        prev_end = f.end
+        assert 0 <= f.text_start < f.text_end <= len(text)
+        assert text[f.text_start:f.text_end] == f.text
+        assert f.text_start >= prev_end  # ordered, disjoint
+        prev_end = f.text_end
         assert math.isfinite(f.value)
         # a value is negative only when its text carries a minus sign ("-2.5%", "−3.1%", "minus 4 percent")
         assert f.value >= 0 or any(m in f.text.lower() for m in ("-", "\u2212", "minus"))

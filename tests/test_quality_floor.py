@@ -56,7 +56,7 @@ def test_records_are_consistent_with_their_documents(seed_run):
     assert len({r["id"] for r in recs}) == len(recs)
     for r in recs:
         d = docs[r["doc_id"]]
-        assert d["text"][r["start"]:r["end"]] == r["source_text"]
+        assert d["text"][r["source_start"]:r["source_end"]] == r["source_text"]
         assert r["lang"] == d["lang"]
         assert r["kind"] in ("commitment", "progress")
         if d["lang"] == "en":

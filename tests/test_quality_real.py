@@ -109,17 +109,17 @@ def test_documents_and_meetings_on_heldout(real_heldout_scores):
 
 def test_meeting_view_on_realistic_dev(real_dev):
     """Same-fact rows, conflicts and tracking links (pipeline/meetings/score.py, the shared referee's
-    rules) on dev. Measured when pinned: merge P 0.664 R 0.635, conflicts P 1.0 (10 judged) R 0.423,
-    tracking P 0.333 R 0.415. Of the 120 merge false positives, 36 pair a report with its own copy (gold
-    groups a copy only beside another outlet) and 69 pair clauses of one extracted sentence that the gold
-    splits into two statements; the README's meeting-view section has the breakdown."""
+    rules) on dev. Measured when pinned (issue 17, round 2): merge P 0.912 R 0.814 (tp 351 fp 34 fn 80),
+    conflicts P 1.0 (20 judged) R 0.8 (25 gold), tracking P 0.725 (40 judged) R 0.673 (55 gold mapped).
+    Most remaining merge false positives pair one extracted sentence that the gold splits into two
+    statements (two facts in one sentence) or a statement the gold groups with no other; scripts/
+    meeting_errors.py lists them. Floors a little under the measurement."""
     from pipeline.meetings.score import score_meetings
 
     out, gold = real_dev
     r = score_meetings(gold, out)
-    assert r["merge"]["p"] >= 0.64 and r["merge"]["r"] >= 0.6
-    # conflicts precision moved from 0.9 (issue 14): with copies told from rewrites, each outlet keeps its own
-    # column, so two date misreadings of extraction now show as conflicts (vnanet's "30% by 2030" read as
-    # the 20% target's deadline, a vnexpress sentence's "in 2025" for its 2026 target): 11 of 13 measured
-    assert r["conflicts"]["precision"] >= 0.8 and r["conflicts"]["recall"] >= 0.4
-    assert r["tracking"]["precision"] >= 0.3 and r["tracking"]["recall"] >= 0.38
+    assert r["merge"]["p"] >= 0.89 and r["merge"]["r"] >= 0.79
+    # a conflict is a claim that outlets disagree: precision first (the lone dissenter, deadlines told in
+    # other words and across languages are found by mutual closest match)
+    assert r["conflicts"]["precision"] >= 0.9 and r["conflicts"]["recall"] >= 0.76
+    assert r["tracking"]["precision"] >= 0.68 and r["tracking"]["recall"] >= 0.62

@@ -228,7 +228,8 @@ HOSTILE = {
     "notes": ("rejected", "unsupported file type '.md' (expected .txt, .text, .html, .htm, .jsonl)"),
     "french": ("rejected", "language 'fr' not supported (supported: en, de, vi)"),
     "nobody": ("rejected", "no article text after cleaning"),  # only a menu: "Home" is chrome
-    "headline": ("rejected", "no article text after cleaning (45 characters left)"),
+    "headline": ("rejected", "no article text after cleaning: 45 characters left, shorter than the minimum of 200 "
+                          "for an article"),
 }
 del HOSTILE["feed-broken"]
 

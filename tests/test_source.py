@@ -171,7 +171,7 @@ def test_source_date_wins_with_a_warning_when_the_english_disagrees():
 
 def test_source_figure_value_wins_when_the_translation_changed_it():
     text = "Doanh thu đạt 1,5 tỷ USD."
-    d = _Draft("progress", figures=[Figure(value=1.5e12, unit="USD", text="1.5 trillion USD", start=0, end=16)])
+    d = _Draft("progress", figures=[Figure(value=1.5e12, unit="USD", text="1.5 trillion USD", text_start=0, text_end=16)])
     (d,) = source.refine([d], source.read(text, "vi", PUB), "x", [], lambda *a: None)
     assert d.figures[0].value == 1.5e9 and d.warnings and d.read_from == "source"
     assert text[slice(*d.extra["figure_spans"][0])] == "1,5 tỷ"
@@ -217,7 +217,7 @@ def test_statements_say_where_their_fields_were_read():
 
     src = "Bộ Y tế phải hoàn thành liên thông dữ liệu chậm nhất trong quý IV/2025."
     # an English side that lost the date and the ministry (a failed translation)
-    sent = Sentence(start=0, end=len(src), source=src, english="Bộ Y tế must complete data liên thông.",
+    sent = Sentence(source_start=0, source_end=len(src), source=src, english="Bộ Y tế must complete data liên thông.",
                     engine="lexicon")
     doc = Document(doc_id="d", path="d.txt", status="ok", lang="vi", published=PUB, text=src)
     (st,) = extract_document(doc, [sent])
@@ -227,5 +227,5 @@ def test_statements_say_where_their_fields_were_read():
     # an English document is read by the English rules only
     en = "The Ministry of Health must complete the link by the end of 2025."
     doc = Document(doc_id="e", path="e.txt", status="ok", lang="en", published=PUB, text=en)
-    (st,) = extract_document(doc, [Sentence(start=0, end=len(en), source=en, english=en, engine="identity")])
+    (st,) = extract_document(doc, [Sentence(source_start=0, source_end=len(en), source=en, english=en, engine="identity")])
     assert st.read_from == "english" and st.date.source_start is None

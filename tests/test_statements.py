@@ -17,7 +17,7 @@ def make(text: str, captions=(), title=None, doc_id="t1", published=PUB):
     caps = []
     for c in captions:
         i = text.index(c)
-        caps.append(Span(start=i, end=i + len(c)))
+        caps.append(Span(source_start=i, source_end=i + len(c)))
     doc = Document(doc_id=doc_id, path=f"{doc_id}.txt", status="ok", lang="en", published=published,
                    title=title, text=text, captions=caps)
     return doc, identity_sentences(doc, split_sentences(text, "en"))
@@ -174,7 +174,7 @@ def test_place_in_a_translated_documents_original_title_resolves_bare_province()
     src = "Tính đến ngày 25/10/2025, tỉnh đã giải ngân 6.200 tỷ đồng vốn đầu tư công."
     doc = Document(doc_id="v1", path="v1.txt", status="ok", lang="vi", published=PUB, text=src,
                    title="Cổng Thông tin điện tử tỉnh Quảng Ngãi")
-    sent = Sentence(start=0, end=len(src), source=src, engine="lexicon",
+    sent = Sentence(source_start=0, source_end=len(src), source=src, engine="lexicon",
                     english="As of October 25, 2025, province has disbursed 6,200 billion VND public investment capital.")
     [st] = extract_document(doc, [sent])
     assert names(st) == ["Quang Ngai Province"]
@@ -311,14 +311,14 @@ def test_ids_are_stable_and_offsets_point_at_the_source():
     assert [s.id for s in a] == [s.id for s in b[0]] == [s.id for s in b[1]]
     assert len({s.id for s in a}) == len(a) == 3
     for s in a:
-        assert text[s.start:s.end] == s.source_text
+        assert text[s.source_start:s.source_end] == s.source_text
         assert (s.lang, s.engine, s.doc_id) == ("en", "identity", "t1")
 
 
 def test_translated_sentence_keeps_its_original_as_source_text():
     src = "Bis 2026 werden 90 % der öffentlichen Dienste online angeboten."
     doc = Document(doc_id="d1", path="d1.txt", status="ok", lang="de", published=PUB, text=src)
-    sent = Sentence(start=0, end=len(src), source=src, english="By 2026, 90% of public services will be "
+    sent = Sentence(source_start=0, source_end=len(src), source=src, english="By 2026, 90% of public services will be "
                     "provided online.", engine="lexicon", warnings=["w1"])
     [st] = extract_document(doc, [sent])
     assert st.source_text == src and st.lang == "de" and st.engine == "lexicon"

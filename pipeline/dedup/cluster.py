@@ -41,7 +41,7 @@ from pipeline.config import (COPY_LONGER, COPY_MAX_FIGURE_CONFLICTS, COPY_SENTEN
                              DEDUP_MIN_LENGTH_RATIO, DEDUP_NUM_PERM, DEDUP_W_BODY, DEDUP_W_CONTENT, DEDUP_W_KEYS,
                              DEDUP_W_MEETING_DATE, DEDUP_W_NUMBER, DEDUP_W_NUMBER_UNDATED, DEDUP_W_SAME_DAY, DEDUP_W_SAME_DOCUMENT,
                              DEDUP_WINDOW)
-from pipeline.records import Cluster
+from pipeline.records import Cluster, ClusterDuplicate
 
 from pipeline import embed as service
 
@@ -757,7 +757,8 @@ def cluster(summaries: list[DocSummary], cache=None, mapper=None) -> tuple[Assig
             label=_label(canon, kind, number, scope, committee, date),
             languages=sorted({c.s[i].lang for i in k.members if c.s[i].lang}),
             outlets=sorted({c.s[i].outlet for i in k.members if c.s[i].outlet}),
-            duplicates=dict(sorted(dups.items())), committee=F.committee_name(committee),
+            duplicates=[ClusterDuplicate(doc_id=a, duplicate_of=b) for a, b in sorted(dups.items())],
+            committee=F.committee_name(committee),
             event_kind=kind if kind in RECORD_KINDS else "other",
             number=number, number_scope=scope))
     out.sort(key=lambda r: (r.date or "9999", r.cluster_id))

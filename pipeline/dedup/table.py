@@ -51,6 +51,7 @@ def render(clusters: list[Cluster], docs: dict[str, dict], console: Console) -> 
     table.add_column("Documents", ratio=3, overflow="fold")
     for n, c in enumerate(clusters, 1):
         lines = Text()
+        copies = c.copies()
         for i, doc_id in enumerate(c.doc_ids):
             d = docs.get(doc_id, {})
             if i:
@@ -60,8 +61,8 @@ def render(clusters: list[Cluster], docs: dict[str, dict], console: Console) -> 
             meta = " ".join(x for x in (d.get("lang"), d.get("published")) if x)
             if meta:
                 lines.append(f" [{meta}]", style="dim")
-            if doc_id in c.duplicates:
-                lines.append(f"\n  duplicate of {c.duplicates[doc_id]}", style="yellow")
+            if doc_id in copies:
+                lines.append(f"\n  duplicate of {copies[doc_id]}", style="yellow")
         label = Text(c.label)
         label.append(f"\n{c.cluster_id}", style="dim")
         number = "-" if not c.number else str(c.number) + (f" of {c.number_scope}" if (c.number_scope or "").isdigit() else "")

@@ -1,7 +1,7 @@
 """Date mentions in English text, resolved to ISO periods against the article's publication date.
 
     find_dates(text, published) -> list[DateMention]
-    to_datespan(mention) -> DateSpan
+    to_datespan(mention, kind) -> DateSpan
 
 Pure regular expressions, compiled once at import from ``data/en/dates.toml`` (month names, cue
 words and their roles, part/edge words). The grammar, in short:
@@ -48,7 +48,7 @@ from pipeline.config import (
     DATA_DIR, DATE_CUE_WINDOW, DATE_DEADLINE_ROLL_DAYS, DATE_RANGE_GAP, DATE_SHORT_RANGE_MAX_YEARS, DATE_YEAR_MAX,
     DATE_YEAR_MIN,
 )
-from pipeline.records import DateSpan
+from pipeline.records import DateSpan, date_role
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,10 @@ class DateMention:
     warning: Optional[str] = None  # why the dates were left null (an inverted range)
 
 
-def to_datespan(m: DateMention) -> DateSpan:
-    return DateSpan(text=m.text, start=m.start_date, end=m.end_date)
+def to_datespan(m: DateMention, kind: str) -> DateSpan:
+    """The statement's date record; its role says what the date means for a statement of ``kind``."""
+    return DateSpan(text=m.text, role=date_role(kind, m.role, m.start_date, m.end_date), start=m.start_date,
+                    end=m.end_date)
 
 
 # ------------------------------------------------------------------ vocabulary (data file)

@@ -231,7 +231,7 @@ def find_figures(text: str, warnings: Optional[list[str]] = None) -> list[Figure
         if not math.isfinite(v):
             continue
         out.append(Figure(value=v, unit=f.unit, text=text[f.start:f.end], qualifier=f.qualifier,
-                          start=f.start, end=f.end))
+                          text_start=f.start, text_end=f.end))
     return out
 
 

@@ -346,7 +346,7 @@ def _pieces(text: str, cuts: list[int]) -> list[tuple[int, int]]:
 def anchor_figures(text: str, figures: list[Figure]) -> list[Figure]:
     """Figures that measure something (not "at all three levels")."""
     nab = _non_anchor_before_re()
-    return [f for f in figures if not nab.search(text[:f.start or 0])]
+    return [f for f in figures if not nab.search(text[:f.text_start or 0])]
 
 
 def action_phrase(sdoc, a: int, b: int) -> Optional[str]:
@@ -573,7 +573,7 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
     reporters: list[Mention] = []   # the body whose report the paragraph gives
     src_ctx = source.Context()
     for k, (sent, sdoc) in enumerate(zip(sentences, sdocs)):
-        same_para = k > 0 and "\n" not in doc.text[sentences[k - 1].end:sent.start]
+        same_para = k > 0 and "\n" not in doc.text[sentences[k - 1].source_end:sent.source_start]
         if not same_para:
             prev_as_of, carry = None, False
             reporters = []
@@ -611,7 +611,7 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
             continue
         seen.add(key)
         out.append(source.attach_spans(Statement(
-            id=statement_id(doc.doc_id, sent.start, sent.end, d.clause),
+            id=statement_id(doc.doc_id, sent.source_start, sent.source_end, d.clause),
             doc_id=doc.doc_id,
             cluster_id=doc.cluster_id,
             kind=d.kind,
@@ -621,9 +621,9 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
             lang=doc.lang or "en",
             actors=[m.actor() for m in d.actors],
             figures=d.figures,
-            date=to_datespan(d.date) if d.date is not None else None,
-            start=sent.start,
-            end=sent.end,
+            date=to_datespan(d.date, d.kind) if d.date is not None else None,
+            source_start=sent.source_start,
+            source_end=sent.source_end,
             engine=sent.engine,
             translation_warnings=list(sent.warnings),
             caption=sent.caption,
@@ -667,7 +667,7 @@ def _drop_headlines(drafts: list[_Draft], sentences: list[Sentence], text: str) 
         src = sent.source.strip()
         if sent.caption or re.search(r"[.!?…:;\"”»)]$", src):
             break
-        if "\n" in text[sent.end:sent.end + 1] or sent.end >= len(text.rstrip()):
+        if "\n" in text[sent.source_end:sent.source_end + 1] or sent.source_end >= len(text.rstrip()):
             top.add(k)
     if not top:
         return drafts

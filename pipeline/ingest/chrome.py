@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.config import DATA_DIR, HEADER_MAX_PARAGRAPHS, MAX_CAPTION_WORDS, MAX_TITLE_CHARS
-from pipeline.ingest.metadata import FROM_BYLINE, byline_dates, choose_published, outlet_of
+from pipeline.ingest.metadata import FROM_BYLINE, banner_max_words, byline_dates, choose_published, outlet_of, site_outlet
 
 
 @dataclass
@@ -73,6 +73,7 @@ def _is_tail(line: str) -> bool:
     return any(p.fullmatch(line) for p in _rules()["tail"])
 
 
+MAX_QUESTION_TITLE_CHARS = 160  # a first line ending in "?" or "!" up to this long, above the body, is the headline
 _SENTENCE_END = re.compile(r"""[.!?…]["”»)]?$""")
 
 
@@ -106,6 +107,7 @@ def clean_text_page(raw: str) -> CleanPage:
     paragraphs = 0
     menu_at = menus = 0  # body lines above the header's first menu: the site's banner, not the headline
     bylines: list[tuple[int, bool, list]] = []
+    banner_outlet = None
     for n, line in enumerate(lines):
         if not line:
             continue
@@ -125,6 +127,10 @@ def clean_text_page(raw: str) -> CleanPage:
         dates = byline_dates(line)
         if dates:  # a header or byline line: chrome, its dates are candidates for the publication date
             bylines.append((n, paragraphs < HEADER_MAX_PARAGRAPHS, dates))
+            continue
+        site = site_outlet(line) if not paragraphs and not _is_paragraph(line) else None
+        if site:  # the site's banner ("Tuổi Trẻ Online"), not a lead "VOV.VN - Bộ ...": names the outlet
+            banner_outlet = banner_outlet or site
             continue
         if not paragraphs and is_menu(raw_lines[n]):
             menu_at = menu_at if menus else len(body)
@@ -146,6 +152,11 @@ def clean_text_page(raw: str) -> CleanPage:
     # the headline. Header lines above it (a site banner, a section name) are dropped.
     header = next((i for i, ln in enumerate(body) if _is_paragraph(ln)), len(body))
     titles = [i for i in range(menu_at, header) if _title_like(body[i])]
+    # A headline that asks or exclaims reads like a finished sentence: it is the title when nothing above
+    # it could be one but a site's name ("Vietnam Kurier" above "Kann Vietnam ... erreichen?").
+    if (all(_banner_like(body[i]) for i in titles) and header < len(body) - 1
+            and _question_headline(body[header]) and all(i >= menu_at for i in titles)):
+        titles = [header]
     if titles and len(body) > 1:
         t = max(titles, key=lambda i: (len(body[i].split()), -i))
         page.title = body[t].rstrip()
@@ -155,6 +166,7 @@ def clean_text_page(raw: str) -> CleanPage:
     for line in body:
         page.paragraphs.append(line)
         page.caption_flags.append(is_caption(line) or _caption_like(line))
+    page.outlet = page.outlet or banner_outlet
     if page.url and not page.outlet:
         page.outlet = outlet_of(page.url)
     elif page.url:
@@ -165,6 +177,19 @@ def clean_text_page(raw: str) -> CleanPage:
 def _title_like(line: str) -> bool:
     unfinished = not line.endswith(".") or line.endswith(("...", "…"))
     return len(line) <= MAX_TITLE_CHARS and unfinished and not is_caption(line)
+
+
+def _question_headline(line: str) -> bool:
+    return line.endswith(("?", "!", "?”", "!”", '?"', '!"')) and len(line) <= MAX_QUESTION_TITLE_CHARS
+
+
+def _banner_like(line: str) -> bool:
+    """Could be a site's name: a few words, each capitalised (or a number or "&"), no sentence
+    punctuation ("Vietnam Kurier", "Saigon Times Online"; not "Datenzentrum geht in Betrieb")."""
+    words = line.split()
+    if not words or len(words) > banner_max_words() or re.search(r"[.:;!?,]\s|[!?:;,]$", line):
+        return False
+    return all(w[0].isdigit() or w[0] == "&" or w[0].isupper() for w in words)
 
 
 def _caption_like(line: str) -> bool:

@@ -46,6 +46,27 @@ def _outlets() -> dict:
     return data
 
 
+@lru_cache(maxsize=1)
+def _sites() -> tuple[re.Pattern, dict[str, str]]:
+    names = {k.casefold(): v for k, v in _outlets().get("sites", {}).items()}
+    alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?P<name>{alts})(?:\s*$|\s+[-–—|:]\s)", re.IGNORECASE), names
+
+
+def site_outlet(line: str) -> str | None:
+    """The outlet a site's banner line names ("Tuổi Trẻ Online", "VietnamPlus - Vietnam News Agency"),
+    from ``[sites]`` in data/outlets.toml; None when the line is not a known site's banner."""
+    pattern, names = _sites()
+    if not names:
+        return None
+    m = pattern.match(line.strip())
+    return names.get(m.group("name").casefold()) if m else None
+
+
+def banner_max_words() -> int:
+    return int(_outlets().get("banner", {}).get("max_words", 0))
+
+
 def outlet_of(url: str | None) -> str | None:
     """Host name without ``www.``; None when the URL has no host."""
     if not url:

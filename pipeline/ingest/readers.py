@@ -18,6 +18,7 @@ from typing import Iterator
 from pipeline.config import MAX_DOC_BYTES, MAX_NUMBER_DIGITS, MAX_SENTENCE_CHARS, MIN_TEXT_CHARS
 from pipeline.ingest.chrome import CleanPage, clean_text_page, html_lead, is_caption
 from pipeline.ingest.decode import Rejected, clean_characters, decode_report, utf16_family
+from pipeline.ingest.sources import front_matter
 from pipeline.ingest.metadata import (FROM_BYLINE, FROM_HTML, FROM_INPUT, FROM_URL, date_from_url, normalise_date,
                                       outlet_of)
 from pipeline.records import Document, Span
@@ -111,12 +112,19 @@ def _finish(doc_id: str, path: str, page: CleanPage, **override) -> Document:
     )
     body_chars = sum(b - a for a, b in _non_caption(text, caps))
     if body_chars < MIN_TEXT_CHARS:
-        return rejected(doc_id, path, "no article text after cleaning"
-                        + (f" ({body_chars} characters left)" if body_chars else ""), warnings=warnings, **meta)
+        return rejected(doc_id, path, short_text_reason(body_chars), warnings=warnings, **meta)
     return Document(doc_id=doc_id, path=path, status="ok", text=text,
-                    captions=[Span(start=a, end=b) for a, b in caps],
+                    captions=[Span(source_start=a, source_end=b) for a, b in caps],
                     content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                     lang=override.get("lang"), warnings=warnings + number_warnings(text), **meta)
+
+
+def short_text_reason(chars: int) -> str:
+    """Why a document with ``chars`` characters of body text (captions not counted) is rejected."""
+    if not chars:
+        return "no article text after cleaning"
+    return (f"no article text after cleaning: {chars} characters left, shorter than the minimum of "
+            f"{MIN_TEXT_CHARS} for an article")
 
 
 def _non_caption(text: str, caps: list[tuple[int, int]]):
@@ -159,7 +167,7 @@ def read_html(doc_id: str, path: str, raw: str, **override) -> Document:
         # (RecursionError, lxml ParserError, …) is one rejected document, never a stopped run.
         return rejected(doc_id, path, f"HTML could not be parsed ({type(exc).__name__})")
     if not body:
-        return rejected(doc_id, path, "no article text after cleaning (HTML has no main body)",
+        return rejected(doc_id, path, _no_body_reason(raw),
                         url=override.get("url") or (meta.url if meta else None),
                         title=override.get("title") or (meta.title if meta else None))
     lead = _html_lead(raw)
@@ -181,6 +189,21 @@ def read_html(doc_id: str, path: str, raw: str, **override) -> Document:
         if meta.sitename and not override.get("outlet") and not meta.url:
             override["outlet"] = outlet_of(meta.sitename)
     return _finish(doc_id, path, page, **{k: v for k, v in override.items() if v})
+
+
+def _no_body_reason(raw: str) -> str:
+    """Why an HTML input gave no body: a whole page with only chrome, or a fragment of a page."""
+    import lxml.html
+
+    try:
+        chars = len(" ".join(lxml.html.fromstring(raw).text_content().split()))
+    except Exception:  # noqa: BLE001 - only the wording depends on it
+        chars = 0
+    if _looks_html(raw):
+        return ("no article text after cleaning: the HTML page has no main body (only navigation, menus or "
+                "markup)")
+    return (f"no article text after cleaning: an HTML fragment (no <html> or <body>) with {chars} characters of "
+            f"text, no paragraphs of an article (the minimum is {MIN_TEXT_CHARS} characters)")
 
 
 def _html_lead(raw: str) -> str | None:
@@ -279,20 +302,22 @@ def _read_memo(memo: IngestMemo | None, where: str, doc_id: str, data: bytes, re
 
 
 def read_file(root: Path, file: Path, max_bytes: int = MAX_DOC_BYTES, memo: IngestMemo | None = None,
-              name: InputName | None = None) -> Iterator[Document]:
+              name: InputName | None = None, given: tuple[dict, list] = ({}, [])) -> Iterator[Document]:
     """Documents from one input file (several for JSONL), rejected ones included.
 
     The size is checked before reading, and at most ``max_bytes + 1`` bytes are ever read, so an
     oversized (or growing) file is rejected without being loaded into memory. With ``memo``, an
     input read before with the same bytes is served from the cache. ``name`` (from
-    ``input_name``): the file's id and path in the outputs.
+    ``input_name``): the file's id and path in the outputs. ``given``: ``(fields, warnings)`` from the
+    folder's sources.toml (ingest/sources.py).
     """
     name = name or input_name(root, file)
-    for doc in _read_file(file, name, max_bytes, memo):
-        yield _warned(doc, name.warnings)
+    for doc in _read_file(file, name, max_bytes, memo, given[0]):
+        yield _warned(doc, [*name.warnings, *given[1]])
 
 
-def _read_file(file: Path, name: InputName, max_bytes: int, memo: IngestMemo | None) -> Iterator[Document]:
+def _read_file(file: Path, name: InputName, max_bytes: int, memo: IngestMemo | None,
+               given: dict | None = None) -> Iterator[Document]:
     doc_id, rel = name.doc_id, name.rel
     suffix = file.suffix.lower()
     try:
@@ -317,19 +342,24 @@ def _read_file(file: Path, name: InputName, max_bytes: int, memo: IngestMemo | N
     except OSError as exc:
         yield rejected(doc_id, rel, f"file could not be read ({exc.strerror or exc})")
         return
-    yield _read_memo(memo, rel, doc_id, data, lambda: _read_single(doc_id, rel, data, suffix))
+    given = given or {}
+    where = rel + (" " + json.dumps(given, sort_keys=True, ensure_ascii=False) if given else "")
+    yield _read_memo(memo, where, doc_id, data, lambda: _read_single(doc_id, rel, data, suffix, given))
 
 
-def _read_single(doc_id: str, rel: str, data: bytes, suffix: str) -> Document:
+def _read_single(doc_id: str, rel: str, data: bytes, suffix: str, given: dict | None = None) -> Document:
     try:
         raw, _enc, warnings = decode_report(data)
     except Rejected as exc:
         return rejected(doc_id, rel, str(exc))
     raw, more = clean_characters(raw)
+    meta = dict(given or {})
     if suffix in (".html", ".htm") or (suffix not in (".txt", ".text") and _looks_html(raw)):
-        doc = read_html(doc_id, rel, raw)
+        doc = read_html(doc_id, rel, raw, **meta)
     else:
-        doc = read_text(doc_id, rel, raw)
+        fields, fm_warnings, raw = front_matter(raw)
+        more += fm_warnings
+        doc = read_text(doc_id, rel, raw, **{**meta, **fields})
     return _warned(doc, warnings + more)
 
 

@@ -27,7 +27,7 @@ from pipeline.records import (Actor, Cluster, Conflict, ConflictValue, DateSpan,
 def build_row(cluster: Cluster, columns: list[OutletColumn], group: list, row_id: Callable[[str, list[str]], str]
               ) -> tuple[tuple, MeetingCommitment]:
     """(sort key, row) for one fact's statements (``rows.Item``s)."""
-    group = sorted(group, key=lambda it: (it.col, it.copy_of is not None, it.st.doc_id, it.st.start, it.st.id))
+    group = sorted(group, key=lambda it: (it.col, it.copy_of is not None, it.st.doc_id, it.st.source_start, it.st.id))
     primary: dict[int, object] = {}
     for it in group:
         primary.setdefault(it.col, it)
@@ -37,8 +37,9 @@ def build_row(cluster: Cluster, columns: list[OutletColumn], group: list, row_id
 
     conflicts: list[Conflict] = []
     details: list[Detail] = []
-    figures = settle_figures(primary, labels, backing, conflicts, details)
-    date = settle_date(primary, labels, backing, conflicts, details, rep.st.kind)
+    lone: set[int] = set()
+    figures = settle_figures(primary, labels, backing, conflicts, details, lone)
+    date = settle_date(primary, labels, backing, conflicts, details, rep.st.kind, lone)
 
     actors: list[Actor] = []
     seen: set[str] = set()
@@ -56,10 +57,21 @@ def build_row(cluster: Cluster, columns: list[OutletColumn], group: list, row_id
     omitted = [col.label for c, col in enumerate(columns) if c not in primary]
     row = MeetingCommitment(
         id=row_id(cluster.cluster_id, [it.st.id for it in group]), cluster_id=cluster.cluster_id,
-        meeting_date=cluster.date, kind=rep.st.kind, text=rep.st.text, action=rep.st.action,
+        meeting_date=cluster.date, kind=row_kind(primary, rep.st.kind), text=rep.st.text, action=rep.st.action,
         figures=figures, date=date, actors=actors, outlets=outlets, omitted_by=omitted,
         conflicts=conflicts, details=details, sources=sources)
-    return (rep.col, rep.st.start, rep.st.id), row
+    return (rep.col, rep.st.source_start, rep.st.id), row
+
+
+def row_kind(primary: dict, first: str) -> str:
+    """The kind most outlets give the fact; on a tie a commitment (one outlet reporting a restated
+    target as progress must not hide the commitment from tracking), else the first outlet's."""
+    votes: dict[str, int] = {}
+    for it in primary.values():
+        votes[it.st.kind] = votes.get(it.st.kind, 0) + 1
+    top = max(votes.values())
+    best = [k for k, v in votes.items() if v == top]
+    return first if len(best) == 1 and best[0] == first else ("commitment" if "commitment" in best else best[0])
 
 
 def _value(col: int, backing: dict, label: str, value: str, text: Optional[str]) -> ConflictValue:
@@ -70,8 +82,10 @@ def _value(col: int, backing: dict, label: str, value: str, text: Optional[str])
 
 # ----------------------------------------------------------------------------- figures
 def settle_figures(primary: dict, labels: dict, backing: dict, conflicts: list[Conflict],
-                   details: list[Detail]) -> list[Figure]:
-    """The row's agreed figures (most detailed form); conflicts and details appended."""
+                   details: list[Detail], lone: Optional[set] = None) -> list[Figure]:
+    """The row's agreed figures (most detailed form); conflicts and details appended. ``lone`` receives
+    the outlets (columns) giving a figure no other outlet gives while another outlet gives figures: their
+    sentence says more than this fact, and its date may be the other figure's."""
     cols = sorted(primary)
     clusters: list[list[tuple[int, F.Metric]]] = []
     late: list[tuple[int, F.Metric]] = []
@@ -98,11 +112,16 @@ def settle_figures(primary: dict, labels: dict, backing: dict, conflicts: list[C
                  and (all(F.disputable(m, o) for _, o in cl if o.unit) or _follows(primary, c, m, cl, clusters))]
         score = {id(cl): min(len(F.subject_overlap(m, o)) for _, o in cl) for cl in open_}
         best = [cl for cl in open_ if all(score[id(cl)] > score[id(k)] for k in open_ if k is not cl)]
+        top = [cl for cl in open_ if score[id(cl)] == max(score.values())] if open_ else []
         if len(best) == 1:
             best[0].append((c, m))
+        elif len(top) > 1 and all(F.values_relation(top[0][0][1], cl[0][1]) == "equal" for cl in top):
+            # rivals of one value are one claim ("30% of the time and 30% of the costs" against "20%")
+            top[0].append((c, m))
         else:
             clusters.append([(c, m)])
 
+    _unbridge(clusters)
     agreed: list[Figure] = []
     for cl in sorted(clusters, key=lambda cl: (cl[0][0], primary[cl[0][0]].metrics.index(cl[0][1]))):
         classes = _value_classes(cl)
@@ -123,11 +142,32 @@ def settle_figures(primary: dict, labels: dict, backing: dict, conflicts: list[C
                 details.append(Detail(field="figure", outlet=labels[c],
                                       note=f"gives {m.figure.text} for {F.figure_label(best.figure)}"))
     with_figures = {c for cl in clusters for c, _ in cl}
+    if lone is not None and len(with_figures) > 1:
+        lone.update(cl[0][0] for cl in clusters if len({c for c, _ in cl}) == 1)
     if with_figures:
         for c in cols:
             if c not in with_figures:
                 details.append(Detail(field="figure", outlet=labels[c], note="gives no figure"))
     return agreed
+
+
+def _unbridge(clusters: list[list[tuple[int, F.Metric]]]) -> None:
+    """A value that disagrees within a metric but that an outlet of the agreeing side states too, as
+    another figure of its sentence ("76.8%, lower than the 80% target" against "fell short of its 80%
+    target"), is that other figure: it moves to the metric holding it, and nobody disagrees."""
+    for cl in list(clusters):
+        classes = _value_classes(cl)
+        if len(classes) < 2:
+            continue
+        for k in classes:
+            cols_k = {c for c, _ in k}
+            rest = {c for c, _ in cl} - cols_k
+            home = next((cl2 for cl2 in clusters if cl2 is not cl and not cols_k & {c for c, _ in cl2}
+                         and rest & {c for c, _ in cl2}
+                         and any(F.values_relation(m, o) == "equal" for _, m in k for _, o in cl2)), None)
+            if home is not None:
+                home.extend(k)
+                cl[:] = [e for e in cl if e not in k]
 
 
 def _follows(primary: dict, c: int, m: F.Metric, cl: list, clusters: list) -> bool:
@@ -172,25 +212,24 @@ def _span_days(d: DateSpan) -> int:
 
 
 def settle_date(primary: dict, labels: dict, backing: dict, conflicts: list[Conflict], details: list[Detail],
-                kind: str) -> Optional[DateSpan]:
+                kind: str, lone: frozenset | set = frozenset()) -> Optional[DateSpan]:
     """The agreed deadline (as-of date for progress), the most specific form; a conflict when the
-    outlets give deadlines that are neither equal nor one within a vaguer other."""
+    outlets give deadlines that are neither equal nor one within a vaguer other. The date of an outlet
+    whose sentence also gives a figure no other outlet gives (``lone``: "85% this year, after 76.8% in
+    2025") may be that figure's: it settles nothing and disputes nothing, it is noted."""
     cols = sorted(primary)
-    dated = [(c, primary[c].st.date) for c in cols if F.date_key(primary[c].st.date)]
+    dated = [(c, primary[c].when) for c in cols if F.date_key(primary[c].when)]
     if not dated:
         return None
-    # the most specific first: a day before a month, a stated date before an approximate one or one
-    # whose year was guessed
-    order = sorted(dated, key=lambda e: (_span_days(e[1]), bool(F.words()["vague_date"].search(e[1].text)),
-                                         not F.YEAR.search(e[1].text), e[0]))
-    classes: list[list[tuple[int, DateSpan]]] = []
-    for c, d in order:
-        home = next((k for k in classes if F.dates_relation(k[0][1], d) in ("same", "vaguer")), None)
-        if home is None:
-            classes.append([(c, d)])
-        else:
-            home.append((c, d))
-    classes.sort(key=lambda k: min(c for c, _ in k))
+    if lone and any(c not in lone for c, _ in dated) and len(_date_classes([e for e in dated if e[0] not in lone])) == 1 \
+            and len(_date_classes(dated)) > 1:
+        for c, d in dated:
+            if c in lone:
+                details.append(Detail(field="date", outlet=labels[c],
+                                      note=f"gives “{d.text}” in a sentence with another figure"))
+        cols = [c for c in cols if c not in lone or not F.date_key(primary[c].when)]
+        dated = [e for e in dated if e[0] not in lone]
+    classes = _date_classes(dated)
     if len(classes) > 1:
         conflicts.append(Conflict(field="date", values=[
             _value(c, backing, labels[c], F.date_key(d), d.text) for k in classes for c, d in sorted(k, key=lambda e: e[0])]))
@@ -201,6 +240,22 @@ def settle_date(primary: dict, labels: dict, backing: dict, conflicts: list[Conf
             details.append(Detail(field="date", outlet=labels[c], note=f"gives “{d.text}” for {F.date_key(best)}"))
     what = "deadline" if kind == "commitment" else "date"
     for c in cols:
-        if not F.date_key(primary[c].st.date):
+        if not F.date_key(primary[c].when):
             details.append(Detail(field="date", outlet=labels[c], note=f"gives no {what}"))
     return best
+
+
+def _date_classes(dated: list) -> list[list]:
+    """Dates in classes of agreeing ones (equal, or one within a vaguer other), the most specific first
+    in each: a day before a month, a stated date before an approximate one or one whose year was guessed."""
+    order = sorted(dated, key=lambda e: (_span_days(e[1]), bool(F.words()["vague_date"].search(e[1].text)),
+                                         not F.YEAR.search(e[1].text), e[0]))
+    classes: list[list[tuple[int, DateSpan]]] = []
+    for c, d in order:
+        home = next((k for k in classes if F.dates_relation(k[0][1], d) in ("same", "vaguer")), None)
+        if home is None:
+            classes.append([(c, d)])
+        else:
+            home.append((c, d))
+    classes.sort(key=lambda k: min(c for c, _ in k))
+    return classes

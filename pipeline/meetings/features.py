@@ -145,7 +145,7 @@ class Metric:
 
 def figure_subject(text: str, fig: Figure) -> frozenset[str]:
     """Content-word stems around a figure, inside its clause: what the figure counts."""
-    start, end = fig.start, fig.end
+    start, end = fig.text_start, fig.text_end
     if start is None or end is None or end > len(text) or text[start:end] != fig.text:
         pos = text.find(fig.text) if fig.text else -1
         if pos < 0:
@@ -191,7 +191,9 @@ def _covers(m: Metric, other: Metric) -> bool:
     if m.step and _finer(other, m.step) and abs(v - m.value) <= m.step / 2 * (1 + 1e-9):
         return True  # "65 million" for 65.2 million
     if m.qualifier and m.value:
-        reach = max(config.MERGE_QUALIFIER_TOLERANCE * abs(m.value), m.step)
+        # a qualified round number reaches further than a precise one: "nearly 400" may be 385, "nearly
+        # 58.7 million" is not 57.8 million (a figure written to a tenth of a million says which it is)
+        reach = max(min(config.MERGE_QUALIFIER_TOLERANCE * abs(m.value), 5 * _round_step(m)), m.step)
         if m.qualifier == "over":
             return m.value <= v <= m.value + reach
         if m.qualifier == "under":
@@ -199,6 +201,29 @@ def _covers(m: Metric, other: Metric) -> bool:
         if m.qualifier == "about":
             return abs(v - m.value) <= reach
     return False
+
+
+def _round_step(m: Metric) -> float:
+    """The written step of a figure times ten per trailing zero of its digits ("400": 100; "58.7
+    million": 100,000; "65 million": 1,000,000); its value when the writing is unknown."""
+    if not m.step:
+        return abs(m.value)
+    step = m.step
+    for d in _NUMBER.finditer(m.figure.text or ""):
+        digits = d.group().replace(",", "")
+        if "." not in digits:
+            stripped = digits.rstrip("0")
+            step *= 10 ** (len(digits) - len(stripped)) if stripped else 1
+        break
+    return step
+
+
+def significant_digits(m: Metric) -> int:
+    """Digits of the value as written, trailing zeros aside: "48.7 million" 3, "42,000" 2, "500,000" 1."""
+    step = _round_step(m)
+    if not step or not m.value:
+        return 0
+    return len(str(int(round(abs(m.value) / step))).rstrip("0") or "0")
 
 
 def _finer(other: Metric, coarse: float) -> bool:
@@ -221,6 +246,10 @@ def units_relation(a: Metric, b: Metric) -> str:
     if not a.unit or not b.unit:
         return "less" if not (a.generic and a.unit) and not (b.generic and b.unit) else "other"
     if a.head and a.head == b.head:
+        return "less"
+    # "63.6 million people had activated ... accounts" against "66.3 million electronic identification
+    # accounts": the figure names the other's counted noun right beside it, the outlets count one thing
+    if a.head and b.head and not a.generic and not b.generic and (a.head in b.subject or b.head in a.subject):
         return "less"
     return "other"
 
@@ -289,7 +318,8 @@ YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 def dates_relation(a: Optional[DateSpan], b: Optional[DateSpan]) -> str:
     """same | vaguer | missing (one or both unresolved) | different.
 
-    Vaguer: one period holds the other's end ("in 2025" and "by June 30, 2025"), an approximate date
+    Vaguer: one period holds the other's end ("in 2025" and "by June 30, 2025"; "in August 2025" and
+    "since August 18, 2025"), an approximate date
     in the other's month ("mid-November" and "November 15"), or the same month and day where one text
     names no year (its year was guessed from the publication date: "by the end of the year" in a report
     published in January)."""
@@ -309,12 +339,13 @@ def dates_relation(a: Optional[DateSpan], b: Optional[DateSpan]) -> str:
 
 
 def _holds(d: DateSpan, iso: str) -> bool:
-    """A period of a year or more ("in 2025", "2021-2030") that contains ``iso``."""
+    """A period ("in August 2025", "in 2025", "2021-2030": a stated start before its end) that contains
+    ``iso``: "in August 2025" against "August 18, 2025" gives less detail, it does not disagree. A
+    deadline ("by the end of August": no start) holds nothing: against "before August 19" it is
+    another deadline."""
     if not d.start or not d.end or d.start >= d.end:
         return False
-    if not (d.start <= iso <= d.end):
-        return False
-    return (int(d.end[:4]) - int(d.start[:4])) * 12 + int(d.end[5:7]) - int(d.start[5:7]) >= 11
+    return d.start <= iso <= d.end
 
 
 # ----------------------------------------------------------------------------- display

@@ -60,7 +60,7 @@ def _root(doc_id: str, dup: dict[str, str]) -> str:
 def outlet_columns(cluster: Cluster, docs: dict[str, DocInfo]) -> tuple[list[OutletColumn], dict[str, int]]:
     """Columns (canonical article's outlet first, then by doc_id) and doc_id -> column index."""
     members = [d for d in cluster.doc_ids if d in docs]
-    dup = {d: docs[d].duplicate_of or cluster.duplicates.get(d) for d in members}
+    dup = {d: docs[d].duplicate_of or cluster.copies().get(d) for d in members}
     dup = {d: o for d, o in dup.items() if o and o in docs and o != d}
     roots = {d: _root(d, dup) for d in members}
     originals = sorted({r for r in roots.values()}, key=lambda d: (d != cluster.canonical_doc_id, d))

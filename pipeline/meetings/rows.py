@@ -33,7 +33,7 @@ from pipeline.meetings import features as F
 from pipeline.meetings.conflicts import build_row
 from pipeline.meetings.embed import Embedder
 from pipeline.meetings.outlets import DocInfo, OutletColumn, outlet_columns
-from pipeline.records import Cluster, MeetingCommitment, Statement
+from pipeline.records import Cluster, DateSpan, MeetingCommitment, Statement
 
 
 # ----------------------------------------------------------------------------- statements
@@ -50,9 +50,18 @@ class Item:
     deadline: Optional[str] = None
     actors: frozenset = frozenset()
     norm: str = ""
+    common_date: bool = False       # its outlet gives this date to several statements (see group_items)
+    meeting_date: Optional[str] = None
+    when: Optional[DateSpan] = None  # the date a row settles: the statement's, but a commitment's date
+    # before its meeting is what it refers to ("statistics on the digital economy in 2025", said in
+    # 2026), not its deadline: it tells facts apart, it disputes no deadline
 
     def __post_init__(self) -> None:
         st = self.st
+        self.when = st.date
+        key = F.date_key(st.date)
+        if st.kind == "commitment" and key and self.meeting_date and key < self.meeting_date[:10]:
+            self.when = None
         # the deadline is compared as a date, not as words ("third quarter" vs "fourth quarter" must not
         # make two wordings of one commitment look less alike, nor the same wording more alike)
         self.core = F.core_text(st.text, st.date)
@@ -142,7 +151,12 @@ def figure_evidence(ma: tuple, mb: tuple) -> FigureEvidence:
     after = {(i + 1, j + 1) for i, j in ((ma.index(x), mb.index(y)) for x, y, _ in ev.agree)}
 
     def dominant(p, rivals):
-        return all((overlap[p], p in after) > (overlap[q], q in after) for q in rivals if q != p)
+        # rivals giving the very same value are one claim ("cut 30% of the time and 30% of the costs"
+        # against "cut 20%": 20 against 30 whichever is meant)
+        return all((overlap[p], p in after) > (overlap[q], q in after) or _same_claim(p, q) for q in rivals if q != p)
+
+    def _same_claim(p, q):
+        return F.values_relation(ma[p[0]], ma[q[0]]) == "equal" and F.values_relation(mb[p[1]], mb[q[1]]) == "equal"
 
     for i, j in rest:
         if i in used_a or j in used_b:
@@ -175,8 +189,12 @@ def judge(emb: Embedder, a: Item, b: Item) -> Optional[Verdict]:
         return None
     ev = figure_evidence(a.metrics, b.metrics)
     drel = F.dates_relation(a.st.date, b.st.date)
+    # an agreeing deadline is evidence only when it tells facts apart: "by the end of 2025" that one
+    # outlet gives to several of its statements is shared by half the meeting
+    if drel == "same" and (a.common_date or b.common_date):
+        drel = "common"
     if a.st.kind != b.st.kind:  # (compatible: a distinctive figure both give, nothing disputed)
-        need = config.MERGE_KIND_SIM
+        need = config.MERGE_KIND_SIM_DATED if drel in ("same", "common") else config.MERGE_KIND_SIM
         sim = similarity(emb, a, b)
         return Verdict(sim + config.MERGE_FIGURE_BONUS, False) if sim >= need else None
     if ev.clash or drel == "different":
@@ -188,6 +206,8 @@ def judge(emb: Embedder, a: Item, b: Item) -> Optional[Verdict]:
         conflict = True
     elif ev.agree:
         need = config.MERGE_FIG_SIM if ev.distinctive else config.MERGE_FIG_WEAK_SIM
+        if value_anchor(ev) and drel in ("same", "common", "missing"):
+            need = min(need, config.MERGE_VALUE_SIM)
         conflict = False
     elif a.metrics or b.metrics:  # one outlet gives a figure, the other none: maybe a vaguer sentence,
         # unless the deadlines agree
@@ -205,25 +225,37 @@ def judge(emb: Embedder, a: Item, b: Item) -> Optional[Verdict]:
     if sim < need:
         return None
     bonus = (config.MERGE_FIGURE_BONUS if ev.agree and not conflict else 0.0) + \
-        (config.MERGE_DATE_BONUS if drel == "same" else 0.0)
+        (config.MERGE_DATE_BONUS if drel in ("same", "common") else 0.0)
     return Verdict(sim + bonus, conflict)
 
 
-def compatible(a: Item, b: Item) -> bool:
+def value_anchor(ev: FigureEvidence) -> bool:
+    """Both outlets write one value that is unlikely to recur by chance in one meeting's reports
+    (features.distinctive_value: "48.7 million", "52.6%", "42,000"), equal, on a common metric, with two
+    significant digits or more (a round "10,000 billion VND" may fund two programmes of one meeting)."""
+    return any(r == "equal" and F.distinctive_value(x) and F.distinctive_value(y)
+               and F.significant_digits(x) >= 2 and F.significant_digits(y) >= 2 for x, y, r in ev.agree)
+
+
+def compatible(a: Item, b: Item, kinds: bool = True) -> bool:
     """Could ever be one row: other documents, figures on a common metric when both give figures, a
     common actor when both commitments name one, not both another value and another deadline, and
     the same kind — or, when one outlet's sentence reads as a target and the other's as a result
-    (translations often mislead the kind), a distinctive figure both give and nothing disputed."""
+    (translations often mislead the kind), a distinctive value both give, or one value of a metric that
+    names what it counts for the same deadline, and nothing disputed. ``kinds=False``: the kinds are not
+    compared (a group that already joined one outlet's progress with another's commitment)."""
     if a.st.doc_id == b.st.doc_id:
         return False
-    if a.st.kind != b.st.kind:
+    if kinds and a.st.kind != b.st.kind:
         ev = figure_evidence(a.metrics, b.metrics)
         if ev.clash or ev.ambiguous or ev.disjoint or F.dates_relation(a.st.date, b.st.date) == "different":
             return False
-        return any(F.distinctive_value(x) and F.distinctive_value(y) for x, y, _ in ev.agree)
+        # a distinctive value, or a value on a metric that names what it counts for the same deadline
+        return any(F.distinctive_value(x) and F.distinctive_value(y) for x, y, _ in ev.agree) or (
+            ev.distinctive and F.dates_relation(a.st.date, b.st.date) == "same")
     # the body a commitment assigns is part of the task; a progress figure's body is often only who
     # reported it (and extraction may name the reporter in one outlet, the place in another)
-    if a.st.kind == "commitment" and a.actors and b.actors and not (a.actors & b.actors):
+    if a.st.kind == b.st.kind == "commitment" and a.actors and b.actors and not (a.actors & b.actors):
         return False
     ev = figure_evidence(a.metrics, b.metrics)
     if ev.disjoint or (ev.ambiguous and not ev.agree):
@@ -280,12 +312,12 @@ def merge_cluster(cluster: Cluster, docs: dict[str, DocInfo], statements: list[S
     emb = emb or Embedder()
     columns, col_of = outlet_columns(cluster, docs)
     items: list[Item] = []
-    for st in sorted(statements, key=lambda s: (s.doc_id, s.start, s.end, s.id)):
+    for st in sorted(statements, key=lambda s: (s.doc_id, s.source_start, s.source_end, s.id)):
         if st.doc_id not in col_of:
             continue
         col = col_of[st.doc_id]
         original = columns[col].doc_id
-        items.append(Item(st, col, None if st.doc_id == original else original))
+        items.append(Item(st, col, None if st.doc_id == original else original, meeting_date=cluster.date))
     groups = group_items(items, columns, emb)
     rows = [build_row(cluster, columns, [items[i] for i in g], row_id) for g in groups]
     rows.sort(key=lambda r: r[0])
@@ -295,6 +327,12 @@ def merge_cluster(cluster: Cluster, docs: dict[str, DocInfo], statements: list[S
 def group_items(items: list[Item], columns: list[OutletColumn], emb: Embedder) -> list[list[int]]:
     """Indexes of ``items`` grouped by fact (each group sorted; groups in first-member order)."""
     sets = _Sets(len(items))
+    per_outlet: dict[tuple, int] = {}
+    for it in items:
+        if it.deadline and it.copy_of is None:
+            per_outlet[(it.col, it.deadline)] = per_outlet.get((it.col, it.deadline), 0) + 1
+    for it in items:
+        it.common_date = per_outlet.get((it.col, it.deadline), 0) >= config.MERGE_COMMON_DATE
     # 1. the same English text (and kind) is one unit at once
     first: dict[tuple, int] = {}
     for i, it in enumerate(items):
@@ -312,10 +350,14 @@ def group_items(items: list[Item], columns: list[OutletColumn], emb: Embedder) -
     verdicts = []
     cheap = [(a, b) for a, b in sorted(pairs) if compatible(items[reps[a]], items[reps[b]])]
     _prepare(emb, [items[reps[u]] for u in sorted({x for p in cheap for x in p})])
+    passed = set()
     for a, b in cheap:
         v = judge(emb, items[reps[a]], items[reps[b]])
         if v is not None:
+            passed.add((a, b))
             verdicts.append((-round(v.score, 9), items[reps[a]].st.id, items[reps[b]].st.id, a, b))
+    for a, b, score in _mutual_conflicts(emb, items, reps, cheap, passed):
+        verdicts.append((-round(score, 9), items[reps[a]].st.id, items[reps[b]].st.id, a, b))
     verdicts.sort()
     group_of = list(range(len(units)))
     members: dict[int, list[int]] = {u: [u] for u in range(len(units))}
@@ -333,6 +375,53 @@ def group_items(items: list[Item], columns: list[OutletColumn], emb: Embedder) -
         docs_of[keep] |= docs_of.pop(drop)
     out = [sorted(i for u in m for i in units[u]) for m in members.values()]
     out.sort(key=lambda g: g[0])
+    return out
+
+
+def near_conflict(a: Item, b: Item) -> bool:
+    """Two statements of one kind that would be a conflict if they were one fact: another value for a
+    common metric (disputable figures), or another deadline with at least MERGE_MUTUAL_SHARED strong
+    words in common."""
+    if a.st.kind != b.st.kind:
+        return False
+    if figure_evidence(a.metrics, b.metrics).clash:
+        return True  # a disputed figure already shares its unit and a strong word around it
+    return len(F.strong(a.stems & b.stems)) >= config.MERGE_MUTUAL_SHARED and \
+        F.dates_relation(a.st.date, b.st.date) == "different"
+
+
+def _mutual_conflicts(emb: Embedder, items: list[Item], reps: list[int], cheap: list[tuple[int, int]],
+                      passed: set) -> list[tuple[int, int, float]]:
+    """Conflicts worded less alike than judge asks: two outlets' statements that disagree on a value
+    or deadline (``near_conflict``) and are each other's closest statement of that outlet, by at least
+    MERGE_MUTUAL_MARGIN over the next, at MERGE_CONFLICT_SIM_MUTUAL or more. An outlet reports a fact
+    once: when its one statement on the topic is another's closest and the reverse, they are one fact
+    told with another deadline ("before August 19" / "by the end of August"). Only blocked candidate
+    pairs are compared (no all-pairs within a meeting)."""
+    sims: dict[tuple[int, int], float] = {}
+    best: dict[tuple[int, int], list[tuple[float, int]]] = {}
+    for a, b in cheap:
+        x, y = items[reps[a]], items[reps[b]]
+        if x.st.kind != y.st.kind:
+            continue
+        sim = similarity(emb, x, y)
+        sims[(a, b)] = sim
+        best.setdefault((a, y.col), []).append((sim, b))
+        best.setdefault((b, x.col), []).append((sim, a))
+
+    def closest(u: int, col: int, other: int) -> bool:
+        ranked = sorted(best.get((u, col), []), reverse=True)
+        if not ranked or ranked[0][1] != other:
+            return False
+        return len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= config.MERGE_MUTUAL_MARGIN
+
+    out = []
+    for (a, b), sim in sorted(sims.items()):
+        if (a, b) in passed or sim < config.MERGE_CONFLICT_SIM_MUTUAL:
+            continue
+        x, y = items[reps[a]], items[reps[b]]
+        if near_conflict(x, y) and closest(a, y.col, b) and closest(b, x.col, a):
+            out.append((a, b, sim))
     return out
 
 
@@ -402,7 +491,7 @@ def _units(items: list[Item], sets: _Sets) -> list[list[int]]:
 def _rep(items: list[Item], unit: list[int]) -> int:
     """The statement that speaks for a unit: an original's before a copy's, first column, reading order."""
     return min(unit, key=lambda i: (items[i].copy_of is not None, items[i].col, items[i].st.doc_id,
-                                    items[i].st.start, items[i].st.id))
+                                    items[i].st.source_start, items[i].st.id))
 
 
 def _sig(v: float) -> str:
@@ -467,6 +556,12 @@ def _joinable(emb: Embedder, items: list[Item], reps: list[int], ga: list[int], 
             a, b = items[reps[x]], items[reps[y]]
             if a.col == b.col:
                 continue
-            if not compatible(a, b) or similarity(emb, a, b) < config.MERGE_GROUP_SIM:
+            # (a group joined across kinds already took one outlet's progress for another's commitment:
+            # with agreeing dates the kinds are not compared again, the figures are)
+            same_time = F.dates_relation(a.st.date, b.st.date) in ("same", "vaguer")
+            if not compatible(a, b, kinds=not same_time):
+                return False
+            if similarity(emb, a, b) < config.MERGE_GROUP_SIM and not (
+                    a.st.kind == b.st.kind and value_anchor(figure_evidence(a.metrics, b.metrics))):
                 return False
     return True

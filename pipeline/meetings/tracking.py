@@ -8,9 +8,14 @@ clusters name theirs. It needs the same target:
   ``TRACK_SUBJECT_SHARED`` strong words (a shared '%' or a shared ministry is not a target), and
   wording at least ``TRACK_FIG_SIM`` alike; or
 * the same task — no shared figure, but wording at least ``TRACK_TEXT_SIM`` alike with
-  ``TRACK_TASK_SHARED`` strong words in common;
+  ``TRACK_TASK_SHARED`` strong words in common, and words that say which task is meant: the shared
+  words' rarity among all commitments (log(N / (1 + other commitments holding the word)) / log N) sums to at least
+  ``TRACK_TASK_RARITY`` (a committee whose every task touches "the population database" does not
+  link two of them by those words);
 
-and a confidence of at least ``TRACK_MIN_CONFIDENCE``. The relation: *progress* (the later row is a
+and a confidence of at least ``TRACK_MIN_CONFIDENCE``. Rows whose every figure counts a meeting's own plan
+("41 tasks behind schedule") and "commitments" whose every date precedes their meeting (a past figure)
+take part in no link. The relation: *progress* (the later row is a
 progress figure), *revised* (a commitment with another value for the metric), *deadline_moved* (the
 same target with another deadline), else *restated*.
 
@@ -23,6 +28,7 @@ most ``TRACK_MAX_MEETINGS_BACK`` earlier meetings.
 from __future__ import annotations
 
 import bisect
+import math
 import hashlib
 from collections import defaultdict
 from typing import Optional
@@ -97,6 +103,20 @@ def _generic(m: F.Metric) -> bool:
     return m.generic or m.unit in F.words()["tracking_generic_units"]
 
 
+def _plan_counts(ms: list[F.Metric]) -> bool:
+    """Every figure counts the meeting's own plan ("41 tasks behind schedule", "96 of 256 tasks"): each
+    meeting's plan has its own tasks, so such a row follows up no earlier one and is followed up by none."""
+    units = F.words()["tracking_generic_units"]
+    return bool(ms) and all(m.unit in units for m in ms)
+
+
+def _looks_back(row: MeetingCommitment, mdate: Optional[str]) -> bool:
+    """Every date its outlets give ends before the row's meeting: a figure of the past read as a
+    commitment ("only 41.6 per cent of dossiers were processed online in 2024"), no target to follow up."""
+    dates = [F.date_key(s.date) for s in row.sources if s.date and F.date_key(s.date)]
+    return bool(dates and mdate and all(d < mdate[:10] for d in dates))
+
+
 def _committee(cluster: Cluster) -> Optional[str]:
     return getattr(cluster, "committee", None) or None
 
@@ -114,7 +134,8 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
     cores = {r.id: row_texts(r) for _, _, rows in dated for r in rows}
     text_stems = {t: F.stems(t) for texts in cores.values() for t in texts}
     row_stems = {rid: frozenset().union(*(text_stems[t] for t in texts)) for rid, texts in cores.items()}
-    commitments = [(k, r) for k, (_, _, rows) in enumerate(dated) for r in rows if r.kind == "commitment"]
+    commitments = [(k, r) for k, (_, mdate, rows) in enumerate(dated) for r in rows
+                   if r.kind == "commitment" and not _looks_back(r, mdate) and not _plan_counts(metrics[r.id])]
     by_metric: dict[tuple[str, str], list[tuple[int, MeetingCommitment]]] = defaultdict(list)
     by_word: dict[str, list[tuple[int, MeetingCommitment]]] = defaultdict(list)
     for k, r in commitments:
@@ -122,6 +143,15 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
             by_metric[key].append((k, r))
         for w in sorted(F.strong(row_stems[r.id])):
             by_word[w].append((k, r))
+    # how much a shared word says which task is meant: log(N / (1 + other commitments holding it)) /
+    # log(N), N the commitments: 1 for a word only the two rows share, near 0 for a word most
+    # commitments use ("population database" in a committee whose every task touches it)
+    n_commit = max(len(commitments), 2)
+
+    def rarity(word: str, pair: int) -> float:
+        others = max(0, len(by_word.get(word, ())) - pair)
+        return max(0.0, math.log(n_commit / (1 + others)) / math.log(n_commit))
+
     positions = {("m",) + key: [kk for kk, _ in posting] for key, posting in by_metric.items()}
     positions.update({("w", w): [kk for kk, _ in posting] for w, posting in by_word.items()})
     back = config.TRACK_MAX_MEETINGS_BACK
@@ -150,6 +180,8 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
     for k, (cluster, mdate, rows) in enumerate(dated):
         committee = _committee(cluster)
         for row in rows:
+            if _plan_counts(metrics[row.id]):
+                continue
             cands: dict[str, tuple[int, MeetingCommitment]] = {}
             for key in _metric_keys(metrics[row.id]):
                 for kk, e in earlier(by_metric.get(key, ()), positions.get(("m",) + key, []), k, mdate, committee):
@@ -175,7 +207,7 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
         best = None
         for kk in recent[row.id]:
             for e in sorted((e for k2, e in cands.values() if k2 == kk), key=lambda e: e.id):
-                got = follow_up(emb, e, row, metrics, row_stems, cores, text_stems)
+                got = follow_up(emb, e, row, metrics, row_stems, cores, text_stems, rarity)
                 if got and (best is None or (got["confidence"], e.id) > (best[0]["confidence"], best[1].id)):
                     best = (got, e, dated[kk][0], dated[kk][1])
             if best:
@@ -195,18 +227,26 @@ def track(meetings: list[tuple[Cluster, Optional[str], list[MeetingCommitment]]]
     return links
 
 
-def follow_up(emb: Embedder, e: MeetingCommitment, row: MeetingCommitment, metrics, row_stems, cores, text_stems
-              ) -> Optional[dict]:
+def follow_up(emb: Embedder, e: MeetingCommitment, row: MeetingCommitment, metrics, row_stems, cores, text_stems,
+              rarity=None) -> Optional[dict]:
     """How ``row`` (later) follows up commitment ``e`` (earlier), or None when it does not."""
-    if e.actors and row.actors and not ({a.name for a in e.actors} & {a.name for a in row.actors}):
+    # the body a commitment assigns is part of the task; a progress row's body is often only who
+    # reported it ("the Government Office said 76.8% ...")
+    if row.kind == "commitment" and e.actors and row.actors and not (
+            {a.name for a in e.actors} & {a.name for a in row.actors}):
         return None
     me, mr = metrics[e.id], metrics[row.id]
+    # a unit that names what is counted only within one meeting ("tasks": each meeting's plan has its
+    # own) is no metric across meetings, nor is a figure without a unit ("level 2", "30 out of 6"):
+    # such rows link as tasks, by their words
     shared = [(x, y) for x in mr for y in me if F.units_relation(x, y) == "same" and F.same_metric(x, y)
+              and x.unit and x.unit not in F.words()["tracking_generic_units"]
               and len(F.subject_overlap(x, y)) >= (config.TRACK_SUBJECT_SHARED if _generic(x) else 1)]
     words = F.strong(row_stems[e.id] & row_stems[row.id])
     if shared:
         need = config.TRACK_FIG_SIM
-    elif len(words) >= config.TRACK_TASK_SHARED:
+    elif len(words) >= config.TRACK_TASK_SHARED and (
+            rarity is None or sum(rarity(w, 1 + (row.kind == "commitment")) for w in words) >= config.TRACK_TASK_RARITY):
         need = config.TRACK_TEXT_SIM
     else:
         return None

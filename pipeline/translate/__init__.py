@@ -25,12 +25,12 @@ STATS: Counter[str] = Counter()
 
 
 def identity_sentences(doc: Document, spans: list[tuple[int, int]]) -> list[Sentence]:
-    caption_spans = [(c.start, c.end) for c in doc.captions]
+    caption_spans = [(c.source_start, c.source_end) for c in doc.captions]
     out = []
     for a, b in spans:
         src = doc.text[a:b]
         cap = any(cs <= a and b <= ce for cs, ce in caption_spans)
-        out.append(Sentence(start=a, end=b, source=src, english=src, engine="identity", caption=cap))
+        out.append(Sentence(source_start=a, source_end=b, source=src, english=src, engine="identity", caption=cap))
     return out
 
 
