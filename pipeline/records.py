@@ -185,7 +185,8 @@ class Statement(_Record):
                        "done or measured")
     action: Optional[str] = Field(default=None, description="short phrase of what is to be done / was done")
     text: str = Field(description="the English sentence (or clause)")
-    source_text: str = Field(description="the sentence verbatim in the document's language")
+    source_text: str = Field(description="the sentence verbatim in the document's language (the clause the record "
+                             "was read from, when a Vietnamese or German sentence mixes a commitment and a result)")
     lang: Lang = Field(description="the document's language")
     actors: list[Actor] = Field(default_factory=list, description="state bodies responsible for it (or reporting it)")
     figures: list[Figure] = Field(default_factory=list, description="the numbers it gives")

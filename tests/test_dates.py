@@ -39,7 +39,7 @@ CASES = [
     ("must be done by March", "2025-11-20", [("by March", None, "2026-03-31", "deadline")]),
     ("by the first quarter", PUB, [("by the first quarter", None, "2026-03-31", "deadline")]),
     # a deadline-like date just before publication is a status date: no roll-over
-    ("by mid-September credit rose 11.08%", PUB, [("by mid-September", None, "2025-09-20", "deadline")]),
+    ("by mid-September credit rose 11.08%", PUB, [("by mid-September", None, "2025-09-15", "deadline")]),  # mid-month as a day: the 15th
     ("by the end of the third quarter", PUB, [("by the end of the third quarter", None, "2025-09-30", "deadline")]),
     ("by the end of this year", PUB, [("by the end of this year", None, "2025-12-31", "deadline")]),
     ("by the end of the year", PUB, [("by the end of the year", None, "2025-12-31", "deadline")]),
@@ -277,3 +277,53 @@ def test_impossible_dates_get_no_date_and_a_warning(text, bad):
 def test_district_q5_is_not_an_impossible_quarter():
     from pipeline.extract.dates import date_warnings
     assert date_warnings("a clinic in Q5 and residential quarter 5") == []
+
+
+# --- issue 15, round 2: English date classes of real prose (values worked out by hand)
+def test_day_and_month_with_a_relative_year():
+    assert _m("in operation since August 18 last year", "2026-02-11") == [
+        ("since August 18 last year", "2025-08-18", "2025-08-18", "from")]
+    assert _m("on 5 March next year") == [("on 5 March next year", "2026-03-05", "2026-03-05", "point")]
+
+
+def test_mid_month_is_the_fifteenth_where_the_role_needs_a_day():
+    assert _m("finalise the plan by mid-March", "2026-02-27") == [("by mid-March", None, "2026-03-15", "deadline")]
+    # a period keeps the middle third of the month
+    assert _m("in mid-September") == [("in mid-September", "2025-09-11", "2025-09-20", "period")]
+
+
+def test_since_looks_back_from_publication():
+    # "since mid-November" in an April article: last November, not the coming one
+    assert _m("Since mid-November, certificates can be requested", "2026-04-10") == [
+        ("Since mid-November", "2025-11-15", "2025-11-15", "from")]
+    assert _m("since June 1, payments", "2026-06-16") == [("since June 1", "2026-06-01", "2026-06-01", "from")]
+
+
+def test_a_year_less_deadline_keeps_its_past_reading():
+    # "by December 31" in a February article rolls to the coming December as a deadline, but a
+    # result reported "by December 31" is last December's: both readings are kept
+    [m] = find_dates("by December 31, 612 of the 745 tasks had been completed", "2026-02-11")
+    assert (m.end_date, m.past_end) == ("2026-12-31", "2025-12-31")
+    [m] = find_dates("5G covered 91% of the population by the end of the year", "2026-02-27")
+    assert (m.end_date, m.past_end) == ("2026-12-31", "2025-12-31")
+    # a year given is never re-read
+    [m] = find_dates("by the end of this year", "2026-02-27")
+    assert (m.end_date, m.past_end) == ("2026-12-31", None)
+
+
+def test_newswire_edges_and_the_years_end():
+    assert _m("must finish by end-2025", "2025-07-20") == [("by end-2025", None, "2025-12-31", "deadline")]
+    assert _m("as of end-June, 60% of", "2025-07-20") == [("as of end-June", "2025-06-30", "2025-06-30", "as_of")]
+    assert _m("by year's end", "2025-07-20") == [("by year's end", None, "2025-12-31", "deadline")]
+    assert _m("in the latter half of 2025") == [("in the latter half of 2025", "2025-07-01", "2025-12-31", "period")]
+    # hyphen compounds that are not dates
+    assert _m("an end-to-end service for end-users and a start-up fund") == []
+
+
+def test_month_ranges_now_ranges_and_through():
+    assert _m("in January-March 2025") == [("in January-March 2025", "2025-01-01", "2025-03-31", "period")]
+    assert _m("in Nov-Feb.") == [("in Nov-Feb.", "2025-11-01", "2026-02-28", "period")]   # into the next year
+    assert _m("between now and 2030") == [("between now and 2030", PUB, "2030-12-31", "deadline")]
+    assert _m("through 2030") == [("through 2030", None, "2030-12-31", "deadline")]
+    assert _m("in the final quarter") == [("in the final quarter", "2025-10-01", "2025-12-31", "period")]
+    assert _m("the may-june") == []   # lower case: not two months

@@ -104,7 +104,8 @@ CASES = [
     ("Hotline: 0243 456 789 or +84 24 3823 1234", []),
     ("(1) Perfecting institutions; (2) Infrastructure development", []),
     ("1. Perfecting institutions", []),
-    ("three important tasks and five viewpoints", []),
+    # counts written in words are figures, as the realistic gold reads them ("nine overdue tasks" = 9)
+    ("three important tasks and five viewpoints", [(3, "tasks", None), (5, "viewpoints", None)]),
     ("Article 5 of Circular 12 and Level 4 services", []),
     ("the 1990s", []),
     ("implementing Resolutions 57, 59, 66 and 68 of the Politburo", []),
@@ -227,3 +228,26 @@ def test_absurd_numbers_are_skipped_with_a_warning(text, bad):
     figs, warns = _fw(text)
     assert figs == []
     assert len(warns) == 1 and f"'{bad}'" in warns[0] and "skipped" in warns[0]
+
+
+# --- counts written in words (issue 15: the realistic gold counts "nine overdue tasks", "Fourteen
+# tasks", "Four of the six decrees", "at least one official"); worked out by hand
+@pytest.mark.parametrize("text,expected", [
+    ("The nine overdue tasks must be finished this month.", [(9, "overdue tasks")]),
+    ("Fourteen tasks were overdue.", [(14, "tasks")]),
+    ("27 of them had been completed and nine were behind schedule.", [(27, None), (9, None)]),
+    ("Four of the six decrees guiding the Law have been issued.", [(4, "decrees"), (6, "decrees")]),
+    ("assign at least one full-time official in each commune", [(1, "full-time official")]),
+    ("twenty-five provinces joined the system", [(25, "provinces")]),
+    # not counts: "one" without a qualifier, hyphened compounds, ratios, durations, date parts
+    ("use one law to amend many laws", []),
+    ("the two-tier local administration and a three-level government", []),
+    ("nine in ten adults have an account", []),
+    ("finish within two months", []),
+    ("in the first six months of 2025", []),
+    # a count in words of participants describes them: "the two sides agreed" (in digits it stays a figure)
+    ("the two sides agreed and the three leaders discussed it at all three levels", []),
+    ("the 2 sides", [(2, "sides")]),
+])
+def test_counts_written_in_words(text, expected):
+    assert [(f.value, f.unit) for f in find_figures(text)] == expected

@@ -446,3 +446,13 @@ def test_a_commitments_date_before_its_meeting_disputes_no_deadline():
     cluster = Cluster(cluster_id="m-feb", doc_ids=["a", "b"], canonical_doc_id="a", label="feb", date="2026-02-10")
     (row,) = merge_cluster(cluster, docs, statements, EMB)
     assert row.conflicts == [] and row.date.end == "2026-06-30"
+
+
+def test_a_provinces_own_target_is_not_the_nations_target():
+    # a city's own target beside the national one (no body named): two rows, no conflict between 95% and 85%
+    hanoi = st("a", "In 2026 Hanoi strives to raise the rate of fully online dossiers to 95%.",
+               figures=[("95%", 95, "%")], date=("in 2026", "2026-01-01", "2026-12-31"), actors=["Hanoi"])
+    nation = st("d", "This year the Prime Minister requested raising the rate of fully online dossiers to 85%.",
+                figures=[("85%", 85, "%")], date=("This year", "2026-01-01", "2026-12-31"))
+    rows = meeting([hanoi, nation])
+    assert len(rows) == 2 and not any(r.conflicts for r in rows)

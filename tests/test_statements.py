@@ -427,3 +427,173 @@ def test_the_body_that_runs_the_thing_is_the_actor_when_nobody_else_acts():
     [st] = run("The population database managed by the Ministry of Public Security is now connected with 38 "
                "of the 41 national databases.")
     assert names(st) == ["Ministry of Public Security"]
+
+
+# --- issue 15, round 2: which date a record takes, and clauses that are records of their own
+def test_a_result_by_a_year_less_date_is_dated_before_publication():
+    [st] = run("The Ministry of Science and Technology said that by December 31, 612 of the 745 tasks "
+               "assigned for 2025 had been completed, or 82.1 per cent.", published="2026-02-11")
+    assert (st.kind, end(st)) == ("progress", "2025-12-31")
+    [st] = run("5G networks covered 91% of the population by the end of the year, the State Bank of "
+               "Vietnam reported.", published="2026-02-27")
+    assert end(st) == "2025-12-31"
+    # a plan keeps the coming date
+    [st] = run("The Ministry of Finance must complete the database by December 31.", published="2026-02-11")
+    assert (st.kind, end(st)) == ("commitment", "2026-12-31")
+
+
+def test_a_plan_takes_the_date_to_come_not_a_scope_or_a_past_period():
+    [st] = run("The Ministry of Finance was tasked with announcing official statistics on the digital "
+               "economy's share of GDP in 2025 in the second quarter of this year.", published="2026-02-27")
+    assert end(st) == "2026-06-30"
+    [st] = run("The Ministry of Information and Communications will submit a digital infrastructure scheme "
+               "for 2025-2030 to the Government in the first quarter.", published="2025-01-10")
+    assert end(st) == "2025-03-31"
+
+
+def test_a_possessive_date_names_a_thing():
+    [st] = run("As of March 31, 63.6 million people had activated accounts, surpassing last year's "
+               "target of 65 million.", published="2026-04-10")
+    assert (st.kind, end(st), vals(st)) == ("progress", "2026-03-31", [63.6e6, 65e6])
+
+
+def test_a_state_since_a_day_dates_the_result_but_a_count_window_does_not():
+    [st] = run("Since June 1, authentication of online payments has been applied at 42 commercial banks.",
+               published="2026-06-16")
+    assert (st.kind, end(st)) == ("progress", "2026-06-01")
+
+
+def test_a_non_deadline_date_does_not_cut_a_sentence():
+    sts = run("The State budget has earmarked 3% of total spending for science this year, but only 18.4% "
+              "had been disbursed by the end of June.", published="2025-07-17")
+    assert [(s.kind, vals(s), end(s)) for s in sts] == [("progress", [3, 18.4], "2025-06-30")]
+
+
+def test_two_deadlines_are_cut_before_and_each_part_keeps_its_body():
+    text = ("He asked the Ministry of Public Security to complete the connection of the remaining three "
+            "databases by June 30, 2026, and told the Ministry of Science and Technology to finalise the "
+            "committee's 2026 action plan, comprising 132 tasks, by mid-March.")
+    a, b = run(text, published="2026-02-27")
+    assert (vals(a), end(a), names(a)) == ([3], "2026-06-30", ["Ministry of Public Security"])
+    assert (vals(b), end(b), names(b)) == ([132], "2026-03-15", ["Ministry of Science and Technology"])
+    assert b.text.startswith("told the Ministry of Science")
+    assert a.source_text == b.source_text == text   # one statement's two deadlines: the sentence is the evidence
+
+
+def test_a_result_stated_inside_a_plan_is_a_record_of_its_own():
+    text = ("Vietnam aims to have 85% of administrative dossiers processed fully online this year after "
+            "reaching 76.8% in 2025, short of the 80% target.")
+    plan, result = run(text, published="2026-02-11")
+    assert (plan.kind, vals(plan), end(plan)) == ("commitment", [85], "2026-12-31")
+    assert (result.kind, vals(result), end(result)) == ("progress", [76.8, 80], "2025-12-31")
+    # each quotes its clause, and the offsets still point at it
+    assert plan.source_text == text[:plan.source_end - plan.source_start] and plan.source_text.endswith("this year")
+    assert result.source_text == text[result.source_start:result.source_end] == "after reaching 76.8% in 2025, short of the 80% target."
+    plan, result = run("Telecom operators are expected to extend 5G coverage to 90% of the population by the "
+                       "end of this year, up from about 62% at present.", published="2025-07-17")
+    assert (plan.kind, vals(plan), end(plan)) == ("commitment", [90], "2025-12-31")
+    assert (result.kind, vals(result), end(result)) == ("progress", [62], None)
+    # no figure on the result side: one record
+    [st] = run("Provinces are expected to raise the share of dossiers handled online to at least 70 per cent "
+               "this year, up from just over half in 2025.", published="2026-03-06")
+    assert (vals(st), end(st)) == ([70], "2026-12-31")
+
+
+def test_the_dated_last_item_of_a_task_list_is_a_record_of_its_own():
+    text = ("The Prime Minister requested the Ministry of Home Affairs to review human resources for digital "
+            "transformation; promote the Digital Education for All movement; complete tools to measure the "
+            "performance of ministries, to be completed in September.")
+    head, last = run(text, published="2025-09-24")
+    assert (head.kind, end(head), names(head)) == ("commitment", None, ["Ministry of Home Affairs"])
+    assert (last.kind, end(last), names(last)) == ("commitment", "2025-09-30", ["Ministry of Home Affairs"])
+    assert last.source_text.startswith("complete tools to measure") and head.source_text.endswith("movement")
+
+
+def test_counts_in_words_anchor_results_but_an_announced_list_count_does_not():
+    [st] = run("Fourteen tasks were overdue, most of them related to legal documents.")
+    assert (st.kind, vals(st)) == ("progress", [14])
+    sts = run("The Prime Minister pointed out three specific tasks to focus on. He requested to process "
+              "administrative documents in the digital environment and to popularize non-cash payments.")
+    assert len(sts) == 1 and sts[0].text.startswith("He requested")
+
+
+def test_an_opening_chairing_phrase_does_not_veto_what_follows():
+    [st] = run("Chairing the first meeting in 2026 of the Steering Committee, the PM said the rate of dossiers "
+               "handled entirely online reached nearly 77 per cent in 2025.", published="2026-02-11")
+    assert (st.kind, vals(st), end(st)) == ("progress", [77], "2025-12-31")
+    assert run("Chairing the meeting, the PM thanked ministries for the 95% completion rate.") == []
+
+
+def test_given_until_a_date_is_a_deadline_for_the_bodies_given_it():
+    [st] = run("The Ministry of Home Affairs and the Ministry of Public Security were given until September 30 "
+               "to complete the national database on officials.", published="2026-06-16")
+    assert (st.kind, end(st), names(st)) == ("commitment", "2026-09-30",
+                                             ["Ministry of Home Affairs", "Ministry of Public Security"])
+
+
+def test_the_ministry_names_the_ministry_named_just_before():
+    text = ("The Ministry of Home Affairs was asked to submit a reform plan to the PM by the end of April. "
+            "The ministry will also publish the 2025 PAR Index in April.")
+    a, b = run(text, published="2026-03-06")
+    assert names(b) == ["Ministry of Home Affairs"] and end(b) == "2026-04-30"
+    # with no ministry named before, "the ministry" is nobody
+    [st] = run("The ministry will publish the 2025 PAR Index in April.", published="2026-03-06")
+    assert st.actors == []
+
+
+def test_all_n_as_subject_measures_but_at_all_n_levels_describes():
+    [st] = run("The Ministry of Agriculture and Environment reported that all 34 provinces and cities have "
+               "synchronized their land data with the national land database.")
+    assert (st.kind, vals(st), names(st)) == ("progress", [34], ["Ministry of Agriculture and Environment"])
+    assert run("The government at all three levels must operate smoothly.") == []
+
+
+def test_a_population_fact_is_not_a_result_and_a_year_is_not_a_list_count():
+    assert run("Vietnam has some 106 million people, of whom about 80 million are aged 14 and above.") == []
+    assert run("To fulfil the 2025 targets, the PM requested ministries, agencies and localities to focus "
+               "on the following tasks:") == []
+
+
+def test_an_undated_article_reads_relative_dates_against_its_titles_year():
+    text = ("The PM set the target of raising the digital economy's share to 20% of GDP this year. "
+            "The Ministry of Information and Communications will submit a digital infrastructure scheme "
+            "to the Government in the first quarter.")
+    a, b = run(text, published=None, title="PM: Digital economy to account for 20% of GDP in 2025")
+    assert (end(a), end(b)) == ("2025-12-31", "2025-03-31")
+    # no year in the title (or two): nothing to read them against
+    a, b = run(text, published=None, title="Digital economy targets for 2025 and 2030")
+    assert (a.date.end if a.date else None, b.date.end if b.date else None) == (None, None)
+
+
+@pytest.mark.parametrize("text,kept,warning", [
+    ("The Ministry of Finance must complete 45 tasks in Q0 2026.", [45], "date 'Q0' skipped: a year has four quarters"),
+    ("The Ministry of Finance reported that 10^1000 people used the portal in 2025.", [],
+     "figure '10^1000' skipped: a number in scientific or power notation is not read"),
+    ("The Ministry of Finance reported revenue of VND 123456789012345678901234 in 2025.", [],
+     "figure 'VND 123456789012345678901234' skipped: more than 15 digits, not a plausible quantity"),
+])
+def test_bad_figures_and_dates_leave_a_warning_on_the_record_and_no_value(text, kept, warning):
+    [st] = run(text)
+    assert vals(st) == kept and st.warnings == [warning]
+    if "Q0" in text:
+        assert st.date is None   # no quarter 0: no date at all, not a neighbouring one
+
+
+def test_plan_and_result_classes_of_english_news():
+    # a reaffirmed target with a deadline is a plan; "wants to" is a plan; "tasks due this year" a deadline
+    [st] = run("Concluding the meeting, PM Chinh reaffirmed the target that 80 percent of administrative dossiers "
+               "be processed fully online by the end of 2025.", published="2025-05-27")
+    assert (st.kind, vals(st), end(st)) == ("commitment", [80], "2025-12-31")
+    [st] = run("Vietnam's government wants to cut the time of handling administrative procedures by 30 per cent "
+               "in 2026.", published="2026-03-06")
+    assert (st.kind, end(st)) == ("commitment", "2026-12-31")
+    [st] = run("According to the Ministry of Science and Technology, the action programme contains 140 tasks due "
+               "this year.", published="2025-03-16")
+    assert (st.kind, vals(st), end(st)) == ("commitment", [140], "2025-12-31")
+    # an obligation in a reason clause, or a directing verb with "still", describes a state
+    [st] = run("Only 41.6 per cent of dossiers were processed fully online in 2024, the Ministry of Home Affairs "
+               "said, as many systems remain unconnected and people still have to submit the same papers.")
+    assert (st.kind, end(st)) == ("progress", "2024-12-31")
+    [st] = run("The share of dossiers handled online rose to 76.8% in 2025, but several ministries still require "
+               "citizens to submit paper copies.", published="2026-02-11")
+    assert st.kind == "progress"

@@ -171,9 +171,18 @@ def _generic_after() -> re.Pattern:
     return re.compile(r"\s*(?:" + "|".join(re.escape(a) for a in alts) + r")\b", re.I)
 
 
-def find_mentions(sdoc, place: Optional[Body] = None) -> list[Mention]:
+@lru_cache(maxsize=None)
+def _ministry_anaphor_re() -> re.Pattern:
+    # "the ministry" (not "the Ministry of X", "the ministry's standing body", "the ministries")
+    words = "|".join(re.escape(w) for w in _words("actors", "ministry_anaphora"))
+    return re.compile(rf"\b(?:[Tt]he|[Tt]his)\s+(?:{words})\b(?!\s+of\b)(?!-)", 0)
+
+
+def find_mentions(sdoc, place: Optional[Body] = None, ministry: Optional[Body] = None) -> list[Mention]:
     """Body mentions of one parsed sentence, each with its role. ``place`` is the province/city
-    in context (for "the province"); places named in this sentence before an anaphor win."""
+    in context (for "the province"); places named in this sentence before an anaphor win.
+    ``ministry`` is the ministry named just before (for "the ministry": "The Ministry of Home
+    Affairs ... was asked to submit ... The ministry will also publish ...")."""
     text = doc_text(sdoc)
     out: list[Mention] = []
     taken: list[tuple[int, int]] = []
@@ -212,6 +221,15 @@ def find_mentions(sdoc, place: Optional[Body] = None) -> list[Mention]:
             m.role = role_of(sdoc.char_span(am.start(), am.end(), alignment_mode="expand"))
             out.append(m)
             taken.append((am.start(), am.end()))
+    for am in _ministry_anaphor_re().finditer(text):
+        named = [m for m in out if m.type == "ministry" and m.known and m.start < am.start()]
+        target = bodies_by_name().get(named[-1].name) if named else ministry
+        if target is None or any(a < am.end() and am.start() < b for a, b in taken):
+            continue
+        m = Mention(target.name, am.group(0), am.start(), am.end(), target.type, True)
+        m.role = role_of(sdoc.char_span(am.start(), am.end(), alignment_mode="expand"))
+        out.append(m)
+        taken.append((am.start(), am.end()))
     # "Deputy Minister of Finance X said", "assigned the Minister of Science and Technology to ...":
     # a minister's title names the ministry, in the role the minister has in the sentence
     for tm in _minister_title_re().finditer(text):
@@ -456,6 +474,9 @@ def role_of(span) -> str:
         if "xcomp" in kids or "ccomp" not in kids:
             return "assignee"
         return "other"
+    if dep in ("dobj", "dative", "obj") and head.lemma_.lower() in _words("actors", "telling_verbs") and \
+            any(ch.dep_ == "xcomp" and ch.pos_ == "VERB" for ch in head.children):
+        return "assignee"   # "told the Ministry of Science and Technology to finalise the plan"
     if "according to" in left:
         return "reporter"
     return "other"

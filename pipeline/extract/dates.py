@@ -60,6 +60,11 @@ class DateMention:
     end_date: Optional[str]
     role: Optional[str]
     warning: Optional[str] = None  # why the dates were left null (an inverted range)
+    # the latest reading of a year-less date ("December 31", "the end of the year") that is not after
+    # publication: a reported result holds at a past date ("by December 31, 612 tasks had been
+    # completed" in a February article is last December), while a deadline may roll forward
+    past_start: Optional[str] = None
+    past_end: Optional[str] = None
 
 
 def to_datespan(m: DateMention, kind: str) -> DateSpan:
@@ -86,12 +91,14 @@ _EDGES: dict[str, str] = {k.lower(): v for k, v in _D["edges"].items()}
 _PARTS: dict[str, dict[str, tuple[int, int]]] = {
     kind: {w.lower(): (int(a), int(b)) for w, (a, b) in table.items()} for kind, table in _D["parts"].items()
 }
+_MID_DAY: dict[str, int] = {k.lower(): int(v) for k, v in _D["month_point"].items()}
 _HALVES: dict[str, int] = {k.lower(): int(v) for k, v in _D["halves"].items()}
 _CUES: dict[str, str] = {" ".join(k.lower().split()): v for k, v in _D["cues"].items()}
 _BARE: set[str] = {w.lower() for w in _D["bare_cues"]["words"]}
 _DM_CUES: set[str] = {" ".join(w.lower().split()) for w in _D["dm_cues"]["words"]}
 _NOW = [w.lower() for w in _D["now"]["words"]]
 _NOW_RANGE = [w.lower() for w in _D["now"]["range_words"]]
+_PAST_CUES: set[str] = {" ".join(w.lower().split()) for w in _D["past_cues"]["words"]}
 _FROM_W = {w.lower() for w in _D["ranges"]["from_words"]}
 _BETWEEN_W = {w.lower() for w in _D["ranges"]["between_words"]}
 _TO_W = [w.lower() for w in _D["ranges"]["to_words"]]
@@ -112,10 +119,13 @@ _M = (
 )
 _Y = r"(?:1[89]\d\d|2[01]\d\d)"
 _YS = rf"(?:(?P<y>{_Y})(?!\d)|(?P<yrel>{_alt(_RELY)})\s+year\b(?!s))"
+# a day and month followed by a relative year: "August 18 last year", "1 June next year"
+_YREL_DM = rf"(?P<yrel>{_alt(w for w in _RELY if w != 'the')})\s+year\b(?!s)"
 # Edge/part words before a core ("the end of", "early", "mid-") are matched backwards from the
 # core's start (a leading optional group would be tried at every position of every sentence).
 _PRE_BACK = re.compile(
     rf"(?:^|(?<=[^\w]))(?:(?:the\s+)?(?P<edge>{_alt(_EDGES)})\s+of\s+(?:the\s+)?"
+    rf"|(?P<edgeh>{_alt(_EDGES)})-"   # "end-2025", "end-June": the newswire form
     rf"|(?P<part>{_alt(_PARTS['year'])})(?:\s*-\s*|\s+(?:in\s+(?:the\s+)?)?))$",
     re.IGNORECASE,
 )
@@ -136,11 +146,13 @@ _CORES: list[tuple[str, re.Pattern]] = [
         ("my_num", _LB + rf"(?:month\s+)?(?P<m>\d{{1,2}})/(?P<y>{_Y})(?![\w/]|[.\-–]\w)"),
         ("mdy", rf"(?:\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\b(?P<mon>{_M})\s*"
                 rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?(?![\d:])"
-                rf"(?:\s*,?\s*(?P<y>{_Y})(?!\d))?"),
+                rf"(?:\s*,?\s*(?P<y>{_Y})(?!\d)|\s+{_YREL_DM})?"),
         ("dmy", _LB + rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?"
-                rf"\s+(?:of\s+)?(?P<mon>{_M})(?:,?\s+(?P<y>{_Y})(?!\d))?"),
+                rf"\s+(?:of\s+)?(?P<mon>{_M})(?:,?\s+(?P<y>{_Y})(?!\d)|\s+{_YREL_DM})?"),
         ("dmy_w", rf"(?:\bthe\s+)?\b(?P<dw>{_DAYWORDS})\s+(?:day\s+)?of\s+(?P<mon>{_M})(?:,?\s+(?P<y>{_Y})(?!\d))?"),
         ("mdy_w", rf"\b(?P<mon>{_M})\s+(?:the\s+)?(?P<dw>{_DAYWORDS})(?:,?\s+(?P<y>{_Y})(?!\d))?"),
+        # "January-September 2025", "Jan-Sept": two capitalised months joined by a dash
+        ("mrange", rf"\b(?P<mon>{_M})\s*[-–]\s*(?P<mon2>{_M})(?:,?\s+(?:of\s+)?{_YS})?"),
         ("month", rf"\b(?P<mon>{_M})(?:,?\s+(?:of\s+)?{_YS})?"),
         ("quarter", rf"(?:the\s+)?(?:(?P<qo>{_QORD})\s+quarter|\bQ(?P<qn>[1-4])|\bquarter\s+(?P<qr>IV|III|II|I|[1-4]))\b"
                     rf"(?:\s*(?:,|of|/|-)?\s*{_YS})?"),
@@ -150,7 +162,8 @@ _CORES: list[tuple[str, re.Pattern]] = [
         ("yrange", rf"(?:the\s+)?(?:period\s+(?:of\s+|from\s+)?)?" + _LB
                    + rf"(?P<y>{_Y})\s*(?:[-–—]|to)\s*(?P<y2>{_Y}|\d\d)(?![\w/]|[.,\-–]\d)(?:\s+period\b)?"),
         ("year", rf"(?:(?:the\s+)?(?P<yw>(?:fiscal\s+)?year\s+))?" + _LB + rf"(?P<y>{_Y})(?![\w/%]|[.,\-–]\d)"),
-        ("relyear", rf"(?:\b(?P<yrel>{_alt(_RELY)})\s+year\b(?!s)|(?P<yend>\byear[\s-]end\b)|(?P<ymid>\bmid[\s-]year\b))"),
+        ("relyear", rf"(?:(?P<yend>(?:\bthe\s+)?\byear(?:[\s-]|['’]s\s+)end\b)|\b(?P<yrel>{_alt(_RELY)})\s+year\b(?!s)"
+                    rf"|(?P<ymid>\bmid[\s-]year\b))"),
         ("relmonth", rf"\b(?P<mrel>{_alt(_RELM)})\s+month\b(?!s)"),
         ("relquarter", rf"\b(?P<qrel>{_alt(_RELM)})\s+quarter\b(?!s)"),
         ("rest", rf"(?:the\s+)?\b(?:(?:remaining|last|final|coming)\s+months\s+of|rest\s+of|remainder\s+of)\s+{_YS}"),
@@ -158,7 +171,8 @@ _CORES: list[tuple[str, re.Pattern]] = [
 ]
 
 _CUE_RE = re.compile(rf"(?:^|(?<=[^\w]))(?P<cue>{_alt(list(_CUES) + list(_BARE))})\s*,?\s+$", re.IGNORECASE)
-_NOW_RE = re.compile(rf"(?:^|(?<=[^\w]))(?P<cue>from\s+{_alt(_NOW)}\s+{_alt(_NOW_RANGE)})\s+$", re.IGNORECASE)
+_NOW_RE = re.compile(rf"(?:^|(?<=[^\w]))(?P<cue>from\s+{_alt(_NOW)}\s+{_alt(_NOW_RANGE)}|between\s+{_alt(_NOW)}\s+and)\s+$",
+                     re.IGNORECASE)
 _GAP_RE = re.compile(
     rf"\s*(?:\([^()]{{0,{DATE_RANGE_GAP}}}\))?\s*,?\s*(?P<to>{_alt([w for w in _TO_W if w.isalpha()])}\b|[-–—])\s*(?:the\s+)?$",
     re.IGNORECASE,
@@ -188,6 +202,8 @@ class _Core:
     part: Optional[str] = None
     needs_cue: bool = False
     dm: bool = False                # day/month with a slash, no year: stricter cues
+    month2: Optional[int] = None    # a month range's last month
+    soft_year: bool = False         # "the year" ("by the end of the year"): which year is read from the context
 
 
 def _norm(s: Optional[str]) -> Optional[str]:
@@ -200,6 +216,8 @@ def _core_from(kind: str, m: re.Match, pre: Optional[re.Match] = None) -> Option
     if pre is not None:
         g.update({k: v for k, v in pre.groupdict().items() if v})
         c.start = pre.start()
+    if g.get("edgeh") and not g.get("edge"):
+        g["edge"] = g["edgeh"]
     if g.get("edge"):
         e = _EDGES[_norm(g["edge"])]
         if e == "mid":
@@ -214,6 +232,7 @@ def _core_from(kind: str, m: re.Match, pre: Optional[re.Match] = None) -> Option
             return None
     if g.get("yrel"):
         c.yrel = _RELY[_norm(g["yrel"])]
+        c.soft_year = _norm(g["yrel"]) in ("the", "the current", "the same")
         if kind == "relyear" and _norm(g["yrel"]) == "the" and not (c.edge or c.part):
             c.needs_cue = True
     if g.get("mon"):
@@ -224,6 +243,12 @@ def _core_from(kind: str, m: re.Match, pre: Optional[re.Match] = None) -> Option
             if not (g.get("y") or (kind in ("dmy", "dmy_w") or key not in _AMBIG_MONTHS) and (g.get("d") or g.get("dw"))):
                 return None
         c.month = _MONTHS[key]
+    if g.get("mon2"):
+        if not (g["mon"][0].isupper() and g["mon2"][0].isupper()):
+            return None
+        c.month2 = _MONTHS[g["mon2"].lower().rstrip(".")]
+        if c.month2 == c.month:
+            return None
     if g.get("dw"):
         c.day = _DAYW[re.sub(r"[\s-]+", "-", g["dw"].lower())]
     if kind in ("day_num", "iso", "dm_num", "my_num"):
@@ -319,6 +344,11 @@ def _period(c: _Core, pub: Optional[date], shift: int = 0) -> Optional[tuple[dat
         if k in ("day_num", "iso", "dm_num", "mdy", "dmy", "dmy_w", "mdy_w"):
             a = date(y, c.month, c.day)
             b = date(y, c.month, c.day2) if c.day2 else a
+        elif k == "mrange":   # "November-February" runs into the next year
+            a = date(y, c.month, 1)
+            b = _month_end(y + (c.month2 < c.month), c.month2)
+        elif k == "dm_mid":
+            a = b = date(y, c.month, _MID_DAY["mid"])
         elif k in ("month", "my_num", "relmonth"):
             a, b = date(y, c.month, 1), _month_end(y, c.month)
         elif k == "rest":
@@ -375,7 +405,7 @@ _TRIGGERS = {
 }
 _NEEDS = {
     "day_num": ("slash",), "iso": ("year",), "dm_num": ("slash",), "my_num": ("slash",),
-    "mdy": ("month",), "dmy": ("month",), "dmy_w": ("month",), "mdy_w": ("month",), "month": ("month",), "quarter": ("quarter",),
+    "mrange": ("month",), "mdy": ("month",), "dmy": ("month",), "dmy_w": ("month",), "mdy_w": ("month",), "month": ("month",), "quarter": ("quarter",),
     "half": ("half",), "months": ("months",), "yrange": ("year",), "year": ("year",),
     "relyear": ("relyear",), "relmonth": ("relmonth",), "relquarter": ("relquarter",),
     "rest": ("rest",),
@@ -470,26 +500,45 @@ def _find_dates_uncached(text: str, published: Optional[str]) -> list[DateMentio
         role = _CUES.get(cue) if cue else None
         if c.kind == "yrange":
             role = "period"
+        if c.part in _MID_DAY and c.kind in ("month", "relmonth") and role in ("deadline", "from", "as_of"):
+            # "by mid-March", "since mid-November": a single day, the month's middle day
+            c = replace(c, part=None, kind="dm_mid")
         p = _period(c, pub)
         if p and role == "deadline" and pub and p[2] and _past(p[1], pub):
             p = _period(c, pub, shift=1)  # "by March" written in November: next March
-        if p and cue in _AFTER_STRICT:
-            p = (p[1] + timedelta(days=1),) * 2 + (p[2],)    # "after 2016" starts on 2017-01-01
-        elif p and cue in _BEFORE_STRICT and p[0] != p[1]:
-            p = (p[0], p[0] - timedelta(days=1), p[2])     # "before 2018" ends on 2017-12-31
-        if p is None:
-            s = e = None
-        elif role == "deadline":
-            s, e = None, p[1]
-        elif role == "from":
-            s = e = p[0]
-        elif role == "as_of":
-            s = e = p[1]
-        else:
-            s, e = p[0], p[1]
-        out.append(_mention(text, mstart, c.end, s, e, role))
+        elif p and cue in _PAST_CUES and pub and p[2] and p[0] > pub:
+            p = _period(c, pub, shift=-1)  # "since mid-November" written in April: last November
+        s, e = _by_role(p, role, cue)
+        m = _mention(text, mstart, c.end, s, e, role)
+        if pub is not None and e is not None and e > pub.isoformat() and (p[2] or c.soft_year) \
+                and role in ("deadline", "as_of"):
+            for shift in (0, -1):
+                ps, pe = _by_role(_period(c, pub, shift=shift), role, cue)
+                if pe is not None and pe <= pub.isoformat():
+                    m = replace(m, past_start=ps, past_end=pe)
+                    break
+        out.append(m)
         i += 1
     return [_unless_inverted(m) for m in out]
+
+
+def _by_role(p, role: Optional[str], cue: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    """(start, end) in ISO of a resolved period ``p`` for the mention's role and cue."""
+    if p is None:
+        return None, None
+    if cue in _AFTER_STRICT:
+        p = (p[1] + timedelta(days=1),) * 2 + (p[2],)    # "after 2016" starts on 2017-01-01
+    elif cue in _BEFORE_STRICT and p[0] != p[1]:
+        p = (p[0], p[0] - timedelta(days=1), p[2])     # "before 2018" ends on 2017-12-31
+    if role == "deadline":
+        s, e = None, p[1]
+    elif role == "from":
+        s = e = p[0]
+    elif role == "as_of":
+        s = e = p[1]
+    else:
+        s, e = p[0], p[1]
+    return (s.isoformat() if s else None), e.isoformat()
 
 
 def range_warnings(text: str, published: Optional[str]) -> list[str]:
@@ -549,7 +598,7 @@ def _inherit_years(a: _Core, b: _Core) -> tuple[_Core, _Core]:
 
 
 def _mention(text: str, s: int, e: int, a, b, role) -> DateMention:
-    iso = lambda d: d.isoformat() if isinstance(d, date) else None
+    iso = lambda d: d.isoformat() if isinstance(d, date) else d
     return DateMention(text=text[s:e], start=s, end=e, start_date=iso(a), end_date=iso(b), role=role)
 
 

@@ -184,7 +184,7 @@ def find_figures(text: str, warnings: Optional[list[str]] = None) -> list[Figure
     """Every figure in ``text``, in order of position. Numbers that cannot be read as a true value
     (scientific or power notation, more than FIGURE_MAX_DIGITS digits, over FIGURE_MAX_VALUE) are
     skipped, each with a message appended to ``warnings`` when a list is given."""
-    if not text or not _DIGIT.search(text):
+    if not text or not (_DIGIT.search(text) or _WORDNUM_TRIGGER.search(text)):
         return []
     warn: list[str] = warnings if warnings is not None else []
     for m in _NOTATION.finditer(text):
@@ -219,6 +219,7 @@ def find_figures(text: str, warnings: Optional[list[str]] = None) -> list[Figure
         elif f is not None:
             ident_end = -1
             figs.append(f)
+    figs = _with_word_counts(text, figs, excl)
     _share_units(text, figs)
     for f in figs:
         # "1.027 administrative procedures", "1.027 out of 1.084 procedures": a count is never fractional
@@ -327,6 +328,72 @@ def _read(text: str, m: re.Match, excl: list[tuple[int, int]], lo: int):
     return _Fig(value=value * scale, unit=unit, start=start, end=end, qualifier=qualifier,
                 has_scale=bool(scales_txt or sabbr), scale=scale, num=num,
                 dot_group=bool(_DOT_GROUP.fullmatch(num)) and scale == 1)
+
+
+_WN = _F["word_numbers"]
+_WN_UNITS = {k: int(v) for k, v in _WN["units"].items()}
+_WN_TEENS = {k: int(v) for k, v in _WN["teens"].items()}
+_WN_TENS = {k: int(v) for k, v in _WN["tens"].items()}
+_WORDNUM = re.compile(
+    rf"(?<![\w-])(?P<w>(?P<tens>{_alt(_WN_TENS)})(?:[ -](?P<tu>{_alt(k for k in _WN_UNITS if k != 'one')}|one))?"
+    rf"|{_alt(_WN_TEENS)}|{_alt(_WN_UNITS)})(?![\w-])",
+    re.IGNORECASE,
+)
+_WORDNUM_TRIGGER = re.compile(r"\b(?:" + "|".join(sorted({*_WN_UNITS, *_WN_TEENS, *_WN_TENS})) + r")\b", re.IGNORECASE)
+_WN_NOT_COUNTED = {_norm(w) for w in _WN["not_counted"]}
+_WN_ONE_AFTER = {_norm(w) for w in _WN["one_after"]}
+_WN_VERB = re.compile(rf"[ \t]+{_alt(_WN['verbs_after'])}", re.IGNORECASE)
+_WN_NOT = re.compile(rf"[ \t]+{_alt(_WN['not_after'])}", re.IGNORECASE)
+_WN_RATIO = re.compile(r"(?:\d|" + _WORDNUM_TRIGGER.pattern + r")[ \t]+(?:in|out[ \t]+of)[ \t]+$", re.IGNORECASE)
+_WN_OF = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?(?=\S)", re.IGNORECASE)
+
+
+def _word_value(w: str) -> int:
+    w = w.lower()
+    for sep in (" ", "-"):
+        if sep in w:
+            a, b = w.split(sep, 1)
+            return _WN_TENS[a] + _WN_UNITS[b]
+    return _WN_UNITS.get(w) or _WN_TEENS.get(w) or _WN_TENS[w]
+
+
+def _with_word_counts(text: str, figs: list, excl: list[tuple[int, int]]) -> list:
+    """``figs`` with the counts written in words added (see [word_numbers] in figures.toml)."""
+    if not _WORDNUM_TRIGGER.search(text):
+        return figs
+    taken = [(f.start, f.end) for f in figs]
+    out = list(figs)
+    for m in _WORDNUM.finditer(text):
+        s, e = m.start(), m.end()
+        if any(a <= s < b or a < e <= b for a, b in excl + taken):
+            continue
+        if _WN_NOT.match(text, e) or _WN_RATIO.search(text, max(0, s - 30), s):
+            continue
+        value = Decimal(_word_value(m.group("w")))
+        q = _QUAL.search(text, max(0, s - FIGURE_QUALIFIER_WINDOW), s)
+        if value == 1 and not (q and _norm(q.group("q")) in _WN_ONE_AFTER):
+            continue   # "one of the", "use one law", "nearly one half": not a count
+        unit, end = _unit_phrase(text, e, value)
+        if unit is None:
+            of = _WN_OF.match(text, e)
+            nxt = _WORDNUM.match(text, of.end()) if of else None
+            if of and nxt:              # "Four of the six decrees": the decrees' unit
+                unit, _ = _unit_phrase(text, nxt.end(), Decimal(_word_value(nxt.group("w"))))
+                end = e
+            elif _WN_VERB.match(text, e):
+                end = e                 # "nine were behind schedule"
+            else:
+                continue
+        if unit is not None and (unit in _TIME_UNITS or unit.split()[-1] in _WN_NOT_COUNTED or unit in _WN_NOT_COUNTED):
+            continue   # "within two months": a duration; "the two sides agreed": a description
+        start = s
+        if q:
+            start = q.start()
+        out.append(_Fig(value=value, unit=unit, start=start, end=end, qualifier=_QUALS[_norm(q.group("q"))] if q else None,
+                        has_scale=False, scale=Decimal(1), num=str(value), dot_group=False))
+        taken.append((start, end))
+    out.sort(key=lambda f: f.start)
+    return out
 
 
 def _unit_phrase(text: str, p: int, value: Decimal) -> tuple[Optional[str], int]:

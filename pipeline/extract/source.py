@@ -60,8 +60,9 @@ class SourceDate:
     end: int
     start_date: Optional[str]
     end_date: Optional[str]
-    role: Optional[str]             # deadline | as_of | from | period | point | issue | skip | None
+    role: Optional[str]             # deadline | until | as_of | from | period | point | issue | skip | None
     kind: str                       # day | month | quarter | half | months | year | years | range
+    rolled: Optional[str] = None    # until: the end a year on, when read as a deadline already past
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class SourceReading:
     veto: bool
     never: bool = False
     published: Optional[str] = None
+    skipped: list[float] = field(default_factory=list)   # numbers the source reads as identifiers
 
     def usable_dates(self) -> list[SourceDate]:
         """Dates that can be a deadline or an as-of date (not event days, issue dates, comparisons)."""
@@ -128,6 +130,10 @@ class _Lang:
     clause_re: Optional[re.Pattern]
     percent: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
+    clause_split: Optional[re.Pattern] = None
+    lead_in: Optional[re.Pattern] = None
+    clause_commit: Optional[re.Pattern] = None
+    clause_progress: Optional[re.Pattern] = None
 
 
 def _norm(s: str) -> str:
@@ -197,7 +203,12 @@ def _load(lang: str) -> Optional[_Lang]:
         before=[(r["role"], re.compile(r"(?:" + expand(r["pattern"]) + ")", _FLAGS)) for r in act.get("before", [])],
         organ_re=rx(act.get("organ_before")), conjunct_re=rx(act.get("conjunct")), clause_re=rx(act.get("clause_start")),
         percent=percent,
-        extra={"not_figure": rx(raw.get("figures", {}).get("not_after"))},
+        extra={"not_figure": rx(raw.get("figures", {}).get("not_after")), "level": rx(raw.get("figures", {}).get("level_after")),
+               "not_before": rx(raw.get("figures", {}).get("not_before"))},
+        clause_split=rx(raw.get("clauses", {}).get("split")),
+        clause_commit=_words_re([expand(w) for w in raw.get("clauses", {}).get("commitment", [])]),
+        clause_progress=_words_re([expand(w) for w in raw.get("clauses", {}).get("progress", [])]),
+        lead_in=rx(kind.get("lead_in")),
     )
 
 
@@ -243,6 +254,12 @@ def _period(L: _Lang, kind: str, g: dict, pub: Optional[date], shift: int = 0) -
     n = _num(L, "number", g.get("n"))
     d = int(g["d"]) if g.get("d") else None
     implicit = False
+    if kind == "days":
+        # "trong thời hạn 15 ngày", "innerhalb von 15 Tagen": counted from the article's day (the
+        # day a decision is signed and takes effect is the first of them)
+        if pub is None or not n or not 0 < n <= 366:
+            return None
+        return pub, pub + timedelta(days=n - 1), False
     unit = {"month": m, "quarter": q, "half": h}.get(kind)
     if y is None:
         if pub is None:
@@ -353,10 +370,14 @@ def find_dates(text: str, lang: str, published: Optional[str]) -> list[SourceDat
             i += 1
             continue
         role = L.cues.get(cue) if cue else None
+        if c.kind == "days" and role in (None, "period"):
+            role = "deadline"   # the expression carries its own cue ("trong thời hạn 15 ngày")
         before = text[max(0, c.start - 80):c.start]
-        if L.issue_re and L.issue_re.search(before):
+        if L.issue_re and c.kind != "days" and L.issue_re.search(before):
             role = "issue"
-        elif L.title_re and c.kind in ("year", "years") and L.title_re.search(text[max(0, start - 90):start]):
+        elif L.title_re and c.kind in ("year", "years") and role != "deadline" \
+                and L.title_re.search(text[max(0, start - 90):start]):
+            # (not after a deadline cue: "Nghị quyết 57 giao 140 nhiệm vụ phải hoàn thành trong năm 2025")
             role = "skip"
         # "từ ngày 15/9 đến 30/11", "vom 1. Juli bis 30. September": one range ending at B
         nxt = cores[i + 1] if i + 1 < len(cores) else None
@@ -374,11 +395,17 @@ def find_dates(text: str, lang: str, published: Optional[str]) -> list[SourceDat
             i += 2
             continue
         p = _period(L, c.kind, c.groups, pub)
-        if p and role == "deadline" and pub and p[2] and p[1] < pub - timedelta(days=DATE_DEADLINE_ROLL_DAYS):
-            p = _period(L, c.kind, c.groups, pub, shift=1)   # "trước ngày 31/3" written in November
+        rolled = None
+        if p and role in ("deadline", "until") and pub and p[2] and p[1] < pub - timedelta(days=DATE_DEADLINE_ROLL_DAYS):
+            # "trước ngày 31/3" written in November; "đến 31/3" only when it is read as a deadline
+            p2 = _period(L, c.kind, c.groups, pub, shift=1)
+            if role == "deadline":
+                p = p2
+            elif p2:
+                rolled = p2[1].isoformat()
         if p is None:
             s = e = None
-        elif role == "deadline":
+        elif role in ("deadline", "until"):
             s, e = None, p[1].isoformat()
         elif role == "from":
             s = e = p[0].isoformat()
@@ -386,34 +413,44 @@ def find_dates(text: str, lang: str, published: Optional[str]) -> list[SourceDat
             s = e = p[1].isoformat()
         else:
             s, e = p[0].isoformat(), p[1].isoformat()
-        out.append(SourceDate(text[start:c.end], start, c.end, s, e, role, c.kind))
+        out.append(SourceDate(text[start:c.end], start, c.end, s, e, role, c.kind, rolled))
         last = c.end
         i += 1
     return out
 
 
 # ------------------------------------------------------------------ figures
-def find_figures(text: str, lang: str, dates: list[SourceDate]) -> list[SourceFigure]:
+def find_figures(text: str, lang: str, dates: list[SourceDate], skipped: Optional[list[float]] = None) -> list[SourceFigure]:
     """Figures written with digits (the fidelity check's reader), minus dates, years and document
-    numbers ("57/NQ-TW", "Nr. 123/2020")."""
+    numbers ("57/NQ-TW", "Nr. 123/2020"); the values of the identifiers left out go to ``skipped``."""
     from pipeline.translate.fidelity import figure_spans
 
     L = _load(lang)
     spans = [(d.start, d.end) for d in dates]
     out: list[SourceFigure] = []
+    skipped = skipped if skipped is not None else []
     for f in figure_spans(text, lang):
         if not f.single or any(a <= f.start < b for a, b in spans):
             continue
         after = text[f.num_end:f.num_end + 3]
         if re.match(r"\s*[/-]\s*[^\W\d_]", after) or re.match(r"/\d", after) or text[max(0, f.start - 1):f.start] in ("/", "-"):
+            if re.match(r"\s*[/-]\s*[^\W\d_]", after):
+                skipped.append(float(f.value))   # "57/NQ-TW" (not "612/745": a ratio)
             continue  # a document number or code
         if not f.scaled and "." not in f.raw and len(f.raw) == 4 and DATE_YEAR_MIN <= int(f.raw) <= DATE_YEAR_MAX:
             continue  # a year
-        nf = L.extra.get("not_figure") if L else None
-        if nf is not None and nf.search(text, max(0, f.start - 40), f.start):
-            continue  # an identifier: "Đề án 06", "Projekt 06", "Kỳ họp thứ 9", "Nr. 57"
         tail = text[f.end:f.end + 12].lstrip().lower()
         pct = any(tail.startswith(p.lower()) for p in (L.percent if L else ("%",)))
+        nb = L.extra.get("not_before") if L else None
+        if nb is not None and not f.scaled and nb.match(text, f.end):
+            skipped.append(float(f.value))
+            continue  # a count of months: "6 tháng", "sechs Monate" frame a figure
+        nf = L.extra.get("not_figure") if L else None
+        lv = L.extra.get("level") if L else None
+        if (nf is not None and nf.search(text, max(0, f.start - 40), f.start)) or \
+                (lv is not None and not pct and not f.scaled and len(f.raw) <= 2 and lv.search(text, max(0, f.start - 40), f.start)):
+            skipped.append(float(f.value))
+            continue  # an identifier: "Đề án 06", "Projekt 06", "Kỳ họp thứ 9", "Nr. 57", "mức 2"
         out.append(SourceFigure(float(f.value), text[f.start:f.end], f.start, f.end, pct))
     return out
 
@@ -424,6 +461,22 @@ def _types() -> dict[str, str]:
     from pipeline.extract.actors import gazetteer
 
     return {b.name: b.type for b in gazetteer()}
+
+
+@lru_cache(maxsize=None)
+def _titles_re(lang: str) -> Optional[re.Pattern]:
+    """A minister's titles in ``lang`` (the gazetteer's ``[minister_titles]`` rules), longest first."""
+    titles = [t for t in minister_titles(lang) if len(t) > 8]
+    if not titles:
+        return None
+    return re.compile(r"(?<!\w)" + _alt(titles) + r"(?!\w)", _FLAGS)
+
+
+@lru_cache(maxsize=None)
+def minister_titles(lang: str) -> dict[str, str]:
+    from pipeline.extract.actors import minister_titles as titles
+
+    return {_norm(k): v for k, v in titles(lang).items()}
 
 
 def find_actors(text: str, lang: str) -> list[SourceActor]:
@@ -442,7 +495,15 @@ def find_actors(text: str, lang: str) -> list[SourceActor]:
     types = _types()
     out: list[SourceActor] = []
     prev: Optional[SourceActor] = None
-    for a, b, name in find_bodies(lex, hay):
+    found = find_bodies(lex, hay)
+    titles = _titles_re(lang)
+    if titles is not None:
+        # "Der Minister für Bildung und Ausbildung sagte ...": the minister's title names the ministry
+        for m in titles.finditer(hay):
+            if not any(a < m.end() and m.start() < b for a, b, _ in found):
+                found.append((m.start(), m.end(), minister_titles(lang)[_norm(m.group(0))]))
+        found.sort()
+    for a, b, name in found:
         m = SourceActor(name, text[a:b], a, b, types.get(name, "agency"))
         lead_in = a
         if L.organ_re is not None:
@@ -482,6 +543,11 @@ def responsible(actors: list[SourceActor], weak: tuple[str, ...] = ("government"
         out += [m for m in actors if m.role == "requester" and m.type not in weak]
         out.sort(key=lambda m: m.start)
     if not out:
+        # a body named in no role the words around it tell ("legt das Wissenschaftsministerium der
+        # Regierung ... vor", "Justizministerium legte nach: ..."): the first one that is not the
+        # Government, the Party or the legislature at the top
+        out = [m for m in actors if m.role == "other" and m.type not in weak and m.type not in PLACE_TYPES][:1]
+    if not out:
         out = [m for m in actors if m.role == "locative" and m.type in PLACE_TYPES]
     seen: set[str] = set()
     uniq = []
@@ -511,18 +577,28 @@ def find_kind(text: str, lang: str, dates: Optional[list[SourceDate]] = None) ->
     return None
 
 
+def _main_part(L: _Lang, text: str) -> str:
+    """The sentence without a leading adverbial that only sets the scene ("Phát biểu tại điểm cầu
+    tỉnh X, lãnh đạo tỉnh cho biết ...": the statement is what the leader said)."""
+    m = L.lead_in.match(text) if L.lead_in is not None else None
+    return text[m.end():] if m else text
+
+
 def is_veto(text: str, lang: str) -> bool:
     """Not a statement by the source's own cues (praise, speeches, ...): the source reader makes no
     statement of it, though the English rules may."""
     L = _load(lang)
-    return bool(L and ((L.veto_re and L.veto_re.search(text)) or (L.never_re and L.never_re.search(text))))
+    if not L:
+        return False
+    body = _main_part(L, text)
+    return bool((L.veto_re and L.veto_re.search(body)) or (L.never_re and L.never_re.search(body)))
 
 
 def is_never(text: str, lang: str) -> bool:
     """Never a statement (attendance, chairing a meeting, a meeting's online link): any record of
     it is dropped, the English rules' too."""
     L = _load(lang)
-    return bool(L and L.never_re and L.never_re.search(text))
+    return bool(L and L.never_re and L.never_re.search(_main_part(L, text)))
 
 
 # ------------------------------------------------------------------ a whole reading
@@ -531,9 +607,15 @@ def read(text: str, lang: Optional[str], published: Optional[str]) -> Optional[S
     if not lang or _load(lang) is None:
         return None
     dates = find_dates(text, lang, published)
-    return SourceReading(lang=lang, text=text, dates=dates, figures=find_figures(text, lang, dates),
-                         actors=find_actors(text, lang), kind=find_kind(text, lang, dates), veto=is_veto(text, lang),
-                         never=is_never(text, lang), published=published)
+    # the day and month numbers of a date are no figures ("Ngày 24-7" read as 24 and 7 in the English)
+    skipped: list[float] = [float(n) for d in dates if d.kind == "day"
+                            for n in re.findall(r"(?<![\d.,])\d{1,2}(?![\d.,]\d)", d.text)]
+    kind = find_kind(text, lang, dates)
+    if kind is None and published and any(d.role == "from" and d.start_date and d.start_date > published[:10] for d in dates):
+        kind = COMMITMENT   # a change dated to come ("Ab dem 1. Januar 2026 fällt die Pauschalsteuer weg")
+    return SourceReading(lang=lang, text=text, dates=dates, figures=find_figures(text, lang, dates, skipped),
+                         actors=find_actors(text, lang), kind=kind, veto=is_veto(text, lang),
+                         never=is_never(text, lang), published=published, skipped=skipped)
 
 
 _CUMULATIVE = ("months",)
@@ -545,7 +627,10 @@ def choose_date(kind: str, dates: list[SourceDate]) -> Optional[SourceDate]:
     start)."""
     usable = [d for d in dates if d.role not in ("point", "issue", "skip") and (d.end_date or d.start_date)]
     # (a progress figure dated only by a start takes it: "vận hành từ ngày 18/8/2025", "seit dem 15. November")
-    prefs = ("deadline", "from", "period", None, "as_of") if kind == COMMITMENT else ("as_of", "period", "deadline", None, "from")
+    # "until" ("đến hết tháng 6", "bis Ende Juni"): a commitment's deadline, a result's as-of date
+    # "target" ("Ziel für 2025", "mục tiêu cho năm 2025"): the year a target is set for, a commitment's date only
+    prefs = ("deadline", "until", "from", "period", "target", None, "as_of") if kind == COMMITMENT \
+        else ("as_of", "until", "period", "deadline", None, "from")
     for role in prefs:
         for d in usable:
             if d.role != role:
@@ -554,6 +639,8 @@ def choose_date(kind: str, dates: list[SourceDate]) -> Optional[SourceDate]:
                 continue  # "trong 9 tháng đầu năm": frames the figure, not its as-of date
             if kind == PROGRESS and role == "from" and d.kind != "day":
                 continue  # "từ đầu năm 2025 đến nay": where a running count starts, not a date of it
+            if kind == COMMITMENT and d.rolled:
+                return replace(d, end_date=d.rolled)
             return d
     return None
 
@@ -563,13 +650,16 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
 
 
-def _to_mention(d: SourceDate, english_dates: list[DateMention]) -> DateMention:
+def _to_mention(d: SourceDate, english_dates: list[DateMention], kind: Optional[str] = None) -> DateMention:
     """The source date as a DateMention; its text is the English wording of the same date when the
     English has one (the meeting view strips a deadline's words from the English text)."""
     for m in english_dates:
         if m.end_date == d.end_date and m.start_date == d.start_date:
             return m
-    return DateMention(text=d.text, start=d.start, end=d.end, start_date=d.start_date, end_date=d.end_date, role=d.role)
+    role = d.role
+    if role == "until":
+        role = "as_of" if kind == PROGRESS else "deadline"
+    return DateMention(text=d.text, start=d.start, end=d.end, start_date=d.start_date, end_date=d.end_date, role=role)
 
 
 def _figures(draft, reading: SourceReading) -> None:
@@ -587,6 +677,18 @@ def _figures(draft, reading: SourceReading) -> None:
         else:
             used[j] = True
             spans[k] = (src[j].start, src[j].end)
+    # a value the source writes only as an identifier ("tài khoản mức 2", "Stufe 2") is no figure
+    drop = [k for k in unmatched if any(_close(draft.figures[k].value, v) for v in reading.skipped)]
+    if drop:
+        draft.figures = [f for k, f in enumerate(draft.figures) if k not in drop]
+        draft.extra["unanchored"] = not draft.figures
+        kept = [k for k in range(len(draft.figures) + len(drop)) if k not in drop]
+        renum = {old: new for new, old in enumerate(kept)}
+        moved = {renum[k]: v for k, v in spans.items() if k in renum}
+        spans.clear()
+        spans.update(moved)
+        unmatched = [renum[k] for k in unmatched if k not in drop]
+        draft.read_from = "source"
     left = [j for j, u in enumerate(used) if not u]
     if unmatched and len(unmatched) == len(left) <= SOURCE_FIGURE_SWAP_MAX:
         for k, j in zip(unmatched, left):
@@ -616,8 +718,13 @@ def _is_statement(r: SourceReading) -> bool:
         return False
     if r.kind == PROGRESS:
         return bool(r.figures)
-    return bool(choose_date(COMMITMENT, r.dates) or r.figures
-                or any(a.role in ("lead", "assignee") for a in r.responsible()))
+    d = choose_date(COMMITMENT, r.dates)
+    pub = _parse_pub(r.published)
+    if d is not None and pub is not None and (d.end_date or d.start_date or "9999") < f"{pub.year - 1}":
+        d = None   # a date long past is history, not what is to be done ("phát động năm 1945")
+    if d is not None and d.role is None and pub is not None and (d.end_date or "9999") < pub.isoformat():
+        d = None   # a bare year already over ("năm 2025 là năm có khối lượng công việc lớn", written in 2026)
+    return bool(d or r.figures or any(a.role in ("lead", "assignee") for a in r.responsible()))
 
 
 def refine(drafts: list, reading: Optional[SourceReading], english: str, english_dates: list[DateMention],
@@ -634,6 +741,9 @@ def refine(drafts: list, reading: Optional[SourceReading], english: str, english
     * no English draft: the source reading makes one when it is a statement by its own cues
       (``_is_statement``). ``new_draft(kind, a, b, clause)`` builds a draft of the English ``[a, b)``
       (kind None: the English rules decide).
+    * a sentence whose clauses (``[clauses] split``: "; ") mix a commitment and a progress result
+      ("năm 2025 được giao 562 nhiệm vụ; tính đến ngày 20/7 đã hoàn thành 231") gives one record per
+      part, each read from its own clause, which becomes its ``source_text`` (``_segments``).
     * a sentence the source calls never a statement (chairing, attendance) gives no record.
     """
     if reading is None:
@@ -641,18 +751,335 @@ def refine(drafts: list, reading: Optional[SourceReading], english: str, english
     ctx = ctx if ctx is not None else Context()
     if reading.never:
         return []
+    segs = _segments(reading) or _aligned(drafts, reading)
+    if segs:
+        out = _split(drafts, reading, segs, english, english_dates, new_draft)
+        if out:
+            _inherit(out, reading, ctx)
+            _carry(ctx, reading, out)
+            return out
+    if len(drafts) > 1:
+        drafts = _rejoin(drafts, reading, english, new_draft)
+    elif len(drafts) == 1 and drafts[0].kind == COMMITMENT:
+        atoms = _atoms(drafts[0], reading, english, english_dates, new_draft)
+        if atoms:
+            _inherit(atoms, reading, ctx)
+            _carry(ctx, reading, atoms)
+            return atoms
+    if len(drafts) == 1:
+        k = _sentence_kind(reading)
+        if k is not None and k != drafts[0].kind:
+            drafts[0].kind = k    # "mới có 87% cơ sở ... kết nối": the English read a commitment
+            drafts[0].read_from = "source"
+            drafts[0].extra["unanchored"] = k == PROGRESS and not drafts[0].figures
     if not drafts:
         if not _is_statement(reading):
             _carry(ctx, reading, [])
             return drafts
-        d = new_draft(reading.kind, 0, len(english), 0)
+        kinds = {r.kind for _, _, r in _clause_readings(reading) if _is_statement(r)}
+        d = new_draft(kinds.pop() if len(kinds) == 1 else reading.kind, 0, len(english), 0)
         if d is None:
             return drafts
         d.read_from = "source"
         drafts = [d]
     _apply(drafts, reading, english_dates)
+    if not reading.figures:
+        # a result needs a measured figure: none left once the source's identifiers are out, and
+        # none in the source ("Thủ tướng ký Công điện số 104/CĐ-TTg ...", "... đã có kết quả cụ thể")
+        drafts = [d for d in drafts if d.kind != PROGRESS or d.figures or not d.extra.get("unanchored")]
     _inherit(drafts, reading, ctx)
     _carry(ctx, reading, drafts)
+    return drafts
+
+
+# ------------------------------------------------------------------ clauses of a sentence
+def _clause_spans(L: _Lang, text: str) -> list[tuple[int, int]]:
+    """``[a, b)`` of each clause of a sentence, cut at the language's clause separators outside
+    parentheses and quotation marks."""
+    if L.clause_split is None:
+        return [(0, len(text))]
+    out, a = [], 0
+    for m in L.clause_split.finditer(text):
+        head = text[:m.start()]
+        if head.count("(") > head.count(")") or head.count("\"") % 2 or head.count("“") > head.count("”"):
+            continue
+        out.append((a, m.start()))
+        a = m.end()
+    out.append((a, len(text)))
+    return [(x, y) for x, y in out if text[x:y].strip(" .,;:")]
+
+
+def _clause_readings(reading: SourceReading) -> list[tuple[int, int, SourceReading]]:
+    L = _load(reading.lang)
+    spans = _clause_spans(L, reading.text) if L else []
+    if len(spans) < 2:
+        return []
+    return [(a, b, read(reading.text[a:b], reading.lang, reading.published)) for a, b in spans]
+
+
+def _segments(reading: SourceReading) -> list[tuple[int, int, SourceReading]]:
+    """The parts of a sentence that mixes a commitment and a progress result, each a run of
+    clauses of one kind (a clause that is no statement joins the part before it), with the part's
+    own reading; [] when the sentence is one statement."""
+    clauses = _clause_readings(reading)
+    kinds = [_clause_kind(r) for _, _, r in clauses]
+    if not {COMMITMENT, PROGRESS} <= set(kinds):
+        return []
+    parts: list[list] = []
+    for (a, b, _), k in zip(clauses, kinds):
+        if parts and (k is None or k == parts[-1][2] or parts[-1][2] is None):
+            parts[-1][1] = b
+            parts[-1][2] = parts[-1][2] or k
+        else:
+            parts.append([a, b, k])
+    text = reading.text
+    out = []
+    for a, b, _ in parts:
+        while b > a and text[b - 1] in " .;,":
+            b -= 1
+        out.append((a, b, read(text[a:b], reading.lang, reading.published)))
+    return out
+
+
+def _aligned(drafts: list, reading: SourceReading) -> list[tuple[int, int, SourceReading]]:
+    """The English rules cut the sentence into several records: the source clause each one reads
+    (by its figure values and its date), as parts in the English order, when the source's clauses
+    make them a commitment and a progress result; [] when they cannot be placed one clause after
+    another or the source does not mix the two kinds."""
+    if len(drafts) < 2:
+        return []
+    clauses = _clause_readings(reading)
+    if len(clauses) < len(drafts):
+        return []
+    if len(clauses) == len(drafts):
+        at = list(range(len(drafts)))
+    else:
+        at = []
+        for d in drafts:
+            score = []
+            for _, _, r in clauses:
+                n = sum(any(_close(f.value, x.value) for x in r.figures) for f in d.figures)
+                if d.date is not None and any(x.end_date == d.date.end_date for x in r.usable_dates()):
+                    n += 2
+                score.append(n)
+            best = max(score)
+            if best == 0 or score.count(best) > 1:
+                return []
+            at.append(score.index(best))
+        if any(b <= a for a, b in zip(at, at[1:])):
+            return []
+        at[0] = 0
+    text = reading.text
+    out = []
+    for n, c in enumerate(at):
+        a = clauses[c][0]
+        b = clauses[at[n + 1] - 1][1] if n + 1 < len(at) else clauses[-1][1]
+        while b > a and text[b - 1] in " .;,":
+            b -= 1
+        r = read(text[a:b], reading.lang, reading.published)
+        k = _clause_kind(r)
+        if k is None and drafts[n].kind == PROGRESS and _past(r):
+            k = PROGRESS    # "năm 2025 thành phố đạt 88,4%" written in 2026
+        elif k is None and drafts[n].kind == COMMITMENT and not _has_cue(_load(r.lang), _load(r.lang).clause_progress, r.text):
+            k = COMMITMENT  # "năm 2025 các bộ được giao 562 nhiệm vụ"
+        if k is None:
+            return []       # "bảo đảm ...; tỷ lệ ... đạt tối thiểu 40% trong năm 2025": one directive
+        r.kind = k
+        out.append((a, b, r))
+    if len({r.kind for _, _, r in out}) < 2:
+        return []
+    return out
+
+
+def _past(r: SourceReading) -> bool:
+    """The clause is dated by an as-of date or a period already over when the article was written."""
+    pub = _parse_pub(r.published)
+    for d in r.usable_dates():
+        if d.role == "as_of" or (d.role in ("period", None) and pub is not None and d.end_date
+                                 and d.end_date < pub.isoformat()):
+            return True
+    return False
+
+
+_CUED = ("deadline", "until", "as_of", "period")
+
+
+def _atoms(draft, reading: SourceReading, english: str, english_dates: list, new_draft: Callable[..., object]) -> list:
+    """A commitment whose clauses each name their own deadline ("... trước ngày 19/8/2025; xây dựng
+    lộ trình ..., báo cáo Thủ tướng trong quý III/2025") is one record per deadline, as the English
+    rules cut a sentence with several deadlines; each keeps the sentence as its source text and
+    its own clause's figures, date and bodies. [] when the clauses do not name two deadlines."""
+    clauses = _clause_readings(reading)
+    groups: list[list] = []
+    ends: set[str] = set()
+    for a, b, r in clauses:
+        d = choose_date(COMMITMENT, r.dates)
+        if d is not None and d.role in ("deadline", "until", "period") and d.end_date and d.end_date not in ends \
+                and not _clause_kind(r) == PROGRESS:
+            ends.add(d.end_date)
+            groups.append([a, b, d])
+        elif groups:
+            groups[-1][1] = b
+        else:
+            groups.append([a, b, None])
+    if len([g for g in groups if g[2] is not None]) < 2:
+        return []
+    if groups[0][2] is None:            # a lead-in clause without a date joins the first dated one
+        groups[1][0] = groups[0][0]
+        groups = groups[1:]
+    spans = [(a, b) for a, b, _ in clauses]
+    eng = _english_clauses(english, len(spans))
+    out = []
+    for n, (a, b, _) in enumerate(groups):
+        r = read(reading.text[a:b], reading.lang, reading.published)
+        if eng is not None:
+            idx = [i for i, (x, y) in enumerate(spans) if a <= x < b]
+            ea, eb = eng[idx[0]][0], eng[idx[-1]][1]
+        else:
+            ea, eb = 0, len(english)
+        d = new_draft(COMMITMENT, ea, eb, n)
+        if d is None:
+            return []
+        if eng is None:
+            d.figures = [f for f in d.figures if any(_close(f.value, x.value) for x in r.figures)]
+        d.warnings.extend(w for w in draft.warnings if w not in d.warnings)
+        d.read_from = "source"
+        _apply([d], r, english_dates)
+        if not r.responsible() and reading.responsible():
+            d.actors = [_mention(x, d.actors) for x in reading.responsible()]
+            d.extra["actor_spans"] = {x.name: (x.start, x.end) for x in reading.responsible()}
+        else:
+            d.extra["actor_spans"] = {k: (s + a, e + a) for k, (s, e) in d.extra.get("actor_spans", {}).items()}
+        if "date_span" in d.extra:
+            s, e = d.extra["date_span"]
+            d.extra["date_span"] = (s + a, e + a)
+        d.extra["figure_spans"] = {k: (s + a, e + a) for k, (s, e) in d.extra.get("figure_spans", {}).items()}
+        out.append(d)
+    return out
+
+
+def _rejoin(drafts: list, reading: SourceReading, english: str, new_draft: Callable[..., object]) -> list:
+    """The English rules cut a sentence at two different dates; when the source gives it one date
+    of a statement at most (the other is a comparison base, a plan's year, a target's year: "đạt
+    76,8%, tăng so với mức 41,6% của năm 2024"; "tính đến ngày 31/5 ... đạt 81,2%, còn cách mục
+    tiêu 85% của năm nay"), the sentence is one statement again."""
+    framed = any(d.role in ("as_of", "until") for d in reading.usable_dates())
+    # results only: the year an as-of date falls in frames it ("Im Jahr 2025 wurden ... veranschlagt; bis
+    # Ende Juni wurden erst 18,4 % ausgezahlt")
+    asof = {d.end_date for d in reading.usable_dates() if d.role in ("as_of", "until")} \
+        if all(d.kind == PROGRESS for d in drafts) else set()
+
+    def own(r: SourceReading) -> list[SourceDate]:
+        # beside an as-of date, a count "in the first 9 months" frames a result: no date of its own
+        return [d for d in r.usable_dates() if not (framed and d.role == "period" and d.kind in _CUMULATIVE)
+                and not (d.role == "period" and d.start_date and d.end_date
+                         and any(d.start_date <= e <= d.end_date and e != d.end_date for e in asof))]
+
+    cued = {d.end_date for d in own(reading) if d.role in _CUED}
+    if len(cued) >= 2:
+        return drafts
+    clauses = _clause_readings(reading)
+    if sum(any(d.role in _CUED + ("from",) for d in own(r)) for _, _, r in clauses) >= 2:
+        return drafts   # "bảo đảm ... từ ngày 1/7/2025; tỷ lệ ... đạt 40% trong năm 2025": each clause its date
+    if not cued and sum(bool(own(r)) for _, _, r in clauses) >= 2:
+        return drafts   # "...năm 2024 ước đạt 18,3%; ... 6 tháng đầu năm 2025 đạt ...": each clause its own date
+    kinds = [d.kind for d in drafts]
+    kind = reading.kind if reading.kind in kinds else kinds[0]
+    whole = new_draft(kind, 0, len(english), getattr(drafts[0], "clause", 0))
+    if whole is None:
+        return drafts
+    for d in drafts:
+        whole.warnings.extend(w for w in d.warnings if w not in whole.warnings)
+    whole.read_from = "source"
+    return [whole]
+
+
+def _has_cue(L: _Lang, rx: Optional[re.Pattern], text: str) -> bool:
+    """A cue of ``rx`` in ``text``; a commitment cue not after a word of ``commitment_not_after``."""
+    if rx is None:
+        return False
+    for m in rx.finditer(text):
+        if rx is not L.clause_commit or L.commit_not_after is None \
+                or not L.commit_not_after.search(text, max(0, m.start() - 20), m.start()):
+            return True
+    return False
+
+
+def _clause_kind(r: SourceReading) -> Optional[str]:
+    """The kind of one clause when it is plainly its own statement: a commitment by a strong cue
+    (``[clauses] commitment``: "yêu cầu", "phấn đấu", "soll") or a deadline still to come, a progress
+    result by a strong cue (``[clauses] progress``: "đã", "tính đến", "bisher") and no commitment
+    cue; None otherwise (a target clause of a directive, "đạt tối thiểu 40%", has no kind of its own)."""
+    L = _load(r.lang)
+    if L is None or not _is_statement(r):
+        return None
+    if r.kind == COMMITMENT and (_has_cue(L, L.clause_commit, r.text) or _future_deadline(r)):
+        return COMMITMENT
+    if r.kind == PROGRESS and _has_cue(L, L.clause_progress, r.text):
+        return PROGRESS
+    return None
+
+
+def _sentence_kind(reading: SourceReading) -> Optional[str]:
+    """The kind the source's strong cues give a sentence read as one statement: that of its
+    clause, or the one kind its statement clauses agree on; None when they do not say."""
+    clauses = _clause_readings(reading)
+    kinds = {_clause_kind(r) for _, _, r in clauses} - {None} if clauses else {_clause_kind(reading)} - {None}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _future_deadline(r: SourceReading) -> bool:
+    pub = _parse_pub(r.published)
+    return any(d.role in ("deadline", "until") and d.end_date and (pub is None or d.end_date >= pub.isoformat())
+               for d in r.dates)
+
+
+def _english_clauses(english: str, n: int) -> Optional[list[tuple[int, int]]]:
+    """The English cut at semicolons when it has as many parts as the source (the lexicon
+    translator keeps them), else None."""
+    cuts = [m.start() for m in re.finditer(";", english)]
+    if len(cuts) + 1 != n:
+        return None
+    bounds = [0] + [c + 1 for c in cuts] + [len(english) + 1]
+    return [(bounds[i], bounds[i + 1] - 1) for i in range(n)]
+
+
+def _split(drafts: list, reading: SourceReading, segs: list, english: str, english_dates: list,
+           new_draft: Callable[..., object]) -> list:
+    """One draft per part of a sentence that mixes commitments and progress results (``_segments``):
+    the English drafts when there are as many (in order), else drafts of the English clauses
+    (or of the whole English, keeping the figures the part has). Each is read from its own part,
+    whose span becomes the record's source text."""
+    if len(drafts) != len(segs):
+        L = _load(reading.lang)
+        spans = _clause_spans(L, reading.text)
+        eng = _english_clauses(english, len(spans))
+        made = []
+        for n, (a, b, r) in enumerate(segs):
+            if eng is not None:
+                idx = [i for i, (x, y) in enumerate(spans) if a <= x < b or x <= a < y]
+                ea, eb = eng[idx[0]][0], eng[idx[-1]][1]
+            else:
+                ea, eb = 0, len(english)
+            d = new_draft(r.kind, ea, eb, n)
+            if d is None:
+                return []
+            if eng is None:
+                d.figures = [f for f in d.figures if any(_close(f.value, s.value) for s in r.figures)]
+            made.append(d)
+        drafts = made
+    for d, (a, b, r) in zip(drafts, segs):
+        if d.kind != r.kind:
+            d.kind = r.kind
+        d.read_from = "source"
+        d.extra["source_clause"] = (a, b)
+        _apply([d], r, english_dates)
+        if not r.responsible():
+            # the part names no body: the sentence's ("Theo báo cáo của Bộ X, ...; tính đến ... đã")
+            whole = reading.responsible()
+            if whole:
+                d.actors = [_mention(x, d.actors) for x in whole]
+                d.extra["actor_spans"] = {x.name: (x.start - a, x.end - a) for x in whole if a <= x.start and x.end <= b}
     return drafts
 
 
@@ -662,18 +1089,22 @@ def _apply(drafts: list, reading: SourceReading, english_dates: list) -> None:
     for n, d in enumerate(drafts):
         # dates
         if several:
-            ends = []
-            for sd in sorted(dated, key=lambda x: x.start):
-                if sd.end_date and sd.end_date not in ends:
-                    ends.append(sd.end_date)
             sdate = None
-            if len(ends) == len(drafts):
-                sdate = next(x for x in dated if x.end_date == ends[n])
+            # the source's dates in order, when it names as many as there are records (else its
+            # cued dates only: "Chỉ số CCHC năm 2025 trong tháng 4" is dated by "trong tháng 4")
+            for pool in (dated, [x for x in dated if x.role in _CUED]):
+                ends = []
+                for sd in sorted(pool, key=lambda x: x.start):
+                    if sd.end_date and sd.end_date not in ends:
+                        ends.append(sd.end_date)
+                if len(ends) == len(drafts):
+                    sdate = next(x for x in pool if x.end_date == ends[n])
+                    break
         else:
             sdate = choose_date(d.kind, dated)
         if sdate is not None:
             old = d.date
-            new = _to_mention(sdate, english_dates)
+            new = _to_mention(sdate, english_dates, d.kind)
             if old is None or old.end_date != new.end_date or old.start_date != new.start_date:
                 if old is not None and (old.end_date or old.start_date):
                     d.warnings.append(f"date {sdate.text!r} read from the source ({sdate.end_date or sdate.start_date}); "
@@ -681,6 +1112,13 @@ def _apply(drafts: list, reading: SourceReading, english_dates: list) -> None:
                 d.date = new
                 d.read_from = "source"
             d.extra["date_span"] = (sdate.start, sdate.end)
+        elif d.date is not None and not dated and any(
+                x.role in ("skip", "issue", "point") and x.end_date and x.end_date == d.date.end_date for x in reading.dates):
+            # the English took a date the source reads as no date of the statement: a comparison
+            # base, a document's issue date, the day of the meeting ("Aktionsplan ... für 2026")
+            d.warnings.append(f"date {d.date.text!r} dropped: the source reads it as no date of the statement")
+            d.date = None
+            d.read_from = "source"
         # actors
         resp = reading.responsible()
         if resp:
@@ -735,14 +1173,19 @@ def _mention(a: SourceActor, english: list):
 
 def attach_spans(st, extra: dict):
     """A Statement with the source spans a refined draft collected (figures, date, actors), as
-    offsets in its ``source_text``."""
+    offsets in its ``source_text``; a record read from one part of a sentence that mixes
+    commitments and results has that part as its ``source_text`` (``source_start``/``source_end`` moved with it)."""
     if not extra:
         return st
+    upd: dict = {}
+    if "source_clause" in extra:
+        a, b = extra["source_clause"]
+        upd.update(source_text=st.source_text[a:b], source_start=st.source_start + a, source_end=st.source_start + b)
     figs = list(st.figures)
     for k, (s, e) in extra.get("figure_spans", {}).items():
         if k < len(figs):
             figs[k] = figs[k].model_copy(update={"source_start": s, "source_end": e})
-    upd: dict = {"figures": figs}
+    upd["figures"] = figs
     if st.date is not None and "date_span" in extra:
         s, e = extra["date_span"]
         upd["date"] = st.date.model_copy(update={"source_start": s, "source_end": e})

@@ -16,8 +16,11 @@ Rules, all on the English side of a sentence (language knowledge in ``data/en/st
 3. Anchor (precision): a commitment needs a measured figure, a usable date, an announced task
    list ("three important tasks"), or a named executing body as responsible; a progress statement
    needs a measured figure. Generic exhortations without any of these are skipped.
-4. Atomic records: a sentence naming two or more different deadlines is cut at the last clause
-   boundary between consecutive dates; each piece keeps its own figures and date.
+4. Atomic records: a sentence naming two or more different dates with a cue word ("by", "in",
+   "as of"; not an unmarked "this year", not a scope "for 2025") is cut at the last clause boundary
+   between consecutive dates; each piece keeps its own figures and date. The dated last item of a
+   ';' task list, and a result stated inside a plan ("... after reaching 76.8% in 2025"), are
+   records of their own that quote their own clause (English).
 5. Date: commitment -> deadline > from > period > undetermined; progress -> as-of > period >
    deadline; issue dates ("dated January 9") and event days ("On the afternoon of September 24")
    are never used. A progress sentence without a date may inherit the as-of date of the sentence
@@ -27,14 +30,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Optional
 
 from pipeline.config import (ACTION_MAX_TOKENS, CAPTION_DUP_COVERAGE, INHERIT_AS_OF_DATE, INHERIT_REPORTER,
                              SPLIT_MIN_DISTINCT_DATES)
-from pipeline.extract.actors import (Body, Mention, cues, find_mentions, places_in_text, places_named,
-                                     responsible)
+from pipeline.extract.actors import (Body, Mention, bodies_by_name, cues, find_mentions, places_in_text,
+                                     places_named, responsible)
 from pipeline.extract.dates import DateMention, date_warnings, find_dates, range_warnings, to_datespan
 from pipeline.extract.figures import find_figures
 from pipeline.extract import source
@@ -45,6 +48,9 @@ COMMITMENT, PROGRESS = "commitment", "progress"
 _TOK = re.compile(r"\w+", re.UNICODE)
 _CURLY_QUOTES = re.compile(r"[“„«][^”“„«»]*[”»]")
 
+
+# "the ministry" names the ministry named within this many sentences before it
+MINISTRY_ANAPHOR_SENTENCES = 3
 
 # ------------------------------------------------------------------ cue data
 @lru_cache(maxsize=None)
@@ -74,7 +80,8 @@ def _veto_re() -> re.Pattern:
 def _list_re() -> re.Pattern:
     counts = "|".join(re.escape(w) for w in _lw("anchors", "list_count_words"))
     nouns = "|".join(re.escape(w) for w in sorted(_lw("anchors", "list_nouns"), key=len, reverse=True))
-    return re.compile(rf"\b(?:\d+|{counts})\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\b", re.I)
+    # a count, not a year: "the 2025 targets" announces no list
+    return re.compile(rf"\b(?:\d{{1,3}}(?![\d,.])|{counts})\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\b", re.I)
 
 
 @lru_cache(maxsize=None)
@@ -113,7 +120,19 @@ def _has_aux(tok, lemmas: tuple[str, ...], deps=("aux", "auxpass")) -> bool:
     return any(ch.dep_ in deps and ch.lemma_.lower() in lemmas for ch in tok.children)
 
 
+@lru_cache(maxsize=None)
+def _intro_re() -> re.Pattern:
+    alts = "|".join(re.escape(w) for w in sorted(_lw("non_statement", "intro_participles"), key=len, reverse=True))
+    return re.compile(rf"^\W*(?:{alts})\b[^,;]{{0,240}},\s*", re.I)
+
+
 def is_veto(text: str) -> bool:
+    """A non-statement sentence. An opening participle phrase that sets the scene ("Chairing the
+    first meeting in 2026 of the Steering Committee, the PM said the rate ... reached nearly 77 per
+    cent") is left out: the clause after it decides."""
+    intro = _intro_re().match(text)
+    if intro:
+        text = text[intro.end():]
     return bool(_veto_re().search(text))
 
 
@@ -168,12 +187,17 @@ def classify(sdoc, a: int, b: int, dates: list[DateMention], published: Optional
         return COMMITMENT
     neg = tuple(_lw("commitment", "negations"))
     for om in _phrase_re("commitment", "obligation_phrases").finditer(low):
-        if not low[:om.start()].rstrip().endswith(neg):  # "people no longer have to submit copies"
-            return COMMITMENT
+        if low[:om.start()].rstrip().endswith(neg):  # "people no longer have to submit copies"
+            continue
+        if _in_reason_clause(sdoc, a + om.start()):
+            continue   # "..., as many systems remain unconnected and people still have to submit ..."
+        return COMMITMENT
     # 2. active directing verbs, targets, directive adverbs, imperatives
     for t in toks:
         if t.pos_ != "VERB" or t.lemma_.lower() not in request or t.dep_ in ("acl", "amod", "pcomp"):
             continue
+        if any(ch.lower_ == "still" for ch in t.children):
+            continue   # "several ministries still require citizens to submit paper copies": a state
         if not _has_aux(t, ("be", "get"), ("auxpass",)):
             if t.tag_ != "VBN" or _has_aux(t, ("have",), ("aux",)):
                 return COMMITMENT
@@ -217,6 +241,18 @@ def classify(sdoc, a: int, b: int, dates: list[DateMention], published: Optional
     if published and any((m.start_date or "") > published for m in dates):
         return COMMITMENT
     return PROGRESS if has_finite_verb(toks) or any(t.pos_ == "VERB" for t in toks) else None
+
+
+def _in_reason_clause(sdoc, i: int) -> bool:
+    """Whether the character ``i`` lies in an adverbial clause of reason or contrast ("as ...",
+    "because ...", "while ..."): such a clause explains; it does not set the statement's kind."""
+    tok = next((t for t in doc_tokens(sdoc) if t.idx <= i < t.idx + max(1, len(t.text))), None)
+    marks = _lws("commitment", "reason_marks")
+    while tok is not None and tok.head.i != tok.i:   # (spaCy makes a new Token object per access)
+        if tok.dep_ == "advcl" and any(ch.dep_ == "mark" and ch.lower_ in marks for ch in tok.children):
+            return True
+        tok = tok.head
+    return False
 
 
 def _passive_request_for_action(t) -> bool:
@@ -276,24 +312,53 @@ def usable_dates(text: str, published: Optional[str]) -> list[DateMention]:
             continue
         if _comparison_base(before, m.text):
             continue  # "compared to 2024", "the same period last year": a comparison base
+        if re.match(r"['’]s\b", text[m.end:m.end + 3]):
+            continue  # "last year's target", "2025's plan": a date naming a thing, not when
         out.append(m)
     return out
 
 
 _PREF = {
     COMMITMENT: ("deadline", "from", "period", None, "as_of"),
-    # the start of a running count ("from the beginning of 2025 so far", "in operation since
-    # August") is not the date a progress figure holds at, so a progress record never takes it
-    PROGRESS: ("as_of", "period", "deadline", None),
+    # the start of a state that still holds ("in operation since August 18", "Since June 1, ... has
+    # been applied at 42 banks") dates a progress record only when nothing else does
+    PROGRESS: ("as_of", "period", "deadline", "from", None),
 }
 
 
-def choose_date(kind: str, dates: list[DateMention], text: str = "") -> Optional[DateMention]:
+def choose_date(kind: str, dates: list[DateMention], text: str = "",
+                published: Optional[str] = None) -> Optional[DateMention]:
+    """The record's date among the clause's usable dates, by the kind's role preference. A plan's
+    date still to come wins over a period already past at publication ("aims to reach 85% this year
+    after reaching 76.8% in 2025"), and a scope ("the scheme for 2025-2030", "tasks assigned for
+    2025") only dates a record that names no other date. A result cannot hold at a date after
+    publication: a year-less "by December 31" or "by the end of the year" in a February report of
+    results is last December."""
+    scope = _lws("dates", "scope_cues")
+    cands = [m for m in dates if not (kind == PROGRESS and m.role == "period" and _cumulative(text, m))]
+    if kind == COMMITMENT and published:
+        live = [m for m in cands if (m.end_date or "9999") >= published[:4] or m.role == "deadline"]
+        cands = live or cands
+    own = [m for m in cands if _cue_word(m) not in scope]
+    cands = own or cands
+    counting = _lw("dates", "count_start_words")
+    if kind == PROGRESS and published:
+        # a result is reported for a period that has ended rather than one still running: "Chairing
+        # the first meeting in 2026 ..., the PM said the rate reached 77 per cent in 2025"
+        cands = sorted(cands, key=lambda m: (m.end_date or "") > published)
     for role in _PREF[kind]:
-        for m in dates:
-            if m.role == role and not (kind == PROGRESS and role == "period" and _cumulative(text, m)):
+        for m in cands:
+            if kind == PROGRESS and role == "from" and any(w in m.text.lower() for w in counting):
+                continue   # "Since the beginning of 2025, ... so far": where a count starts
+            if m.role == role:
+                if kind == PROGRESS and published and m.past_end and (m.end_date or "") > published:
+                    m = replace(m, start_date=m.past_start, end_date=m.past_end)
                 return m
     return None
+
+
+def _cue_word(m: DateMention) -> str:
+    return m.text.split()[0].lower() if m.text.split() else ""
 
 
 def _cumulative(text: str, m: DateMention) -> bool:
@@ -309,25 +374,63 @@ def _ytd_re() -> re.Pattern:
 
 
 def split_points(text: str, dates: list[DateMention]) -> list[int]:
-    """Cut positions so that each piece holds one of several different deadlines."""
-    ends = {m.end_date for m in dates if m.end_date}
-    if len(ends) < SPLIT_MIN_DISTINCT_DATES:
-        return []
-    ds = sorted(dates, key=lambda m: m.start)
+    """Cut positions so that each piece holds one of several different dates ("complete A by June 30,
+    2026, and told B to finalise C by mid-March"), cut at the clause boundary between them (a
+    semicolon, else ", and", else a comma, else "and"). Only dates with a cue word or a year cut: an
+    unmarked "this year" frames the sentence ("earmarked 3% ... this year but only 18.4% had been disbursed by
+    the end of June" is one statement), and a scope names a thing ("the tasks assigned for 2025").
+    A list of tasks separated by semicolons whose last item carries its own deadline ("requested
+    the Ministry to review ...; promote ...; complete tools ..., to be completed in September")
+    gives that item a record of its own."""
+    scope = _lws("dates", "scope_cues")
+    dl = sorted((m for m in dates if m.end_date and _cue_word(m) not in scope
+                 and (m.role is not None or re.search(r"\d{4}", m.text))), key=lambda m: m.start)
     cuts = []
-    for prev, nxt in zip(ds, ds[1:]):
-        if prev.end_date == nxt.end_date:
-            continue
-        gap = text[prev.end:nxt.start]
-        cut = None
-        for pat in (r";", r",", r"\band\b"):
-            hits = [m.start() for m in re.finditer(pat, gap)]
-            if hits:
-                cut = prev.end + hits[-1]
-                break
+    if len({m.end_date for m in dl}) >= SPLIT_MIN_DISTINCT_DATES:
+        for prev, nxt in zip(dl, dl[1:]):
+            if prev.end_date == nxt.end_date:
+                continue
+            gap = text[prev.end:nxt.start]
+            cut = None
+            for pat in (r";", r",\s+and\b", r",", r"\band\b"):
+                hits = [m.start() for m in re.finditer(pat, gap)]
+                if hits:
+                    cut = prev.end + hits[-1]
+                    break
+            if cut is not None:
+                cuts.append(cut)
+    else:
+        cut = task_list_cut(text, dates)
         if cut is not None:
             cuts.append(cut)
     return cuts
+
+
+def task_list_cut(text: str, dates: list[DateMention]) -> Optional[int]:
+    """The semicolon before the last item of a task list when only that item carries a deadline."""
+    dl = [m for m in dates if m.role == "deadline" and m.end_date]
+    if len(dl) != 1 or text.count(";") < 2:
+        return None
+    last = text.rfind(";", 0, dl[0].start)
+    if last > 0 and not any(m.start < last for m in dates) and not _inside(last, quote_ranges(text)):
+        return last
+    return None
+
+
+@lru_cache(maxsize=None)
+def _tail_re() -> re.Pattern:
+    alts = "|".join(re.escape(w) for w in sorted(_lw("progress", "baseline_cues"), key=len, reverse=True))
+    return re.compile(rf",?\s+(?:{alts})\b", re.I)
+
+
+def progress_tail(text: str, a: int, b: int) -> Optional[int]:
+    """Where a plan's clause ``[a, b)`` hands over to the result it starts from ("aims to have 85% ...
+    this year *after reaching 76.8% in 2025*", "extend 5G coverage to 90% ... *up from about 62% at
+    present*"): the cut, when both sides hold a figure; else None."""
+    for m in _tail_re().finditer(text, a, b):
+        if find_figures(text[m.end():b]) and find_figures(text[a:m.start()]):
+            return m.start()
+    return None
 
 
 def _pieces(text: str, cuts: list[int]) -> list[tuple[int, int]]:
@@ -484,6 +587,10 @@ class _Draft:
     extra: dict = field(default_factory=dict)
     read_from: str = "english"
     warnings: list[str] = field(default_factory=list)
+    # where the record's own clause sits in the English sentence, when a sentence states a plan and
+    # a result apart ("aims to reach 85% this year | after reaching 76.8% in 2025"): an English
+    # record then quotes its clause, not the whole sentence
+    span: Optional[tuple[int, int]] = None
 
 
 def _tokens(s: str) -> set[str]:
@@ -509,14 +616,15 @@ def list_anchor(sdoc, a: int, b: int) -> Optional[str]:
 
 
 def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: int = 0,
-                     carried_list: bool = False, reporters: Optional[list] = None) -> tuple[list[_Draft], bool]:
+                     carried_list: bool = False, reporters: Optional[list] = None,
+                     ministry: Optional[Body] = None) -> tuple[list[_Draft], bool]:
     """Statement drafts of one parsed English sentence, and whether it announces a task list
     whose items follow in the next sentence. ``reporters``, when given, receives the bodies the
     sentence names as reporting ("according to the Ministry's report", "the Ministry reported")."""
     text = doc_text(sdoc)
     if not text.strip() or is_veto(text):
         return [], False
-    mentions = find_mentions(sdoc, place)
+    mentions = find_mentions(sdoc, place, ministry)
     if reporters is not None:   # only a report carries on ("according to X's report", "X reported"), not a remark
         cue = _phrase_re("actors", "report_carry_cues")
         reporters.extend(m for m in responsible(mentions)
@@ -530,10 +638,22 @@ def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: i
     whole_kind = classify(sdoc, 0, len(text), dates, published)
     out: list[_Draft] = []
     pieces = _pieces(text, split_points(text, dates)) or [(0, len(text))]
+    forced: dict[int, str] = {}   # piece index -> kind: a result stated inside a plan's sentence
+    if whole_kind == COMMITMENT:
+        for j in range(len(pieces) - 1, -1, -1):
+            a, b = pieces[j]
+            cut = progress_tail(text, a, b)
+            if cut is not None:
+                tail = _pieces(text[:b], [cut])[-1]
+                pieces[j:j + 1] = [(a, cut), tail]
+                forced[j + 1] = PROGRESS
+    # a result inside a plan's sentence, or a dated last item of a task list, is a statement of its own
+    # and quotes its own clause
+    own_clause = bool(forced) or task_list_cut(text, dates) is not None
     for idx, (a, b) in enumerate(pieces):
         ptext = text[a:b]
         pdates = [m for m in dates if a <= m.start < b]
-        kind = classify(sdoc, a, b, pdates, published) if len(pieces) > 1 else whole_kind
+        kind = forced.get(idx) or (classify(sdoc, a, b, pdates, published) if len(pieces) > 1 else whole_kind)
         if kind is None:
             kind = whole_kind
         if kind is None:
@@ -542,9 +662,15 @@ def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: i
         figs = find_figures(ptext, warns)
         warns += date_warnings(ptext) + range_warnings(ptext, published)
         anchors = anchor_figures(ptext, figs)
+        if announces:
+            # "pointed out three specific tasks to focus on.": the count, in words, of a list announced
+            # for the next sentence measures nothing
+            lm = _list_re().search(_mask(text, quote_ranges(text)), a, b)
+            anchors = [f for f in anchors if lm is None or any(ch.isdigit() for ch in f.text)
+                       or not (lm.start() <= a + (f.text_start or 0) < lm.end())]
         own = responsible([m for m in mentions if a <= m.start < b])
         actors = own or sent_actors
-        date = choose_date(kind, pdates, text)
+        date = choose_date(kind, pdates, text, published)
         as_of = next((m for m in pdates if m.role == "as_of"), None)
         if kind == COMMITMENT:
             strong_actor = any(m.type not in weak for m in actors)
@@ -556,13 +682,24 @@ def analyse_sentence(sdoc, published: Optional[str], place: Optional[Body], k: i
         if not keep:
             continue
         out.append(_Draft(k, idx, kind, ptext, figs, date, actors, action_phrase(sdoc, a, b), as_of,
-                          warnings=warns))
+                          warnings=warns, span=(a, b) if own_clause else None))
     return out, announces and not out
+
+
+def reference_date(doc: Document) -> Optional[str]:
+    """The date that year-less and relative dates ("this year", "in the first quarter") are read
+    against: the publication date; for an article without one, 1 January of the one year its title
+    names ("PM: Digital economy to account for 20% of GDP in 2025"), else none (those dates stay
+    unresolved). The document's own ``published`` is left as it is."""
+    if doc.published:
+        return doc.published
+    years = set(re.findall(r"(?<![\d/.-])((?:19|20)\d\d)(?![\d/.-])", doc.title or ""))
+    return f"{years.pop()}-01-01" if len(years) == 1 else None
 
 
 def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_doc=None) -> list[Statement]:
     """Statements of one document from its sentences and their parsed English (same order)."""
-    published = doc.published
+    published = reference_date(doc)
     place: Optional[Body] = None
     if title_doc is not None:
         named = places_named(title_doc) or places_in_text(doc.title or "", doc.lang or "en")
@@ -571,6 +708,7 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
     prev_as_of: Optional[DateMention] = None
     carry = False
     reporters: list[Mention] = []   # the body whose report the paragraph gives
+    last_ministry: Optional[tuple[Body, int]] = None   # the ministry named last, for "the ministry"
     src_ctx = source.Context()
     for k, (sent, sdoc) in enumerate(zip(sentences, sdocs)):
         same_para = k > 0 and "\n" not in doc.text[sentences[k - 1].source_end:sent.source_start]
@@ -578,7 +716,13 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
             prev_as_of, carry = None, False
             reporters = []
         named: list[Mention] = []
-        ds, carry = analyse_sentence(sdoc, published, place, k, carried_list=carry, reporters=named)
+        recent = last_ministry[0] if last_ministry and k - last_ministry[1] <= MINISTRY_ANAPHOR_SENTENCES else None
+        ds, carry = analyse_sentence(sdoc, published, place, k, carried_list=carry, reporters=named,
+                                     ministry=recent)
+        for e in sdoc.ents:
+            b = bodies_by_name().get(e.ent_id_) if e.label_ == "GOV" and e.ent_id_ else None
+            if b is not None and b.type == "ministry":
+                last_ministry = (b, k)
         if source.supported(doc.lang) and not sent.caption:
             # the source sentence's own dates, actors and figures (pipeline/extract/source.py)
             ds = source.refine(ds, source.read(sent.source, doc.lang, published), doc_text(sdoc),
@@ -610,6 +754,10 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
         if key in seen:
             continue
         seen.add(key)
+        src, s0, s1 = sent.source, sent.source_start, sent.source_end
+        if d.span is not None and sent.english == sent.source and (doc.lang or "en") == "en":
+            a, b = d.span
+            src, s0, s1 = sent.source[a:b], sent.source_start + a, sent.source_start + b
         out.append(source.attach_spans(Statement(
             id=statement_id(doc.doc_id, sent.source_start, sent.source_end, d.clause),
             doc_id=doc.doc_id,
@@ -617,13 +765,13 @@ def extract_parsed(doc: Document, sentences: list[Sentence], sdocs: list, title_
             kind=d.kind,
             action=d.action,
             text=d.text,
-            source_text=sent.source,
+            source_text=src,
             lang=doc.lang or "en",
             actors=[m.actor() for m in d.actors],
             figures=d.figures,
             date=to_datespan(d.date, d.kind) if d.date is not None else None,
-            source_start=sent.source_start,
-            source_end=sent.source_end,
+            source_start=s0,
+            source_end=s1,
             engine=sent.engine,
             translation_warnings=list(sent.warnings),
             caption=sent.caption,

@@ -229,6 +229,13 @@ def judge(emb: Embedder, a: Item, b: Item) -> Optional[Verdict]:
     return Verdict(sim + bonus, conflict)
 
 
+def _places(actors: frozenset) -> frozenset:
+    from pipeline.extract.actors import bodies_by_name
+
+    bodies = bodies_by_name()
+    return frozenset(n for n in actors if n in bodies and bodies[n].type in ("province", "city"))
+
+
 def value_anchor(ev: FigureEvidence) -> bool:
     """Both outlets write one value that is unlikely to recur by chance in one meeting's reports
     (features.distinctive_value: "48.7 million", "52.6%", "42,000"), equal, on a common metric, with two
@@ -256,6 +263,11 @@ def compatible(a: Item, b: Item, kinds: bool = True) -> bool:
     # the body a commitment assigns is part of the task; a progress figure's body is often only who
     # reported it (and extraction may name the reporter in one outlet, the place in another)
     if a.st.kind == b.st.kind == "commitment" and a.actors and b.actors and not (a.actors & b.actors):
+        return False
+    # a target a province or city sets for itself is not one that names no body (the nation's:
+    # "Hà Nội phấn đấu nâng tỷ lệ này lên 95%" beside "Thủ tướng yêu cầu nâng tỷ lệ này lên 85%")
+    if a.st.kind == b.st.kind == "commitment" and (not a.actors or not b.actors) \
+            and bool(_places(a.actors)) != bool(_places(b.actors)):
         return False
     ev = figure_evidence(a.metrics, b.metrics)
     if ev.disjoint or (ev.ambiguous and not ev.agree):
