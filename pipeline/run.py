@@ -593,8 +593,11 @@ def _run(settings: Settings, work: Path, started: dt.datetime, t0: float) -> Run
     write_json(out / "run.json", info)
     _publish(out, Path(settings.out))
     if settings.timings is not None:
+        from pipeline import embed
+
         settings.timings.update(stages=dict(clock.seconds), parallel_phase=t_parallel,
-                                total=time.perf_counter() - t0, documents=info.documents, ok=info.ok)
+                                total=time.perf_counter() - t0, documents=info.documents, ok=info.ok,
+                                embeddings=embed.stats())  # this process's (workers count their own)
     return info
 
 
@@ -630,7 +633,15 @@ def _cluster(summaries: list[str], settings: Settings) -> tuple[dict[str, tuple[
         if hit is not None:
             return ({d: (cid, dup) for d, cid, dup in hit["assignments"]},
                     [Cluster.model_validate(c) for c in hit["clusters"]])
-    assignments, clusters = dedup.cluster([dedup.DocSummary.model_validate_json(x) for x in summaries])
+    from pipeline import embed
+    from pipeline.engine import get_engine
+
+    def mapper(chunks):  # embeddings a decision needs for many documents at once: on the engine's workers
+        return get_engine(settings, clean_start=True).map(embed.embed_chunk, chunks, settings)
+
+    assignments, clusters = dedup.cluster([dedup.DocSummary.model_validate_json(x) for x in summaries],
+                                          cache=settings.cache("embeddings") if settings.cache_dir else None,
+                                          mapper=mapper)
     if cache is not None:
         cache.put(key, {"assignments": [[d, cid, dup] for d, (cid, dup) in assignments.items()],
                         "clusters": [c.model_dump(mode="json") for c in clusters]})

@@ -1,7 +1,15 @@
 #!/usr/bin/env python3
 """Benchmark the pipeline on generated corpora: throughput and peak memory, per stage and end to end.
 
-    python scripts/bench.py --out outputs [--sizes 100,1000,10000] [--mixes en,mixed] [--workers 0]
+    python scripts/bench.py --out outputs [--sizes 100,1000] [--mixes en,mixed] [--workers 0]
+                            [--profile-runs en:100,mixed:1000] [--dask-sizes 1000] [--baseline PATH]
+
+Default (``make bench``): 100 and 1,000 documents, English and mixed, the serial profile and bare
+nlp.pipe on English 100 and mixed 1,000 (the issue's gates): about 15 minutes on a quiet 2-core
+machine. 10,000 documents (``--sizes 100,1000,10000``) and Dask (``--dask-sizes 1000``) are options.
+``--baseline PATH`` (a checkout of another commit with its own .venv, e.g. a git worktree) runs that
+commit's e2e on the same corpora in the same bench run, right after this one's, and records the
+speed-up (``speedup_vs_baseline``: baseline seconds / these seconds) and both runs' load averages.
 
 For each size N and each language mix (``en``: English only; ``mixed``: en/de/vi 6:2:2) a corpus
 is generated with scripts/gen_corpus.py (fixed seed; kept under --work between runs) and measured:
@@ -213,7 +221,7 @@ def _bare(a) -> dict:
     for _ in ours.pipe(texts, batch_size=EXTRACT_PIPE_BATCH):
         pass
     ruler_s = time.perf_counter() - t
-    return {"texts": len(texts), "tokens": n_tokens, "chars": sum(map(len, texts)), "load_seconds": load_s,
+    return {"texts": len(texts), "distinct_texts": len(set(texts)), "tokens": n_tokens, "chars": sum(map(len, texts)), "load_seconds": load_s,
             "pipe_seconds": pipe_s, "pipe_with_gazetteer_seconds": ruler_s, "components": list(nlp.pipe_names),
             "model": EXTRACT_SPACY_MODEL}
 
@@ -381,11 +389,17 @@ def _nmt_synthetic(a) -> dict:
     return res
 
 
-def spawn(args: list[str], env: dict | None = None) -> dict:
-    """Run this script's child mode in a fresh interpreter; wall time and peak tree RSS measured here."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "_child", *args]
+def spawn(args: list[str], env: dict | None = None, root: Path | None = None) -> dict:
+    """Run this script's child mode in a fresh interpreter; wall time and peak tree RSS measured here.
+    ``root``: another checkout (its .venv's interpreter and its own scripts/bench.py), for --baseline."""
+    if root is None:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "_child", *args]
+    else:
+        python = root / ".venv" / "bin" / "python"
+        cmd = [str(python if python.exists() else sys.executable), str(root / "scripts" / "bench.py"), "_child", *args]
+    load = os.getloadavg()
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    proc = subprocess.Popen(cmd, cwd=root or ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **(env or {})})
     sampler = TreeSampler(proc.pid)
     sampler.start()
@@ -396,6 +410,7 @@ def spawn(args: list[str], env: dict | None = None) -> dict:
         raise RuntimeError(f"bench child failed ({' '.join(args[:1])}): {stderr[-3000:]}")
     res = json.loads(stdout.strip().splitlines()[-1])
     res["wall_seconds"] = wall
+    res["load_avg"] = [load[0], os.getloadavg()[0]]  # 1-minute load average at start and end (shared machine)
     res["peak_rss_tree"] = sampler.peak
     res["peak_pss_tree"] = sampler.peak_pss or None
     return res
@@ -447,14 +462,21 @@ def main(argv: list[str] | None = None) -> None:
         return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=ROOT / "outputs", help="where bench.json / bench.md go")
-    ap.add_argument("--sizes", default="100,1000,10000", help="corpus sizes (documents), comma-separated")
+    ap.add_argument("--sizes", default="100,1000", help="corpus sizes (documents), comma-separated (10000: ~1 h more)")
     ap.add_argument("--mixes", default="en,mixed", help="language mixes: en, mixed")
     ap.add_argument("--mixed-sizes", default=None,
                     help="sizes for the mixed mix (default: --sizes), e.g. 1000 to skip the mixed 10,000 run")
     ap.add_argument("--workers", type=int, default=0, help="workers for the e2e runs (0 = one per core)")
-    ap.add_argument("--profile-sizes", default="100,1000,10000",
-                    help="sizes that also get the serial per-stage profile (a second full run)")
-    ap.add_argument("--dask-sizes", default="1000", help="sizes that also run on a Dask LocalCluster")
+    ap.add_argument("--profile-sizes", default=None,
+                    help="sizes that also get the serial per-stage profile and bare nlp.pipe, in every mix "
+                         "(a second and third full run; default: --profile-runs)")
+    ap.add_argument("--profile-runs", default="en:100,mixed:1000",
+                    help="mix:size pairs that get the profile and bare nlp.pipe (the issue's gates)")
+    ap.add_argument("--dask-sizes", default="", help="sizes that also run on a Dask LocalCluster (e.g. 1000)")
+    ap.add_argument("--baseline", type=Path, default=None,
+                    help="checkout of another commit (with its .venv): its e2e on the same corpora, same run")
+    ap.add_argument("--baseline-runs", default="mixed:1000",
+                    help="mix:size pairs the baseline runs (default: the issue's 1,000 mixed documents)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--work", type=Path, default=ROOT / ".bench", help="generated corpora and run folders")
     ap.add_argument("--models", type=Path, default=ROOT / "models")
@@ -467,7 +489,12 @@ def main(argv: list[str] | None = None) -> None:
 
     sizes = [int(s) for s in args.sizes.split(",") if s]
     mixes = [m for m in args.mixes.split(",") if m]
-    profile_sizes = {int(s) for s in args.profile_sizes.split(",") if s}
+    if args.profile_sizes is not None:
+        profile_runs = {(m, int(s)) for s in args.profile_sizes.split(",") if s for m in mixes}
+    else:
+        profile_runs = {(p.split(":")[0], int(p.split(":")[1])) for p in args.profile_runs.split(",") if p}
+    baseline_runs = {(p.split(":")[0], int(p.split(":")[1])) for p in args.baseline_runs.split(",") if p} \
+        if args.baseline else set()
     dask_sizes = {int(s) for s in args.dask_sizes.split(",") if s}
     workers = resolve_workers(args.workers)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -503,7 +530,20 @@ def main(argv: list[str] | None = None) -> None:
                                  "--workers", str(workers)])
             row["warm"]["identical_to_cold"] = same_outputs(base / "local", base / "warm")
             _say(n, mix, "warm", row["warm"])
-            if n in profile_sizes:
+            if (mix, n) in baseline_runs:
+                bcache = base / "baseline-cache"
+                if bcache.exists():
+                    import shutil
+
+                    shutil.rmtree(bcache)
+                row["baseline"] = spawn(["run", *common, "--out", str(base / "baseline"), "--cache", str(bcache),
+                                         "--workers", str(workers)], root=args.baseline.resolve())
+                row["baseline"]["checkout"] = str(args.baseline)
+                row["baseline"]["git"] = _git_head(args.baseline.resolve())
+                row["speedup_vs_baseline"] = row["baseline"]["wall_seconds"] / row["e2e"]["wall_seconds"]
+                _say(n, mix, "base", row["baseline"])
+                print(f"  e2e vs baseline {row['baseline']['git']}: x{row['speedup_vs_baseline']:.2f} docs/s", flush=True)
+            if (mix, n) in profile_runs:
                 row["profile"] = spawn(["profile", *common, "--out", str(base / "serial")])
                 row["profile"]["identical_to_e2e"] = same_outputs(base / "local", base / "serial")
                 _say(n, mix, "profile", row["profile"])
@@ -533,9 +573,9 @@ def _say(n: int, mix: str, what: str, r: dict) -> None:
           f"docs/s, peak {mb(r.get('peak_rss') or r['peak_rss_tree'])} MB", flush=True)
 
 
-def _git_head() -> str | None:
+def _git_head(root: Path = ROOT) -> str | None:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
                               check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -574,6 +614,21 @@ def tables(report: dict) -> str:
         ratio = r.get("bare", {}).get("ratio_pipeline_to_bare")
         lines.append(f"| {r['mix']} | {r['size']} | " + " | ".join(cells) + f" | {p['run_seconds']:.1f} | "
                      + (f"{ratio:.2f} |" if ratio else "- |"))
+    based = [r for r in report["runs"] if r.get("baseline")]
+    if based:
+        lines += ["", "## End to end against the baseline (same corpora, same bench run, one after the other)", "",
+                  "| corpus | docs | this s | baseline s | baseline git | speed-up | 1-min load (this; baseline) |",
+                  "|---|---:|---:|---:|---|---:|---|"]
+        for r in based:
+            e, b = r["e2e"], r["baseline"]
+            lines.append(f"| {r['mix']} | {r['size']} | {e['wall_seconds']:.1f} | {b['wall_seconds']:.1f} | {b.get('git')} | "
+                         f"x{r['speedup_vs_baseline']:.2f} | {_loads(e)}; {_loads(b)} |")
+    profiled = [r for r in report["runs"] if r.get("profile", {}).get("timings", {}).get("embeddings")]
+    if profiled:
+        lines += ["", "## Embeddings in the serial profile (pipeline/embed.py counters, per purpose)", ""]
+        for r in profiled:
+            for purpose, st in r["profile"]["timings"]["embeddings"].items():
+                lines.append(f"- {r['mix']} {r['size']}, {purpose}: " + ", ".join(f"{k} {v}" for k, v in st.items()))
     lines += ["", "## Stage seconds in the e2e runs (summed over workers)", "",
               "| corpus | docs | " + " | ".join(STAGES) + " | cache |", "|---|---:|" + "---:|" * (len(STAGES) + 1)]
     for r in report["runs"]:
@@ -599,6 +654,11 @@ def tables(report: dict) -> str:
         else:
             lines.append(f"- {nmt['note']}")
     return "\n".join(lines) + "\n"
+
+
+def _loads(r: dict) -> str:
+    la = r.get("load_avg")
+    return f"{la[0]:.1f} -> {la[1]:.1f}" if la else "-"
 
 
 def _write(out: Path, report: dict) -> None:

@@ -16,6 +16,7 @@ import random
 import numpy as np
 import pytest
 
+from pipeline.cache import key_of
 from pipeline.config import COPY_LONGER, COPY_SHORTER
 from pipeline.dedup import DocSummary, cluster, summarize
 from pipeline.dedup import features as F
@@ -238,8 +239,9 @@ def test_summary_facts(summaries):
     # "May 20"/"20. Mai" (no year) and "Project 06" count; full dates ("May 15, 2025") do not
     assert s["a1"].figures[:8] == s["a2"].figures[:8] == ["20", "6", "63", "412", "679", "1027", "95", "4788"]
     assert "d:2025-06-30" in s["a1"].keys and "d:2025-06-30" in s["a2"].keys
-    # compact: int8 vectors of at most DEDUP_SENTENCES sentences, survives the JSON round trip
-    assert len(s["a1"].vectors) == 9 * EMBED_DIM      # A1 has 9 sentences
+    # compact: the at most DEDUP_SENTENCES sentences the clustering may embed (nothing embedded
+    # yet), survives the JSON round trip
+    assert len(s["a1"].embed_texts) == 9 and s["a1"].vectors == b""     # A1 has 9 sentences
     back = DocSummary.model_validate(json.loads(json.dumps(s["a2"].model_dump(mode="json"))))
     assert back == s["a2"]
 
@@ -492,35 +494,36 @@ def test_copies_months_apart_are_not_even_candidates(summaries):
 
 
 def test_embeddings_cached_by_sentence(tmp_path):
+    """Dedup's rows come from the embedding service: kept by sentence in the run's cache file, the
+    same bytes fresh, remembered or read back."""
+    from pipeline import embed as E
+    from pipeline.cache import Cache
     from pipeline.dedup import summary as S
-    from pipeline.run import Settings
 
-    settings = Settings(corpus=tmp_path, out=tmp_path / "out", cache_dir=tmp_path / "cache")
-    S._ROWS.clear()
+    cache = Cache(tmp_path / "cache.sqlite", "embeddings")
+    store = Cache(tmp_path / "cache.sqlite", E.NAMESPACE)  # the service's namespace in that file
+    E.reset()
     doc, sents = make_doc("z1", "en", C1, "2025-05-20")
-    first = summarize(doc, sents, settings)
-    cache = S._embedding_cache(settings)
-    assert (cache.hits, cache.misses) == (0, 3) and len(first.vectors) == 3 * EMBED_DIM
-    # another process (nothing in memory): the same sentences under another id come from the cache
-    S._ROWS.clear()
-    doc2, sents2 = make_doc("z2", "en", C1, "2025-05-21")
-    second = summarize(doc2, sents2, settings)
-    assert (cache.hits, cache.misses) == (3, 3)
-    assert second.vectors == first.vectors
+    texts = summarize(doc, sents).embed_texts
+    assert len(texts) == 3
+    first = S.embed(texts, cache)
+    assert len(first) == 3 * EMBED_DIM and E.stats()["dedup"]["embedded"] == 3
+    assert len(store.present([key_of(E.MODEL_ID, t) for t in texts])) == 3
+    # another process (nothing in memory): the same sentences come from the cache, not the model
+    E.reset()
+    assert S.embed(texts, cache) == first
+    assert E.stats()["dedup"] == {"asked": 3, "stored": 3}
     # a report repeating two of the sentences and adding one: only the new one is embedded, and the
-    # repeated rows are the same bytes as in the first document
-    S._ROWS.clear()
-    lines = C1.split("\n\n")
-    doc3, sents3 = make_doc("z3", "en", "\n\n".join([lines[0], "The committee will meet again in June to "
-                                                    "adopt the remaining laws.", lines[2]]), "2025-05-21")
-    third = summarize(doc3, sents3, settings)
-    assert (cache.hits, cache.misses) == (5, 4)
+    # repeated rows are the same bytes as before
+    E.reset()
+    new = "The committee will meet again in June to adopt the remaining laws."
+    third = S.embed([texts[0], new, texts[2]], cache)
+    assert E.stats()["dedup"] == {"asked": 3, "calls": 1, "embedded": 1, "stored": 2}
     row = EMBED_DIM  # one int8 row per sentence
-    assert third.vectors[:row] == first.vectors[:row] and third.vectors[2 * row:] == first.vectors[2 * row:]
-    assert third.vectors[row:2 * row] != first.vectors[row:2 * row]
-    # without any cache the bytes are the same
-    S._ROWS.clear()
-    assert summarize(doc3, sents3, None).vectors == third.vectors
+    assert third[:row] == first[:row] and third[2 * row:] == first[2 * row:] and third[row:2 * row] != first[row:2 * row]
+    # without any cache (and nothing in memory) the bytes are the same
+    E.reset()
+    assert S.embed([texts[0], new, texts[2]]) == third
 
 
 # ------------------------------------------------------------------ end to end on the seeds

