@@ -471,3 +471,14 @@ def test_a_lead_announcing_a_signed_document_is_no_statement_unless_it_asks_for_
                                "trước ngày 30/7.", "vi")
     assert source.is_never("Der Premierminister unterzeichnete die Richtlinie Nr. 17/CT-TTg vom 10. Juni 2025 über die "
                            "Beschleunigung der Verfahren.", "de")
+
+
+def test_compounds_and_negations_are_no_commitment_cues():
+    # "giao dịch" is a transaction and "giao thông" traffic, not "giao" (assign); "không phải nộp" is
+    # "need not submit" (a state after a reform), not an obligation. Worked out by hand.
+    assert source.find_kind("Giao dịch thanh toán qua điện thoại di động tăng 38,6% về số lượng.", "vi") == "progress"
+    assert source.find_kind("Giao thông đô thị đã giảm 12% ùn tắc.", "vi") == "progress"
+    assert source.find_kind("Người dân đã không phải nộp bản sao giấy khai sinh khi thực hiện 73 thủ tục.", "vi") == "progress"
+    # the cue itself still reads: "giao Bộ Công an chủ trì", "phải hoàn thành"
+    assert source.find_kind("Thủ tướng giao Bộ Công an chủ trì triển khai.", "vi") == "commitment"
+    assert source.find_kind("Các bộ phải hoàn thành trước ngày 30/6.", "vi") == "commitment"
