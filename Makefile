@@ -17,7 +17,7 @@ help:
 	@echo "make clusters  list the meetings of OUT in the terminal"
 	@echo "make schema    write the JSON Schemas of the outputs into OUT/schema/"
 	@echo "make validate  check every record in OUT against those schemas"
-	@echo "make bench     benchmark at 100 / 1,000 generated documents, en + mixed (~14 min on 2 cores, estimated);"
+	@echo "make bench     benchmark at 100 / 1,000 generated documents, en + mixed (~11 min on 2 cores);"
 	@echo "               ARGS='--sizes 100,1000,10000' adds ~1 h, '--dask-sizes 1000' Dask, '--baseline DIR' another checkout"
 	@echo "make models    fetch + convert OPUS-MT models into models/ (needs network)"
 	@echo "make lock      regenerate requirements.lock after changing pyproject.toml"

@@ -5,8 +5,7 @@
                             [--profile-runs en:100,mixed:1000] [--dask-sizes 1000] [--baseline PATH]
 
 Default (``make bench``): 100 and 1,000 documents, English and mixed, the serial profile and bare
-nlp.pipe on English 100: about 14 minutes on a quiet 2-core machine, estimated from the stage runs
-measured (e2e mixed 1,000: 314 s; English 1,000 about 290 s). The mixed 1,000 profile, the second
+nlp.pipe on English 100: 11 min 15 s on a quiet 2-core machine (measured at 09fba30). The mixed 1,000 profile, the second
 ratio gate, is ``--profile-runs en:100,mixed:1000`` (a serial 1,000-document run: about 10 minutes more).
 10,000 documents (``--sizes 100,1000,10000``) and Dask (``--dask-sizes 1000``) are options.
 ``--baseline PATH`` (a checkout of another commit with its own .venv, e.g. a git worktree) runs that
