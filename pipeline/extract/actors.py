@@ -500,10 +500,10 @@ def responsible(mentions: Iterable[Mention]) -> list[Mention]:
         out = [m for m in ms if m.role == "steward"]
     if not out:
         out = [m for m in ms if m.role == "locative" and m.type in PLACE_TYPES]
+    return first_per_name(out)
+
+
+def first_per_name(mentions: list) -> list:
+    """The first mention of each canonical name, in order (one actor per body)."""
     seen: set[str] = set()
-    uniq = []
-    for m in out:
-        if m.name not in seen:
-            seen.add(m.name)
-            uniq.append(m)
-    return uniq
+    return [m for m in mentions if not (m.name in seen or seen.add(m.name))]

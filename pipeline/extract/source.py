@@ -549,13 +549,8 @@ def responsible(actors: list[SourceActor], weak: tuple[str, ...] = ("government"
         out = [m for m in actors if m.role == "other" and m.type not in weak and m.type not in PLACE_TYPES][:1]
     if not out:
         out = [m for m in actors if m.role == "locative" and m.type in PLACE_TYPES]
-    seen: set[str] = set()
-    uniq = []
-    for m in out:
-        if m.name not in seen:
-            seen.add(m.name)
-            uniq.append(m)
-    return uniq
+    from pipeline.extract.actors import first_per_name
+    return first_per_name(out)
 
 
 # ------------------------------------------------------------------ kind

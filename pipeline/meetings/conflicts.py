@@ -188,19 +188,25 @@ def _follows(primary: dict, c: int, m: F.Metric, cl: list, clusters: list) -> bo
     return False
 
 
+def _classes(order: list[tuple], agrees: Callable) -> list[list[tuple]]:
+    """(outlet, value) pairs grouped in the given order: each joins the first class whose head (its most
+    precise value) it agrees with, else starts one; classes in order of their first outlet."""
+    classes: list[list[tuple]] = []
+    for c, v in order:
+        home = next((k for k in classes if agrees(k[0][1], v)), None)
+        if home is None:
+            classes.append([(c, v)])
+        else:
+            home.append((c, v))
+    classes.sort(key=lambda k: min(c for c, _ in k))
+    return classes
+
+
 def _value_classes(cl: list[tuple[int, F.Metric]]) -> list[list[tuple[int, F.Metric]]]:
     """Agreeing values together, the most precise (with a unit) first in each class; classes in order
     of their first outlet."""
     order = sorted(cl, key=lambda e: (not e[1].unit, e[1].step if e[1].step else 0.0, e[1].qualifier is not None, e[0]))
-    classes: list[list[tuple[int, F.Metric]]] = []
-    for c, m in order:
-        home = next((k for k in classes if F.values_relation(k[0][1], m) != "different"), None)
-        if home is None:
-            classes.append([(c, m)])
-        else:
-            home.append((c, m))
-    classes.sort(key=lambda k: min(c for c, _ in k))
-    return classes
+    return _classes(order, lambda head, m: F.values_relation(head, m) != "different")
 
 
 # ----------------------------------------------------------------------------- dates
@@ -250,12 +256,4 @@ def _date_classes(dated: list) -> list[list]:
     in each: a day before a month, a stated date before an approximate one or one whose year was guessed."""
     order = sorted(dated, key=lambda e: (_span_days(e[1]), bool(F.words()["vague_date"].search(e[1].text)),
                                          not F.YEAR.search(e[1].text), e[0]))
-    classes: list[list[tuple[int, DateSpan]]] = []
-    for c, d in order:
-        home = next((k for k in classes if F.dates_relation(k[0][1], d) in ("same", "vaguer")), None)
-        if home is None:
-            classes.append([(c, d)])
-        else:
-            home.append((c, d))
-    classes.sort(key=lambda k: min(c for c, _ in k))
-    return classes
+    return _classes(order, lambda head, d: F.dates_relation(head, d) in ("same", "vaguer"))
