@@ -21,8 +21,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from pipeline.evaluate import MATCH_COVERAGE, coverage, load_jsonl, stem
-from pipeline.meetings.score import score_meetings
+from pipeline.evaluate import load_jsonl, stem
+from pipeline.meetings.score import best_match, score_meetings
 
 
 def short(s: str, n: int = 110) -> str:
@@ -111,15 +111,8 @@ def main(argv=None) -> int:
     quote = {}
 
     def mapped(k):
-        doc, q = k
-        best, bp = 0.0, None
-        for p in by_doc.get(doc, []):
-            c = coverage(q, " ".join(filter(None, [p.get("source_text"), p.get("text")])))
-            if c > best:
-                best, bp = c, p
-        if bp is None or best < MATCH_COVERAGE:
-            return None, None
-        return bp, row_of_stmt.get(bp["id"])
+        bp = best_match(by_doc, *k)
+        return (None, None) if bp is None else (bp, row_of_stmt.get(bp["id"]))
 
     stmts = [(stem(s["doc"]), s["quote"]) for s in gold]
     pmap = {k: mapped(k) for k in stmts}

@@ -23,6 +23,17 @@ from pathlib import Path
 from pipeline.evaluate import MATCH_COVERAGE, coverage, load_jsonl, prf, stem
 
 
+def best_match(by_doc: dict[str, list[dict]], doc: str, quote: str) -> dict | None:
+    """The predicted statement of `doc` whose source and English text best cover the gold quote, when it
+    covers at least MATCH_COVERAGE of it (the referee's matching rule); else None."""
+    best, bp = 0.0, None
+    for p in by_doc.get(doc, []):
+        c = coverage(quote, " ".join(filter(None, [p.get("source_text"), p.get("text")])))
+        if c > best:
+            best, bp = c, p
+    return bp if bp is not None and best >= MATCH_COVERAGE else None
+
+
 def has_gold(gold_dir: str | Path) -> bool:
     g = Path(gold_dir)
     return (g / "samefact.jsonl").exists() or (g / "tracklinks.jsonl").exists()
@@ -53,13 +64,8 @@ def score_meetings(gold_dir: str | Path, out_dir: str | Path) -> dict:
     conflict_rows = {r["id"] for r in rows if r.get("conflicts")}
 
     def row_of(k):
-        doc, quote = k
-        best, bp = 0.0, None
-        for p in by_doc.get(doc, []):
-            c = coverage(quote, " ".join(filter(None, [p.get("source_text"), p.get("text")])))
-            if c > best:
-                best, bp = c, p
-        return row_of_stmt.get(bp["id"]) if bp is not None and best >= MATCH_COVERAGE else None
+        bp = best_match(by_doc, *k)
+        return row_of_stmt.get(bp["id"]) if bp is not None else None
 
     stmts = [_key(s["doc"], s["quote"]) for s in gold]
     rmap = {k: row_of(k) for k in stmts}
